@@ -1,0 +1,167 @@
+"""The ``nqengine`` command line.
+
+Exit status: 0 success; 2 an input file is malformed (every problem printed as
+``file:line:column: message``); 3 a plugin is missing or failed; 1 for
+``prove``/``test`` failures.  Messages are Vietnamese unless ``--lang en``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence
+
+from nqengine.dates import InvalidDate, parse_date
+
+EXIT_INPUT = 2
+EXIT_PLUGIN = 3
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-p", dest="plugins", action="append", default=[], metavar="PLUGIN",
+                   help="load a plugin (module or path to .py); 'no:NAME' blocks one")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of messages (default vi)")
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("spec", help="spec file, or a folder holding plan.yaml, registry.yaml, facts.yaml")
+    p.add_argument("--registry", help="registry file (default: registry.yaml beside the spec)")
+    p.add_argument("--facts", help="facts file (default: facts.yaml beside the spec)")
+    p.add_argument("--as-of", required=True, help="evaluation date, dd/mm/yyyy or yyyy-mm-dd")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nqengine", description="Evaluate Party plans written as spec files.")
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="validate spec files")
+    p.add_argument("specs", nargs="+")
+    _add_common(p)
+    p = sub.add_parser("evaluate", help="evaluate a spec as of a date")
+    _add_inputs(p)
+    p.add_argument("--format", default="table", help="table (default) or json, or a plugin's format")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    _add_common(p)
+    p = sub.add_parser("explain", help="explain one verdict: checks, evidence, clauses")
+    _add_inputs(p)
+    p.add_argument("--unit", required=True, help="unit id or name")
+    p.add_argument("--obligation", required=True, help="obligation id")
+    _add_common(p)
+    p = sub.add_parser("plugins", help="list plugins with their versions, hooks and what they add")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _add_common(p)
+    return parser
+
+
+def _version() -> str:
+    from nqengine import __version__
+
+    return f"nqengine {__version__}"
+
+
+def _paths(args: argparse.Namespace) -> tuple[str, str, str]:
+    spec = args.spec
+    folder = spec if os.path.isdir(spec) else os.path.dirname(spec) or "."
+    return (
+        os.path.join(spec, "plan.yaml") if os.path.isdir(spec) else spec,
+        args.registry or os.path.join(folder, "registry.yaml"),
+        args.facts or os.path.join(folder, "facts.yaml"),
+    )
+
+
+def _evaluation(args: argparse.Namespace, pm):
+    import nqengine
+
+    spec_path, reg_path, facts_path = _paths(args)
+    try:
+        as_of = parse_date(args.as_of)
+    except InvalidDate as exc:
+        raise _Usage(f"--as-of: {exc.message_vi if args.lang == 'vi' else exc}") from None
+    spec = nqengine.load_spec(spec_path, pm=pm)
+    registry = nqengine.load_registry(reg_path)
+    facts = nqengine.load_facts(facts_path, pm=pm)
+    return nqengine.evaluate(spec, registry, facts, as_of, pm=pm)
+
+
+class _Usage(Exception):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
+    from nqengine.plugins import catalogue_for, get_plugin_manager
+
+    args = build_parser().parse_args(argv)
+    out = sys.stdout
+    try:
+        pm = get_plugin_manager(args.plugins)
+        if args.command == "check":
+            return _check(args, pm)
+        if args.command == "plugins":
+            return _plugins(args, pm)
+        ev = _evaluation(args, pm)
+        if args.command == "evaluate":
+            cat = catalogue_for(pm)
+            fmt = cat.formats.get(args.format)
+            if fmt is None:
+                raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
+            text = fmt.render(ev, args.lang)
+            if args.output:
+                with open(args.output, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            else:
+                out.write(text)
+            return 0
+        from nqengine.formats import explain_text
+
+        out.write(explain_text(ev, args.obligation, args.unit, args.lang))
+        return 0
+    except InputError as exc:
+        sys.stderr.write(exc.render(args.lang) + "\n")
+        return EXIT_INPUT
+    except (PluginError, MissingPluginError) as exc:
+        sys.stderr.write(f"nqengine: {exc}\n")
+        return EXIT_PLUGIN
+    except (_Usage, NQEngineError) as exc:
+        sys.stderr.write(f"nqengine: {exc}\n")
+        return EXIT_INPUT
+
+
+def _check(args: argparse.Namespace, pm) -> int:
+    from nqengine.errors import InputError
+    from nqengine.spec import load_spec
+
+    status = 0
+    for path in args.specs:
+        try:
+            spec = load_spec(path, pm=pm)
+        except InputError as exc:
+            sys.stderr.write(exc.render(args.lang) + "\n")
+            status = EXIT_INPUT
+            continue
+        ok = "hợp lệ" if args.lang == "vi" else "ok"
+        noun = "nghĩa vụ" if args.lang == "vi" else "obligations"
+        sys.stdout.write(f"{spec.source}: {ok} ({len(spec.obligations)} {noun})\n")
+    return status
+
+
+def _plugins(args: argparse.Namespace, pm) -> int:
+    from nqengine.plugins import list_plugins
+
+    rows = list_plugins(pm)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for r in rows:
+        sys.stdout.write(f"{r['name']} {r['version'] or ''}".rstrip() + (f"  ({r['distribution']})" if r["distribution"] else "") + "\n")
+        sys.stdout.write(f"  hooks: {', '.join(r['hooks'])}\n")
+        for key in ("kinds", "fact_types", "calendars", "formats"):
+            if r[key]:
+                sys.stdout.write(f"  {key}: {', '.join(r[key])}\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,384 @@
+"""Evaluation: one verdict per applicable (obligation, unit), as of a date.
+
+The loop is built for scale: facts are indexed once by (unit, type) and
+sorted by date, units are selected per obligation with a single pass, and the
+per-unit work is the kind's ``evaluate_unit``.  Cost grows linearly with units
+and facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, Iterable, Mapping, Sequence
+
+import attrs
+
+from nqengine.errors import EvaluationError, PluginError
+from nqengine.model import (
+    STATUSES,
+    Exception_,
+    Fact,
+    Finding,
+    Obligation,
+    Registry,
+    Spec,
+    Unit,
+    UnmatchedFact,
+    Verdict,
+)
+
+__all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "ONE_DAY"]
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@attrs.define
+class Evaluation:
+    """The result of :func:`evaluate`: verdicts, unmatched facts, and a summary."""
+
+    spec: Spec
+    registry: Registry
+    as_of: dt.date
+    verdicts: list[Verdict]
+    unmatched_facts: list[UnmatchedFact]
+    facts: Mapping[str, Fact]
+    catalogue: Any = attrs.field(repr=False, default=None)
+    _index: dict | None = attrs.field(default=None, repr=False)
+
+    def verdict(self, obligation: str, unit: str) -> Verdict:
+        """The verdict for ``obligation`` and ``unit`` (unit by id or name)."""
+        from nqengine.errors import UnknownKeyError
+
+        if self._index is None:
+            self._index = {(v.obligation, v.unit): v for v in self.verdicts}
+        u = self.registry.unit(unit)
+        key = (obligation, u.id if u else unit)
+        if key not in self._index:
+            raise UnknownKeyError(f"no verdict for obligation {obligation!r} and unit {unit!r}")
+        return self._index[key]
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts per status per obligation, every status present (0 when none)."""
+        out: dict[str, dict[str, int]] = {ob.id: dict.fromkeys(STATUSES, 0) for ob in self.spec.obligations}
+        for v in self.verdicts:
+            out.setdefault(v.obligation, dict.fromkeys(STATUSES, 0))[v.status] += 1
+        return out
+
+
+class Context:
+    """What a kind sees while evaluating: the spec, registry, indexed facts, dates.
+
+    Kinds call :meth:`facts` to get a unit's facts of a type (dated on or
+    before ``as_of``), :meth:`due` for the last day on time, and
+    :meth:`conclude` to turn findings into a verdict with the right status.
+    """
+
+    def __init__(self, spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, catalogue: Any):
+        self.spec, self.registry, self.as_of, self.catalogue = spec, registry, as_of, catalogue
+        self.calendar = catalogue.calendar(spec.calendar, spec.calendar_overrides)
+        self.fulfilled: dict[tuple[str, str], dt.date | None] = {}
+        self.dues: dict[tuple[str, str], dt.date | None] = {}
+        self.facts_by_id: dict[str, Fact] = {}
+        self.unmatched: list[UnmatchedFact] = []
+        self.used: set[str] = set()
+        index: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for f in facts:
+            if f.id in self.facts_by_id:
+                first = self.facts_by_id[f.id]
+                self.unmatched.append(UnmatchedFact(f.id, "fact_duplicate_id", {"line": first.source.line if first.source else "?"}, f.source))
+                continue
+            self.facts_by_id[f.id] = f
+            if f.date > as_of:
+                self.unmatched.append(UnmatchedFact(f.id, "fact_after_as_of", {"date": f.date, "as_of": as_of}, f.source))
+                self.used.add(f.id)  # accounted for
+                continue
+            index[(f.unit, f.type)].append(f)
+        for lst in index.values():
+            lst.sort(key=lambda f: (f.date, f.id))
+        self._index = index
+
+    # -- facts ------------------------------------------------------------
+    def facts(self, unit: str, type: str) -> list[Fact]:
+        """Facts of ``type`` recorded for ``unit`` on or before the evaluation date, by date."""
+        return self._index.get((unit, type), [])
+
+    def event_date(self, name: str, unit: str) -> dt.date | None:
+        """A named event's date: the unit's own ``event`` fact first, then the spec's events."""
+        for f in self.facts(unit, "event"):
+            if f.data.get("name") == name:
+                return f.date
+        return self.spec.events.get(name)
+
+    # -- deadlines --------------------------------------------------------
+    def due(self, obligation: Obligation, unit: Unit) -> dt.date | None:
+        """The last day on which fulfilling ``obligation`` counts as on time, or None (no date yet)."""
+        d = obligation.deadline
+        if d is None or d.open:
+            return None
+        if d.date is not None:
+            target = d.date
+        else:
+            ref = d.after
+            assert ref is not None
+            if ref.event is not None:
+                base = self.event_date(ref.event, unit.id)
+            elif ref.point == "fulfilled":
+                base = self.fulfilled.get((ref.obligation, unit.id))
+            else:
+                key = (ref.obligation, unit.id)
+                if key in self.dues:
+                    base = self.dues[key]
+                else:  # the referenced obligation does not apply to this unit: its general due date
+                    base = self.due(self.spec.obligation(ref.obligation), unit)
+            if base is None:
+                return None
+            if d.working_days:
+                target = self.calendar.add_working_days(base, d.days)
+            else:
+                target = base + dt.timedelta(days=d.days)
+        return target if d.inclusive else target - ONE_DAY
+
+    def due_soon_window(self, obligation: Obligation) -> int:
+        return obligation.due_soon_days if obligation.due_soon_days is not None else self.spec.due_soon_days
+
+    # -- verdicts ---------------------------------------------------------
+    def use(self, facts: Iterable[Fact]) -> tuple[str, ...]:
+        ids = tuple(f.id for f in facts)
+        self.used.update(ids)
+        return ids
+
+    def conclude(
+        self,
+        obligation: Obligation,
+        unit: Unit,
+        findings: list[Finding],
+        *,
+        fulfilled_on: dt.date | None,
+        evidence: Iterable[str] = (),
+        due: dt.date | None = None,
+        exception: Exception_ | None = None,
+        status: str | None = None,
+    ) -> Verdict:
+        """Build the verdict: status from the findings and the timing, plus a timing finding."""
+        evidence = tuple(dict.fromkeys(evidence))
+        self.used.update(evidence)
+        if (
+            status is None and fulfilled_on is None and unit.valid_to is not None
+            and unit.valid_to < self.as_of and (due is None or unit.valid_to < due)
+        ):  # the unit ceased to exist before it had to comply
+            status = "not_applicable"
+            findings = findings + [Finding("unit", "info", "unit_dissolved", {"unit": unit.name, "date": unit.valid_to}, obligation.clause)]
+        if status is None:
+            status = decide_status(findings, fulfilled_on, due, self.as_of, self.due_soon_window(obligation))
+            findings = findings + [timing_finding(obligation, status, due, fulfilled_on, self.as_of)]
+        d = obligation.deadline
+        return Verdict(
+            obligation=obligation.id,
+            unit=unit.id,
+            status=status,
+            due=due,
+            clause=obligation.clause,
+            findings=tuple(findings),
+            evidence=evidence,
+            fulfilled_on=fulfilled_on,
+            interpretation=d.interpretation if d is not None else None,
+            amended_by=tuple(x for x in ((exception.document if exception else None),) if x),
+        )
+
+
+def decide_status(
+    findings: Sequence[Finding], fulfilled_on: dt.date | None, due: dt.date | None, as_of: dt.date, window: int
+) -> str:
+    """The status rule, in one place.
+
+    A failed check means ``violated``; a check that lacks evidence means
+    ``indeterminate``; otherwise fulfilment decides ``met``/``met_late``, and
+    without it the calendar decides ``pending``/``due_soon``/``overdue`` — except
+    that progress short of the requirement (too few sessions, audience not yet
+    covered) once the deadline has passed is ``violated``.
+    """
+    outcomes = {f.outcome for f in findings}
+    if "fail" in outcomes:
+        return "violated"
+    if fulfilled_on is not None:
+        return "met" if due is None or fulfilled_on <= due else "met_late"
+    if "unknown" in outcomes:
+        return "indeterminate"
+    if due is None:
+        return "pending"
+    if as_of > due:
+        return "violated" if "partial" in outcomes else "overdue"
+    if as_of >= due - dt.timedelta(days=window):
+        return "due_soon"
+    return "pending"
+
+
+def timing_finding(ob: Obligation, status: str, due: dt.date | None, done: dt.date | None, as_of: dt.date) -> Finding:
+    clause = ob.deadline.clause if ob.deadline and ob.deadline.clause else ob.clause
+    if done is not None:
+        late = due is not None and done > due
+        code = "timing_late" if late else ("timing_done" if due else "timing_done_no_due")
+        outcome = "info" if late else "pass"  # met late is its own status, not a violation
+        return Finding("timing", outcome, code, {"done": done, "due": due}, clause)
+    if due is None:
+        return Finding("timing", "info", "timing_no_due", {}, clause)
+    if as_of > due:
+        return Finding("timing", "info", "timing_overdue", {"due": due, "days": (as_of - due).days}, clause)
+    return Finding("timing", "info", "timing_open", {"due": due, "days": (due - as_of).days}, clause)
+
+
+def obligation_order(spec: Spec) -> list[Obligation]:
+    """Obligations sorted so that each comes after those its deadline counts from."""
+    by_id = {ob.id: ob for ob in spec.obligations}
+    order: list[Obligation] = []
+    state: dict[str, int] = {}
+
+    def deps(ob: Obligation) -> set[str]:
+        out = set()
+        for variant in (ob, *(e.obligation for e in ob.exceptions)):
+            d = variant.deadline
+            if d is not None and d.after is not None and d.after.obligation:
+                out.add(d.after.obligation)
+        return out
+
+    def visit(ob: Obligation, trail: list[str]) -> None:
+        s = state.get(ob.id)
+        if s == 2:
+            return
+        if s == 1:
+            raise EvaluationError("relative deadlines form a cycle: " + " -> ".join(trail + [ob.id]))
+        state[ob.id] = 1
+        for dep in sorted(deps(ob)):
+            if dep in by_id:
+                visit(by_id[dep], trail + [ob.id])
+        state[ob.id] = 2
+        order.append(ob)
+
+    for ob in spec.obligations:
+        visit(ob, [])
+    return order
+
+
+def _applicable_units(ob: Obligation, registry: Registry, start: dt.date | None, as_of: dt.date) -> list[Unit]:
+    sel = ob.applies_to
+    if sel.ids and not (sel.kinds or sel.sectors or sel.parents):
+        candidates: Iterable[Unit] = (registry.units[i] for i in sel.ids if i in registry.units)
+    else:
+        candidates = registry.units.values()
+    out = []
+    for u in candidates:
+        if not sel.matches(u):
+            continue
+        # A unit that did not exist during [plan start, as_of] has no verdict at all.
+        if u.valid_from is not None and u.valid_from > as_of:
+            continue
+        if u.valid_to is not None and start is not None and u.valid_to < start:
+            continue
+        out.append(u)
+    return out
+
+
+def evaluate(
+    spec: Spec,
+    registry: Registry,
+    facts: Sequence[Fact],
+    as_of: dt.date,
+    *,
+    pm: Any = None,
+) -> Evaluation:
+    """Evaluate ``spec`` against ``registry`` and ``facts`` as of ``as_of``.
+
+    Returns an :class:`Evaluation` with one verdict per applicable (obligation,
+    unit) and every fact either used as evidence or listed as unmatched with
+    its reason.  ``pm`` is the plugin manager (default: a new one from
+    :func:`nqengine.plugins.get_plugin_manager`).
+    """
+    from nqengine.plugins import catalogue_for, get_plugin_manager
+
+    if pm is None:
+        pm = get_plugin_manager()
+    cat = catalogue_for(pm)
+    cat.require(spec)
+    ctx = Context(spec, registry, facts, as_of, cat)
+    verdicts: list[Verdict] = []
+    hook = pm.hook
+    for ob in obligation_order(spec):
+        units = _applicable_units(ob, registry, spec.effective, as_of)
+        try:
+            result = hook.nqengine_evaluate_obligation(obligation=ob, units=units, context=ctx)
+        except PluginError:
+            raise
+        except Exception as exc:  # attribute any other failure to the hook and obligation
+            raise PluginError(
+                f"{type(exc).__name__}: {exc}", plugin=cat.plugin_of_kind(ob.kind),
+                hook="nqengine_evaluate_obligation", obligation=ob.id,
+            ) from exc
+        if result is None or len(result) != len(units) or not all(isinstance(v, Verdict) for v in result):
+            raise PluginError(
+                f"returned {type(result).__name__} instead of one Verdict per unit ({len(units)})",
+                plugin=cat.plugin_of_kind(ob.kind), hook="nqengine_evaluate_obligation", obligation=ob.id,
+            )
+        for unit, v in zip(units, result):
+            v = _with_extra_findings(pm, ob, unit, v, ctx)
+            ctx.fulfilled[(ob.id, unit.id)] = v.fulfilled_on
+            ctx.dues[(ob.id, unit.id)] = v.due
+            verdicts.append(v)
+    unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
+    return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat)
+
+
+def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: Context) -> Verdict:
+    hook = pm.hook.nqengine_extra_findings
+    if not hook.get_hookimpls():
+        return v
+    extra: list[Finding] = []
+    for impl in hook.get_hookimpls():
+        try:
+            got = impl.function(**{a: {"obligation": ob, "unit": unit, "verdict": v, "context": ctx}[a] for a in impl.argnames})
+        except Exception as exc:
+            raise PluginError(f"{type(exc).__name__}: {exc}", plugin=impl.plugin_name, hook="nqengine_extra_findings", obligation=ob.id, unit=unit.id) from exc
+        if got is None:
+            continue
+        if not isinstance(got, (list, tuple)) or not all(isinstance(f, Finding) for f in got):
+            raise PluginError(f"returned {type(got).__name__}, expected a list of Finding", plugin=impl.plugin_name, hook="nqengine_extra_findings", obligation=ob.id, unit=unit.id)
+        extra.extend(attrs.evolve(f, plugin=f.plugin or impl.plugin_name) for f in got)
+    if not extra:
+        return v
+    evidence = tuple(dict.fromkeys(v.evidence + tuple(e for f in extra for e in f.evidence)))
+    ctx.used.update(evidence)
+    own = [f for f in v.findings if f.check != "timing"]
+    findings = own + extra
+    if v.status == "not_applicable":
+        status = v.status
+    else:
+        variant, _ = ob.for_unit(unit)
+        status = decide_status(findings, v.fulfilled_on, v.due, ctx.as_of, ctx.due_soon_window(variant))
+    fulfilled = v.fulfilled_on if status in ("met", "met_late") else None
+    timing = timing_finding(ob, status, v.due, fulfilled, ctx.as_of)
+    return attrs.evolve(v, status=status, findings=tuple(findings + [timing]), evidence=evidence, fulfilled_on=fulfilled)
+
+
+def _unmatched(ctx: Context, spec: Spec, registry: Registry, cat: Any) -> list[UnmatchedFact]:
+    """A reason for every fact no verdict used."""
+    consumers: dict[str, list[Obligation]] = defaultdict(list)
+    for ob in spec.obligations:
+        for t in cat.kind(ob.kind).consumes(ob):
+            consumers[t].append(ob)
+    out = []
+    for f in ctx.facts_by_id.values():
+        if f.id in ctx.used:
+            continue
+        unit = registry.units.get(f.unit)
+        if unit is None:
+            code, params = "fact_unknown_unit", {"unit": f.unit}
+        elif f.type not in consumers:
+            code, params = "fact_type_unused", {"type": f.type}
+        elif not any(ob.applies_to.matches(unit) for ob in consumers[f.type]):
+            code, params = "fact_unit_not_subject", {"unit": f.unit, "type": f.type}
+        elif not unit.valid_on(f.date):
+            code, params = "fact_unit_not_valid", {"unit": f.unit, "date": f.date}
+        else:
+            code, params = "fact_not_needed", {"type": f.type}
+        out.append(UnmatchedFact(f.id, code, params, f.source))
+    return out

@@ -1,0 +1,153 @@
+"""Every error nqengine raises on purpose.
+
+All derive from :class:`NQEngineError`, and each also subclasses the closest
+built-in, so callers may catch ``ValueError`` or ``LookupError`` as they would
+for any library.  Input errors carry a list of :class:`Problem` objects, each
+located as ``file:line:column`` with the field path, so a spec author can fix
+every mistake in one pass.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import attrs
+
+from nqengine.i18n import message
+
+__all__ = [
+    "NQEngineError",
+    "Problem",
+    "InputError",
+    "SpecError",
+    "RegistryError",
+    "FactsError",
+    "PluginError",
+    "MissingPluginError",
+    "EvaluationError",
+    "UnknownKeyError",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One located mistake in an input file.
+
+    ``code`` names the kind of mistake and ``params`` fill its message, so the
+    same problem renders in Vietnamese or English (see :mod:`nqengine.i18n`).
+    ``path`` is the dotted field path inside the document (``obligations[2].deadline``).
+    """
+
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+    path: str
+    code: str
+    params: dict = attrs.field(factory=dict, eq=False, hash=False)
+
+    def render(self, lang: str = "vi") -> str:
+        text = message(self.code, lang, **self.params)
+        where = f" ({self.path})" if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: {text}{where}"
+
+    def to_json(self, lang: str = "en") -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "code": self.code,
+            "message": message(self.code, lang, **self.params),
+        }
+
+
+class NQEngineError(Exception):
+    """Root of every error nqengine raises on purpose; catch this to catch them all."""
+
+
+class InputError(NQEngineError, ValueError):
+    """An input file (spec, registry or facts) is malformed.
+
+    ``problems`` lists every located mistake found, sorted by file and position;
+    ``str()`` renders them one per line in English, :meth:`render` in any language.
+    """
+
+    kind = "input"
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = sorted(
+            problems, key=lambda p: (p.file, p.line, p.column, p.code)
+        )
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "vi") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+
+class SpecError(InputError):
+    """A plan spec file is malformed: located problems, never a traceback."""
+
+    kind = "spec"
+
+
+class RegistryError(InputError):
+    """An organisation registry file is malformed."""
+
+    kind = "registry"
+
+
+class FactsError(InputError):
+    """A facts file is malformed (a bad row, an impossible date, an unknown field)."""
+
+    kind = "facts"
+
+
+class PluginError(NQEngineError, RuntimeError):
+    """A plugin failed: raised inside a hook or returned something malformed.
+
+    The message names the plugin, the hook and, during evaluation, the
+    obligation and unit being evaluated; ``__cause__`` holds the original error.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        plugin: str | None = None,
+        hook: str | None = None,
+        obligation: str | None = None,
+        unit: str | None = None,
+    ):
+        self.plugin, self.hook, self.obligation, self.unit = plugin, hook, obligation, unit
+        where = []
+        if plugin:
+            where.append(f"plugin {plugin!r}")
+        if hook:
+            where.append(f"hook {hook}")
+        if obligation:
+            where.append(f"obligation {obligation!r}")
+        if unit:
+            where.append(f"unit {unit!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {text}" if prefix else text)
+
+
+class MissingPluginError(NQEngineError, LookupError):
+    """A spec declares a plugin (or uses a kind) that is not installed or is blocked."""
+
+
+class EvaluationError(NQEngineError, RuntimeError):
+    """Evaluation could not proceed (for example a cycle between relative deadlines)."""
+
+
+class UnknownKeyError(NQEngineError, KeyError):
+    """A lookup by id failed (an unknown unit or obligation asked for by a caller)."""
+
+    def __str__(self) -> str:  # KeyError quotes its argument; we want the sentence.
+        return str(self.args[0]) if self.args else ""
+
+
+def raise_if(problems: Sequence[Problem], cls: type[InputError]) -> None:
+    """Raise ``cls(problems)`` when there is any problem."""
+    if problems:
+        raise cls(problems)

@@ -1,0 +1,101 @@
+"""Recorded facts (dữ kiện): what each unit did, and when.
+
+A fact file is YAML (``facts: [...]``), JSON Lines or CSV.  Each fact has an
+``id`` (default: ``file:line``), a ``type`` registered by a plugin (built-in:
+session, report, dissemination, deliverable, supervision, event), the ``unit``
+it is about, a ``date``, and the fields of its type.  A fact naming an
+unknown unit is not an error: evaluation reports it as unmatched, with the
+reason, so no fact is ever dropped silently.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar, Mapping
+
+from nqengine.errors import FactsError, Problem
+from nqengine.model import Fact, Source
+from nqengine.schema import INVALID, Date, Field, ListOf, Record, Str, hint_for
+from nqengine.yamlsource import Node, compose_file, compose_text
+
+__all__ = ["FactType", "load_facts", "load_facts_text", "COMMON_FACT_FIELDS"]
+
+
+class FactType:
+    """A type of fact: its ``name`` (``type:`` in fact files) and its own ``fields``."""
+
+    name: ClassVar[str] = ""
+    doc: ClassVar[str] = ""
+    fields: ClassVar[Mapping[str, Field]] = {}
+
+
+COMMON_FACT_FIELDS: dict[str, Field] = {
+    "id": Field(Str(), doc="unique id (default: file:line)"),
+    "type": Field(Str(), required=True, doc="fact type"),
+    "unit": Field(Str(), required=True, doc="the unit the fact is about (id or name)"),
+    "date": Field(Date(), required=True, doc="when it happened"),
+    "note": Field(Str(), doc="free text"),
+}
+
+
+def load_facts(path: str | os.PathLike[str], pm: Any = None) -> list[Fact]:
+    """Load facts from YAML, JSON Lines (``.jsonl``) or CSV (``.csv``)."""
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        name = os.path.join(name, "facts.yaml")
+    if name.endswith((".jsonl", ".csv")):
+        from nqengine.bulk import load_facts_bulk
+
+        return load_facts_bulk(name, pm)
+    return _build(compose_file(name, FactsError), name, pm)
+
+
+def load_facts_text(text: str, filename: str = "<facts>", pm: Any = None) -> list[Fact]:
+    return _build(compose_text(text, filename, FactsError), filename, pm)
+
+
+def _types(pm: Any) -> Mapping[str, FactType]:
+    from nqengine.plugins import catalogue_for, get_plugin_manager
+
+    return catalogue_for(pm if pm is not None else get_plugin_manager()).fact_types
+
+
+def fact_schema(types: Mapping[str, FactType]) -> Record:
+    """The record schema of one fact: common fields plus those of its ``type``."""
+
+    def extra(node: Node, path: str, problems: list[Problem]) -> Mapping[str, Field] | None:
+        tn = node.get("type")
+        if tn is None or tn.kind != "scalar":
+            return None
+        name = str(tn.value)
+        if name not in types:
+            choices = sorted(types)
+            problems.append(tn.problem("unknown_fact_type", f"{path}.type", type=name, choices=", ".join(choices), **hint_for(name, choices)))
+            return {str(k.value): Field(Str()) for k, _ in node.value}  # no cascade of unknown keys
+        return types[name].fields
+
+    return Record(COMMON_FACT_FIELDS, extra=extra)
+
+
+def _build(root: Node, filename: str, pm: Any) -> list[Fact]:
+    problems: list[Problem] = []
+    types = _types(pm)
+    top = Record({"facts": Field(ListOf(fact_schema(types)), required=True)}).validate(root, "", problems)
+    if top is INVALID or problems:
+        raise FactsError(problems)
+    base = os.path.basename(filename)
+    out = []
+    for rec in top["facts"]:
+        n = rec.node
+        data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS}
+        out.append(
+            Fact(
+                id=rec.get("id") or f"{base}:{n.line}",
+                type=rec["type"],
+                unit=rec["unit"],
+                date=rec["date"],
+                data=data,
+                source=Source(n.file, n.line, n.column),
+            )
+        )
+    return out

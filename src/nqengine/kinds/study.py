@@ -1,0 +1,196 @@
+"""``study_session``: hold N study sessions for an audience, presented by a qualified person.
+
+Clauses II.1.1 and II.1.2 of the Tam Kỳ plan are the model: 01 session (buổi)
+before 31/10/2020, for every cadre, member, civil servant and public employee,
+presented by the Secretary (who, in communes and wards, must also be a city
+reporter).  Sessions are read in date order; only conforming sessions (right
+presenter, required content and materials) count towards the number of
+sessions and the audience coverage, and the obligation is fulfilled on the
+date the conforming sessions first reach both.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nqengine.hookspecs import hookimpl
+from nqengine.kinds import AUDIENCE, ObligationKind, checks_clause, clause_field
+from nqengine.model import Fact, Finding, Obligation, Unit, Verdict
+from nqengine.schema import Field, Int, ListOf, Record, Str
+
+__all__ = ["StudySession", "check_presenter", "audience_coverage"]
+
+QUALIFICATION = Record(
+    {
+        "kind": Field(Str(), required=True, doc="e.g. reporter (báo cáo viên)"),
+        "body": Field(Str(), doc="the recognising committee (unit id)"),
+        "term": Field(Str(), doc="the term, e.g. XXI"),
+    }
+)
+
+PRESENTER = Record(
+    {
+        "roles": Field(ListOf(Str(), min_len=1, single=True), required=True, doc="roles in the unit that may present (secretary, deputy_secretary...)"),
+        "qualifications": Field(ListOf(QUALIFICATION), default=list, doc="qualifications the presenter must also hold"),
+        "clause": clause_field(),
+    },
+    doc="who must present (báo cáo viên)",
+)
+
+REQUIREMENT = Record(
+    {
+        "required": Field(ListOf(Str(), min_len=1, single=True), required=True),
+        "clause": clause_field(),
+    }
+)
+
+
+def check_presenter(rule: dict, fact: Fact, unit: Unit, context: Any) -> tuple[str, str, dict]:
+    """(outcome, code, params) of the presenter check of one session."""
+    ref = fact.data.get("presenter")
+    if not ref:
+        return "unknown", "presenter_missing", {"fact": fact.id}
+    person = context.registry.person(ref)
+    if person is None:
+        return "unknown", "presenter_unknown", {"fact": fact.id, "presenter": ref}
+    roles = [r.role for r in person.roles if r.unit == unit.id and r.valid_on(fact.date)]
+    if not any(r in rule["roles"] for r in roles):
+        return "fail", "presenter_role", {
+            "fact": fact.id, "presenter": person.name, "roles": ", ".join(roles) or "—",
+            "required": ", ".join(rule["roles"]), "date": fact.date,
+        }
+    for wanted in rule.get("qualifications") or []:
+        w = {k: wanted.get(k) for k in ("kind", "body", "term")}
+        if not any(q.satisfies(w) and q.valid_on(fact.date) for q in person.qualifications):
+            what = " ".join(str(v) for v in w.values() if v)
+            return "fail", "presenter_qualification", {"fact": fact.id, "presenter": person.name, "qualification": what, "date": fact.date}
+    return "pass", "presenter_ok", {"fact": fact.id, "presenter": person.name, "roles": ", ".join(roles)}
+
+
+def _check_listed(block: dict | None, fact: Fact, field: str) -> tuple[str, str, dict]:
+    if not block:
+        return "pass", "", {}
+    given = fact.data.get(field)
+    if given is None:
+        return "unknown", f"{field}_missing", {"fact": fact.id}
+    missing = [x for x in block["required"] if x not in given]
+    if missing:
+        return "fail", f"{field}_lacking", {"fact": fact.id, "missing": ", ".join(missing)}
+    return "pass", f"{field}_ok", {"fact": fact.id}
+
+
+def audience_coverage(
+    categories: list[str], headcount: dict[str, int], attended: dict[str, int], share: float, party: set[str]
+) -> tuple[bool, dict]:
+    """Whether attendance reaches ``share`` of each category, and the detail per category.
+
+    Party members (categories in ``party``) are totalled apart from non-members.
+    """
+    detail: dict[str, Any] = {}
+    ok = True
+    totals = {"party_members": [0, 0], "non_members": [0, 0]}
+    for c in categories:
+        need = headcount.get(c, 0)
+        got = min(attended.get(c, 0), need)
+        target = math.ceil(share * need - 1e-9)
+        ok &= got >= target
+        detail[c] = {"attended": got, "required": need, "target": target}
+        t = totals["party_members" if c in party else "non_members"]
+        t[0] += got
+        t[1] += need
+    for key, (got, need) in totals.items():
+        detail[key] = {"attended": got, "required": need, "rate": round(got / need, 4) if need else None}
+    return ok, detail
+
+
+class StudySession(ObligationKind):
+    name = "study_session"
+    title_vi = "Hội nghị học tập, quán triệt"
+    title_en = "Study session"
+    doc = __doc__ or ""
+    fact_types = ("session",)
+    fields = {
+        "sessions": Field(Int(min=1), default=1, doc="how many sessions (buổi) must be held"),
+        "audience": Field(AUDIENCE, required=True),
+        "presenter": Field(PRESENTER),
+        "content": Field(REQUIREMENT, doc="content every session must cover"),
+        "materials": Field(REQUIREMENT, doc="materials every session must use"),
+    }
+
+    def evaluate_unit(self, obligation: Obligation, unit: Unit, context: Any) -> Verdict:
+        p = obligation.params
+        due = context.due(obligation, unit)
+        sessions = context.facts(unit.id, "session")
+        party = {c for c, meta in context.spec.audience_categories.items() if meta.get("party_member")}
+        audience = p["audience"]
+        required = p["sessions"]
+        findings: list[Finding] = []
+        bad: dict[str, list[tuple[str, str, dict, str]]] = {}  # check -> (outcome, code, params, fact)
+        held, attended = 0, {c: 0 for c in audience["categories"]}
+        attendance_known = True
+        fulfilled_on = None
+        counted: list[str] = []
+        for f in sessions:
+            checks = []
+            if p.get("presenter"):
+                checks.append(("presenter", *check_presenter(p["presenter"], f, unit, context)))
+            checks.append(("content", *_check_listed(p.get("content"), f, "content")))
+            checks.append(("materials", *_check_listed(p.get("materials"), f, "materials")))
+            failed = [c for c in checks if c[1] != "pass"]
+            for name, outcome, code, params in failed:
+                bad.setdefault(name, []).append((outcome, code, params, f.id))
+            if failed:
+                continue
+            counted.append(f.id)
+            held += f.data.get("sessions", 1)
+            if f.data.get("attendance") is None:
+                attendance_known = False
+            else:
+                for c in attended:
+                    attended[c] += f.data["attendance"].get(c, 0)
+            covered, detail = audience_coverage(audience["categories"], dict(unit.audience), attended, audience["coverage"], party)
+            if fulfilled_on is None and held >= required and attendance_known and covered:
+                fulfilled_on = f.date
+        evidence = [f.id for f in sessions]
+        covered, detail = audience_coverage(audience["categories"], dict(unit.audience), attended, audience["coverage"], party)
+        a_clause = checks_clause(p, "audience", obligation.clause)
+        s_clause = obligation.deadline.clause if obligation.deadline and obligation.deadline.clause else obligation.clause
+        # sessions held
+        if not sessions:
+            findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause))
+        elif held >= required:
+            findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, tuple(counted)))
+        else:
+            findings.append(Finding("sessions", "partial", "sessions_short", {"held": held, "required": required}, s_clause, tuple(counted)))
+        # audience coverage
+        if counted:
+            pm, nm = detail["party_members"], detail["non_members"]
+            params = {
+                "pm_attended": pm["attended"], "pm_required": pm["required"],
+                "nm_attended": nm["attended"], "nm_required": nm["required"],
+                "share": f"{audience['coverage']:.0%}",
+            }
+            if not attendance_known:
+                findings.append(Finding("audience", "unknown", "audience_unknown", params, a_clause, tuple(counted), detail))
+            elif covered:
+                findings.append(Finding("audience", "pass", "audience_ok", params, a_clause, tuple(counted), detail))
+            else:
+                short = [c for c in audience["categories"] if detail[c]["attended"] < detail[c]["target"]]
+                params["categories"] = ", ".join(short)
+                findings.append(Finding("audience", "partial", "audience_short", params, a_clause, tuple(counted), detail))
+        # presenter, content, materials: failures matter only while unfulfilled
+        for name in ("presenter", "content", "materials"):
+            clause = checks_clause(p, name, obligation.clause)
+            for outcome, code, params, fid in bad.get(name, []):
+                if fulfilled_on is not None:
+                    outcome = "info"
+                findings.append(Finding(name, outcome, code, params, clause, (fid,)))
+            if name not in bad and counted and p.get(name):
+                findings.append(Finding(name, "pass", f"{name}_ok_all", {"count": len(counted)}, clause, tuple(counted)))
+        return context.conclude(obligation, unit, findings, fulfilled_on=fulfilled_on, evidence=evidence, due=due)
+
+
+@hookimpl
+def nqengine_register_obligation_kinds():
+    return [StudySession()]

@@ -1,0 +1,385 @@
+"""The domain model: plans, obligations, the organisation registry, facts, verdicts.
+
+Every class is frozen and slotted (attrs): a loaded spec or registry can be
+shared between threads and evaluations without copying.  Vietnamese terms are
+given once next to the English names: Kế hoạch (plan, :class:`Spec`), nghĩa vụ
+(:class:`Obligation`), thời hạn (:class:`Deadline`), đối tượng (audience),
+báo cáo viên (presenter), đơn vị (:class:`Unit`), dữ kiện (:class:`Fact`),
+kết luận (:class:`Verdict`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+import attrs
+
+__all__ = [
+    "STATUSES",
+    "OUTCOMES",
+    "Document",
+    "Clause",
+    "DeadlineRef",
+    "Deadline",
+    "Selector",
+    "Obligation",
+    "Exception_",
+    "Spec",
+    "Unit",
+    "RoleAssignment",
+    "Qualification",
+    "Person",
+    "Registry",
+    "Fact",
+    "Finding",
+    "Verdict",
+    "UnmatchedFact",
+    "Source",
+]
+
+#: Verdict statuses, in the order reports list them.
+STATUSES = (
+    "not_applicable",
+    "pending",
+    "due_soon",
+    "met",
+    "met_late",
+    "overdue",
+    "violated",
+    "indeterminate",
+)
+
+#: Outcomes of one check (a :class:`Finding`).
+#: ``partial``: progress that can still be completed before the deadline.
+OUTCOMES = ("pass", "fail", "partial", "unknown", "info")
+
+
+@attrs.frozen
+class Source:
+    """Where something was written: ``file:line:column``."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@attrs.frozen
+class Document:
+    """A document that creates or changes obligations: the plan itself or an amendment."""
+
+    id: str
+    title: str
+    issuer: str | None = None
+    number: str | None = None
+    issued: dt.date | None = None
+
+
+@attrs.frozen
+class Clause:
+    """A clause of a document (điều khoản), quoted in every verdict that rests on it."""
+
+    id: str
+    text: str
+    document: str  # Document.id
+
+
+@attrs.frozen
+class DeadlineRef:
+    """What a relative deadline counts from: a named event, or another obligation.
+
+    ``point`` is "fulfilled" (the same unit's fulfilment of ``obligation``) or
+    "due" (that obligation's due date for the same unit).
+    """
+
+    event: str | None = None
+    obligation: str | None = None
+    point: str = "fulfilled"
+
+
+@attrs.frozen
+class Deadline:
+    """When an obligation is due (thời hạn).
+
+    Exactly one of ``date`` (absolute) and ``after`` (relative, ``days``
+    calendar or working days later) is set, unless ``open`` says the text gives
+    no date at all.  ``inclusive`` says whether the day itself still counts:
+    "trước ngày 31/10/2020" with ``inclusive=False`` means the last day on
+    time is 30/10/2020.  ``interpretation`` is set when the source text gives
+    no date ("kịp thời") and the spec chose one: verdicts resting on it say so.
+    """
+
+    inclusive: bool = True
+    date: dt.date | None = None
+    after: DeadlineRef | None = None
+    days: int = 0
+    working_days: bool = False
+    open: bool = False
+    text: str | None = None
+    interpretation: str | None = None
+    clause: str | None = None
+
+
+@attrs.frozen
+class Selector:
+    """Which units an obligation applies to; every given criterion must hold."""
+
+    kinds: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    parents: frozenset[str] = frozenset()
+
+    def matches(self, unit: "Unit") -> bool:
+        if unit.id in self.exclude:
+            return False
+        if self.ids and unit.id not in self.ids:
+            return False
+        if self.kinds and unit.kind not in self.kinds:
+            return False
+        if self.sectors and unit.sector not in self.sectors:
+            return False
+        if self.parents and unit.parent not in self.parents:
+            return False
+        return True
+
+    @property
+    def empty(self) -> bool:
+        return not (self.kinds or self.sectors or self.ids or self.exclude or self.parents)
+
+
+@attrs.frozen
+class Exception_:
+    """A rule for a subset of units that overrides parts of the general rule.
+
+    Clause II.1.1.c is the model: the general presenter rule is the commune
+    Secretary who is also a city reporter, with an exception for agency,
+    public-unit and enterprise committees.  ``obligation`` is the obligation as
+    it reads for the units that ``when`` selects, already merged.
+    """
+
+    when: Selector
+    clause: str | None
+    obligation: "Obligation"
+    document: str | None = None
+    effective: dt.date | None = None
+
+
+@attrs.frozen
+class Obligation:
+    """One rule of the plan (nghĩa vụ): a kind, who it applies to, when, and its clause.
+
+    ``params`` holds the kind's own fields, validated by the kind's schema (for
+    ``study_session``: sessions, audience, presenter, content, materials).
+    """
+
+    id: str
+    kind: str
+    title: str
+    clause: str
+    applies_to: Selector
+    deadline: Deadline | None
+    params: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    due_soon_days: int | None = None
+    exceptions: tuple[Exception_, ...] = ()
+    source: Source | None = attrs.field(default=None, eq=False)
+    document: str | None = None
+
+    def for_unit(self, unit: "Unit") -> tuple["Obligation", "Exception_ | None"]:
+        """The obligation as it reads for ``unit``: the last matching exception wins."""
+        chosen = None
+        for exc in self.exceptions:
+            if exc.when.matches(unit):
+                chosen = exc
+        return (chosen.obligation, chosen) if chosen else (self, None)
+
+
+@attrs.frozen
+class Spec:
+    """A plan (Kế hoạch) loaded from YAML: its documents, clauses, events and obligations."""
+
+    id: str
+    title: str
+    document: Document
+    clauses: Mapping[str, Clause]
+    obligations: tuple[Obligation, ...]
+    events: Mapping[str, dt.date] = attrs.field(factory=dict)
+    calendar: str = "vn"
+    calendar_overrides: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    due_soon_days: int = 7
+    plugins: tuple[str, ...] = ()
+    audience_categories: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    materials: Mapping[str, str] = attrs.field(factory=dict)
+    documents: Mapping[str, Document] = attrs.field(factory=dict)
+    effective: dt.date | None = None
+    source: str | None = attrs.field(default=None, eq=False)
+    raw: Any = attrs.field(default=None, eq=False, repr=False)
+
+    def obligation(self, oid: str) -> Obligation:
+        for ob in self.obligations:
+            if ob.id == oid:
+                return ob
+        from nqengine.errors import UnknownKeyError
+
+        raise UnknownKeyError(f"no obligation {oid!r} in spec {self.id!r}")
+
+
+def _in_period(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+@attrs.frozen
+class Unit:
+    """An organisation (đơn vị): a grassroots party organisation, a cell, a department...
+
+    ``audience`` gives headcounts per audience category (for example
+    ``{"dang_vien": 120, "cong_chuc": 30}``); party members are the
+    ``dang_vien`` category, counted apart from non-members.
+    """
+
+    id: str
+    name: str
+    kind: str
+    sector: str | None = None
+    parent: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    audience: Mapping[str, int] = attrs.field(factory=dict)
+    source: Source | None = attrs.field(default=None, eq=False)
+
+    def valid_on(self, day: dt.date) -> bool:
+        return _in_period(self.valid_from, self.valid_to, day)
+
+
+@attrs.frozen
+class RoleAssignment:
+    """A person's role in a unit (Bí thư = secretary, Phó Bí thư = deputy_secretary) for a period."""
+
+    unit: str
+    role: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return _in_period(self.valid_from, self.valid_to, day)
+
+
+@attrs.frozen
+class Qualification:
+    """A recognition such as báo cáo viên (reporter) of a committee for a term."""
+
+    kind: str
+    body: str | None = None
+    term: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return _in_period(self.valid_from, self.valid_to, day)
+
+    def satisfies(self, wanted: Mapping[str, Any]) -> bool:
+        return all(getattr(self, k) == v for k, v in wanted.items() if v is not None)
+
+
+@attrs.frozen
+class Person:
+    id: str
+    name: str
+    roles: tuple[RoleAssignment, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
+    source: Source | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Registry:
+    """The organisation registry: units and people, looked up by id or NFC name."""
+
+    units: Mapping[str, Unit]
+    people: Mapping[str, Person] = attrs.field(factory=dict)
+    source: str | None = attrs.field(default=None, eq=False)
+    _people_by_name: Mapping[str, str] = attrs.field(factory=dict, eq=False, alias="people_by_name")
+    _units_by_name: Mapping[str, str] = attrs.field(factory=dict, eq=False, alias="units_by_name")
+
+    def unit(self, ref: str) -> Unit | None:
+        """A unit by id or by name (names compared after NFC normalisation, case-folded)."""
+        found = self.units.get(ref)
+        if found is None:
+            uid = self._units_by_name.get(_name_key(ref))
+            found = self.units.get(uid) if uid else None
+        return found
+
+    def person(self, ref: str) -> Person | None:
+        """A person by id or by name (NFC, case-folded)."""
+        found = self.people.get(ref)
+        if found is None:
+            pid = self._people_by_name.get(_name_key(ref))
+            found = self.people.get(pid) if pid else None
+        return found
+
+
+def _name_key(name: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+@attrs.frozen
+class Fact:
+    """A recorded fact (dữ kiện): a session held, a report sent, a column opened...
+
+    ``data`` holds the type's own fields, validated by its schema.
+    """
+
+    id: str
+    type: str
+    unit: str
+    date: dt.date
+    data: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    source: Source | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Finding:
+    """The result of one check of a verdict: timing, sessions, audience, presenter, channel...
+
+    ``code``/``params`` render through :mod:`nqengine.i18n` in either language;
+    ``clause`` is the clause the check rests on; ``evidence`` the fact ids used.
+    """
+
+    check: str
+    outcome: str
+    code: str
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    clause: str | None = None
+    evidence: tuple[str, ...] = ()
+    details: Mapping[str, Any] = attrs.field(factory=dict)
+    plugin: str | None = None
+
+
+@attrs.frozen
+class Verdict:
+    """Where one unit stands on one obligation on the evaluation date (kết luận)."""
+
+    obligation: str
+    unit: str
+    status: str
+    due: dt.date | None
+    clause: str
+    findings: tuple[Finding, ...] = ()
+    evidence: tuple[str, ...] = ()
+    fulfilled_on: dt.date | None = None
+    interpretation: str | None = None
+    amended_by: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class UnmatchedFact:
+    """A fact no verdict used, with the reason (``code``/``params``, rendered by i18n)."""
+
+    fact: str
+    code: str
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    source: Source | None = attrs.field(default=None, eq=False)

@@ -1,0 +1,369 @@
+"""Declarative validation of located YAML nodes.
+
+A schema is a tree of small validator objects (:class:`Str`, :class:`Int`,
+:class:`Date`, :class:`ListOf`, :class:`Record`, ...).  ``validate(node, path,
+problems)`` returns the Python value or :data:`INVALID`, appending a located
+:class:`~nqengine.errors.Problem` for every mistake instead of stopping at the
+first, the way cattrs collects an error group.  Obligation kinds and fact types
+declare their fields with these same validators, so plugins get located errors
+and "did you mean" for free.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from typing import Any, Callable, Mapping, Sequence
+
+from nqengine.dates import InvalidDate, parse_date, parse_deadline_date
+from nqengine.errors import Problem
+from nqengine.i18n import Term
+from nqengine.yamlsource import Node, scalar_value
+
+__all__ = [
+    "INVALID",
+    "Validator",
+    "Any_",
+    "Str",
+    "Int",
+    "Float",
+    "Bool",
+    "Choice",
+    "Date",
+    "DeadlineDate",
+    "ListOf",
+    "MapOf",
+    "Record",
+    "Field",
+    "Parsed",
+    "suggest",
+    "nfc",
+]
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+INVALID: Any = _Invalid()
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC form of ``text``: names are compared only in this form."""
+    return unicodedata.normalize("NFC", text)
+
+
+def suggest(word: str, choices: Sequence[str]) -> str | None:
+    """The closest of ``choices`` to ``word``, for a "did you mean" hint."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def hint_for(word: str, choices: Sequence[str]) -> dict:
+    """Params for the ``did_you_mean`` suffix: ``hint`` is '' when nothing is close."""
+    best = suggest(word, choices)
+    return {"hint": _Hint(best) if best else ""}
+
+
+class _Hint(str):
+    """A lazily translated "did you mean" suffix."""
+
+    def render(self, lang: str) -> str:
+        from nqengine.i18n import message
+
+        return message("did_you_mean", lang, suggestion=str(self))
+
+
+def _field_name(path: str) -> str:
+    tail = path.rsplit(".", 1)[-1]
+    return tail or path
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+class Validator:
+    """Base: subclasses implement :meth:`validate`; ``doc`` feeds the generated docs."""
+
+    doc: str = ""
+    type_name: str = "any"
+
+    def validate(self, node: Node, path: str, problems: list[Problem]) -> Any:
+        raise NotImplementedError
+
+    def wrong_type(self, node: Node, path: str, problems: list[Problem], expected: str) -> Any:
+        actual = node.tag if node.kind == "scalar" else node.kind
+        problems.append(
+            node.problem("wrong_type", path, field=_field_name(path), expected=Term(expected), actual=Term(actual))
+        )
+        return INVALID
+
+
+class Any_(Validator):
+    """Any YAML value, converted to plain Python."""
+
+    def validate(self, node, path, problems):
+        from nqengine.yamlsource import to_python
+
+        return to_python(node)
+
+
+class Str(Validator):
+    """A text, NFC-normalised; numbers are accepted as text only if ``coerce``."""
+
+    type_name = "str"
+
+    def __init__(self, *, coerce: bool = True, nonempty: bool = True, doc: str = ""):
+        self.coerce, self.nonempty, self.doc = coerce, nonempty, doc
+
+    def validate(self, node, path, problems):
+        if node.kind != "scalar" or node.tag in ("null", "bool") or (
+            not self.coerce and node.tag != "str"
+        ):
+            return self.wrong_type(node, path, problems, "str")
+        text = nfc(str(node.value)).strip()
+        if self.nonempty and not text:
+            problems.append(node.problem("empty_list", path, field=_field_name(path)))
+            return INVALID
+        return text
+
+
+class Int(Validator):
+    type_name = "int"
+
+    def __init__(self, *, min: int | None = None, max: int | None = None, doc: str = ""):
+        self.min, self.max, self.doc = min, max, doc
+
+    def validate(self, node, path, problems):
+        value = scalar_value(node) if node.kind == "scalar" else None
+        if node.kind != "scalar" or node.tag != "int" or not isinstance(value, int):
+            return self.wrong_type(node, path, problems, "int")
+        return _check_range(self, node, path, problems, value)
+
+
+class Float(Validator):
+    type_name = "float"
+
+    def __init__(self, *, min: float | None = None, max: float | None = None, doc: str = ""):
+        self.min, self.max, self.doc = min, max, doc
+
+    def validate(self, node, path, problems):
+        value = scalar_value(node) if node.kind == "scalar" else None
+        if node.kind != "scalar" or node.tag not in ("int", "float") or isinstance(value, str):
+            return self.wrong_type(node, path, problems, "number")
+        return _check_range(self, node, path, problems, float(value))
+
+
+def _check_range(v: Any, node: Node, path: str, problems: list[Problem], value: Any) -> Any:
+    if v.min is not None and value < v.min:
+        problems.append(node.problem("out_of_range", path, field=_field_name(path), op=Term(">="), limit=v.min, value=value))
+        return INVALID
+    if v.max is not None and value > v.max:
+        problems.append(node.problem("out_of_range", path, field=_field_name(path), op=Term("<="), limit=v.max, value=value))
+        return INVALID
+    return value
+
+
+class Bool(Validator):
+    type_name = "bool"
+
+    def __init__(self, *, doc: str = ""):
+        self.doc = doc
+
+    def validate(self, node, path, problems):
+        if node.kind != "scalar" or node.tag != "bool":
+            return self.wrong_type(node, path, problems, "bool")
+        return scalar_value(node)
+
+
+class Choice(Validator):
+    """One of a fixed set of words (compared after NFC)."""
+
+    type_name = "str"
+
+    def __init__(self, choices: Sequence[str] | Callable[[], Sequence[str]], *, doc: str = ""):
+        self._choices, self.doc = choices, doc
+
+    @property
+    def choices(self) -> list[str]:
+        c = self._choices() if callable(self._choices) else self._choices
+        return list(c)
+
+    def validate(self, node, path, problems):
+        text = Str().validate(node, path, problems)
+        if text is INVALID:
+            return INVALID
+        choices = self.choices
+        if text not in choices:
+            problems.append(
+                node.problem(
+                    "not_in_choices", path, field=_field_name(path), value=text,
+                    choices=", ".join(choices), **hint_for(text, choices),
+                )
+            )
+            return INVALID
+        return text
+
+
+class Date(Validator):
+    """A calendar date written dd/mm/yyyy or yyyy-mm-dd; 31/02 is an error."""
+
+    type_name = "date"
+
+    def __init__(self, *, doc: str = ""):
+        self.doc = doc
+
+    def validate(self, node, path, problems):
+        if node.kind != "scalar" or node.tag not in ("str", "timestamp"):
+            return self.wrong_type(node, path, problems, "date")
+        try:
+            return parse_date(str(node.value))
+        except InvalidDate as exc:
+            problems.append(node.problem("invalid_date", path, field=_field_name(path), detail=_DateDetail(exc)))
+            return INVALID
+
+
+class DeadlineDate(Date):
+    """A date, or a month/quarter/year phrase meaning its last day ("Q1/2021", "tháng 1/2021")."""
+
+    def validate(self, node, path, problems):
+        if node.kind != "scalar" or node.tag not in ("str", "timestamp"):
+            return self.wrong_type(node, path, problems, "date")
+        try:
+            return parse_deadline_date(str(node.value))[0]
+        except InvalidDate as exc:
+            problems.append(node.problem("invalid_date", path, field=_field_name(path), detail=_DateDetail(exc)))
+            return INVALID
+
+
+class _DateDetail(str):
+    """An InvalidDate rendered in the message's language."""
+
+    def __new__(cls, exc: InvalidDate) -> "_DateDetail":
+        obj = super().__new__(cls, str(exc))
+        obj.exc = exc  # type: ignore[attr-defined]
+        return obj
+
+    def render(self, lang: str) -> str:
+        return str(self.exc) if lang == "en" else self.exc.message_vi  # type: ignore[attr-defined]
+
+
+class ListOf(Validator):
+    """A list of items; a single scalar is accepted as a one-item list if ``single``."""
+
+    type_name = "seq"
+
+    def __init__(self, item: Validator, *, min_len: int = 0, single: bool = False, doc: str = ""):
+        self.item, self.min_len, self.single, self.doc = item, min_len, single, doc
+
+    def validate(self, node, path, problems):
+        if node.kind != "seq":
+            if self.single and node.kind == "scalar" and node.tag != "null":
+                v = self.item.validate(node, path, problems)
+                return INVALID if v is INVALID else [v]
+            return self.wrong_type(node, path, problems, "seq")
+        out, ok = [], True
+        for i, child in enumerate(node.value):
+            v = self.item.validate(child, _join(path, i), problems)
+            ok &= v is not INVALID
+            out.append(v)
+        if len(out) < self.min_len:
+            problems.append(node.problem("empty_list", path, field=_field_name(path)))
+            return INVALID
+        return out if ok else INVALID
+
+
+class MapOf(Validator):
+    """A mapping with free keys (validated by ``key``) and uniform values."""
+
+    type_name = "map"
+
+    def __init__(self, key: Validator, value: Validator, *, doc: str = ""):
+        self.key, self.value, self.doc = key, value, doc
+
+    def validate(self, node, path, problems):
+        if node.kind != "map":
+            return self.wrong_type(node, path, problems, "map")
+        out, ok = {}, True
+        for k, v in node.value:
+            kk = self.key.validate(k, path, problems)
+            vv = self.value.validate(v, _join(path, str(k.value)), problems)
+            ok &= kk is not INVALID and vv is not INVALID
+            if kk is not INVALID:
+                out[kk] = vv
+        return out if ok else INVALID
+
+
+class Field:
+    """One key of a :class:`Record`: its validator, whether required, default, doc."""
+
+    def __init__(self, validator: Validator, *, required: bool = False, default: Any = None, doc: str = ""):
+        self.validator, self.required, self.default = validator, required, default
+        self.doc = doc or validator.doc
+
+
+class Parsed(dict):
+    """A validated record: a dict of field values that remembers its node."""
+
+    node: Node
+
+    def loc(self, key: str) -> Node:
+        """The node of field ``key`` (the record's own node if the key is absent)."""
+        return self.node.get(key) or self.node
+
+
+class Record(Validator):
+    """A mapping with known keys: unknown keys get a "did you mean", missing required keys an error.
+
+    ``extra`` (a callable taking the parsed record) can add fields known only
+    after a discriminator is read, such as an obligation's ``kind``.
+    """
+
+    type_name = "map"
+
+    def __init__(
+        self,
+        fields: Mapping[str, Field],
+        *,
+        extra: Callable[[Node, str, list[Problem]], Mapping[str, Field] | None] | None = None,
+        doc: str = "",
+    ):
+        self.fields, self.extra, self.doc = dict(fields), extra, doc
+
+    def validate(self, node, path, problems):
+        if node.kind != "map":
+            return self.wrong_type(node, path, problems, "map")
+        fields = dict(self.fields)
+        if self.extra is not None:
+            more = self.extra(node, path, problems)
+            if more:
+                fields.update(more)
+        out = Parsed()
+        out.node = node
+        ok = True
+        for k, v in node.value:
+            key = str(k.value) if k.kind == "scalar" else None
+            if key is None or key not in fields:
+                problems.append(
+                    k.problem("unknown_key", path, key=key if key is not None else "?", **hint_for(key or "", list(fields)))
+                )
+                ok = False
+                continue
+            val = fields[key].validator.validate(v, _join(path, key), problems)
+            ok &= val is not INVALID
+            out[key] = val
+        for key, f in fields.items():
+            if key not in out:
+                if f.required:
+                    problems.append(node.problem("missing_key", path, key=key))
+                    ok = False
+                else:
+                    out[key] = f.default() if callable(f.default) else f.default
+        return out if ok else INVALID

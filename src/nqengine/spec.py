@@ -1,0 +1,398 @@
+"""Loading plan specs (Kế hoạch) from YAML, with every problem located.
+
+The format is documented in ``docs/spec-format.md``; the Tam Kỳ plan in
+``specs/tam-ky-xxi/plan.yaml`` is the worked example.  :func:`load_spec`
+validates structure (unknown keys with "did you mean", wrong types,
+impossible dates), then references (clauses, events, obligations, audience
+categories, materials), then runs the kinds' and plugins' lint rules, and
+raises one :class:`~nqengine.errors.SpecError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, Mapping
+
+from nqengine.errors import Problem, SpecError
+from nqengine.model import Clause, Deadline, DeadlineRef, Document, Exception_, Obligation, Selector, Source, Spec
+from nqengine.schema import (
+    INVALID,
+    Any_,
+    Bool,
+    Choice,
+    Date,
+    DeadlineDate,
+    Field,
+    Int,
+    ListOf,
+    MapOf,
+    Parsed,
+    Record,
+    Str,
+    hint_for,
+)
+from nqengine.yamlsource import Node, compose_file, compose_text
+
+__all__ = ["load_spec", "load_spec_text", "FORMAT_VERSION", "UNIT_KINDS", "SECTORS", "spec_schema"]
+
+FORMAT_VERSION = 1
+
+#: Kinds of unit in a registry (loại đơn vị).
+UNIT_KINDS = (
+    "city_committee",  # Thành ủy / Huyện ủy / Tỉnh ủy: the issuing committee
+    "standing_committee",  # Ban Thường vụ
+    "party_board",  # Ban Tuyên giáo, Văn phòng, Ban Tổ chức...
+    "party_committee",  # Đảng bộ cơ sở
+    "grassroots_cell",  # Chi bộ cơ sở
+    "subordinate_cell",  # Chi bộ trực thuộc
+    "government",  # UBND
+    "department",  # Phòng chuyên môn (Phòng Văn hóa - Thông tin)
+    "public_service",  # Trung tâm / đơn vị sự nghiệp of the city
+    "mass_organisation",  # Mặt trận, đoàn thể chính trị - xã hội
+)
+
+#: Sectors of a grassroots party organisation (khối).
+SECTORS = ("commune", "ward", "agency", "public_unit", "enterprise", "armed_forces")
+
+SELECTOR = Record(
+    {
+        "kinds": Field(ListOf(Choice(UNIT_KINDS), single=True), default=list, doc="unit kinds"),
+        "sectors": Field(ListOf(Choice(SECTORS), single=True), default=list, doc="sectors of grassroots organisations"),
+        "units": Field(ListOf(Str(), single=True), default=list, doc="unit ids"),
+        "except": Field(ListOf(Str(), single=True), default=list, doc="unit ids left out"),
+        "parents": Field(ListOf(Str(), single=True), default=list, doc="ids of parent units"),
+    },
+    doc="which units an obligation applies to; every criterion given must hold",
+)
+
+REF = Record(
+    {
+        "event": Field(Str(), doc="a named event under 'events' (or recorded per unit as an 'event' fact)"),
+        "obligation": Field(Str(), doc="another obligation's id"),
+        "point": Field(Choice(("fulfilled", "due")), default="fulfilled", doc="count from that obligation's fulfilment by the same unit, or from its due date"),
+    }
+)
+
+DEADLINE = Record(
+    {
+        "date": Field(DeadlineDate(), doc="absolute date: dd/mm/yyyy, yyyy-mm-dd, or 'tháng 1/2021', 'Q1/2021'..."),
+        "after": Field(REF, doc="relative deadline: counts from an event or obligation"),
+        "days": Field(Int(min=0), doc="how many days after 'after'"),
+        "working_days": Field(Bool(), default=False, doc="count working days on the spec's calendar (ngày làm việc)"),
+        "inclusive": Field(Bool(), doc="true: the day itself counts; false: 'trước ngày' — only days before it"),
+        "none": Field(Bool(), default=False, doc="the text gives no date: never overdue"),
+        "text": Field(Str(), doc="the deadline as the document words it"),
+        "interpretation": Field(Str(), doc="set when the document gives no date and the spec chose one: why"),
+        "clause": Field(Str(), doc="the clause the deadline rests on"),
+    }
+)
+
+COMMON_FIELDS: dict[str, Field] = {
+    "id": Field(Str(), required=True, doc="unique id of the obligation"),
+    "kind": Field(Str(), required=True, doc="obligation kind (study_session, dissemination, report, deliverable, duty, or a plugin's)"),
+    "title": Field(Str(), required=True, doc="short title, in Vietnamese"),
+    "clause": Field(Str(), required=True, doc="the clause the obligation encodes"),
+    "applies_to": Field(SELECTOR, required=True),
+    "deadline": Field(DEADLINE),
+    "due_soon_days": Field(Int(min=0), doc="days before the due date when 'due_soon' starts (default: the spec's)"),
+    "exceptions": Field(ListOf(Any_()), default=list, doc="rules for a subset of units (see docs)"),
+    "note": Field(Str(), doc="free text"),
+}
+
+DOCUMENT = Record(
+    {
+        "id": Field(Str(), required=True),
+        "title": Field(Str(), required=True),
+        "issuer": Field(Str()),
+        "number": Field(Str()),
+        "issued": Field(Date()),
+    }
+)
+
+CLAUSE = Record({"text": Field(Str(), required=True), "document": Field(Str())})
+
+CATEGORY = Record(
+    {
+        "vi": Field(Str(), required=True, doc="Vietnamese label"),
+        "en": Field(Str(), required=True, doc="English label"),
+        "party_member": Field(Bool(), default=False, doc="true for the party-member category (rates are counted over it)"),
+    }
+)
+
+
+def spec_schema() -> Record:
+    """The top-level schema of a spec file (obligations validated per kind)."""
+    return Record(
+        {
+            "nqengine": Field(Int(), required=True, doc="format version; 1"),
+            "id": Field(Str(), required=True),
+            "title": Field(Str(), required=True),
+            "document": Field(DOCUMENT, required=True),
+            "documents": Field(ListOf(DOCUMENT), default=list, doc="other documents cited (amendments, guidance)"),
+            "effective": Field(Date(), doc="first day the plan applies; defaults to the document's issue date"),
+            "calendar": Field(Str(), default="vn"),
+            "calendar_overrides": Field(Any_(), default=dict, doc="{year: {days_off: [...], working_days: [...]}}"),
+            "due_soon_days": Field(Int(min=0), default=7),
+            "plugins": Field(ListOf(Str()), default=list, doc="plugins the spec needs"),
+            "audience_categories": Field(MapOf(Str(), CATEGORY), default=dict),
+            "materials": Field(MapOf(Str(), Str()), default=dict),
+            "events": Field(MapOf(Str(), _OptionalDate()), default=dict),
+            "clauses": Field(MapOf(Str(), _ClauseValue()), required=True),
+            "obligations": Field(ListOf(Any_(), min_len=1), required=True),
+            "examples": Field(Any_(), doc="worked examples run by 'nqengine test'"),
+        }
+    )
+
+
+class _OptionalDate(Date):
+    def validate(self, node, path, problems):
+        if node.kind == "scalar" and node.tag == "null":
+            return None
+        return super().validate(node, path, problems)
+
+
+class _ClauseValue(Str):
+    """A clause: its text, or ``{text, document}``."""
+
+    def validate(self, node, path, problems):
+        if node.kind == "map":
+            return CLAUSE.validate(node, path, problems)
+        return super().validate(node, path, problems)
+
+
+def load_spec(path: str | os.PathLike[str], pm: Any = None) -> Spec:
+    """Load and validate a spec file (or a folder holding ``plan.yaml``)."""
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        name = os.path.join(name, "plan.yaml")
+    return _build(compose_file(name, SpecError), name, pm)
+
+
+def load_spec_text(text: str, filename: str = "<spec>", pm: Any = None) -> Spec:
+    """Load and validate a spec from YAML text."""
+    return _build(compose_text(text, filename, SpecError), filename, pm)
+
+
+def _build(root: Node, filename: str, pm: Any) -> Spec:
+    from nqengine.plugins import catalogue_for, get_plugin_manager
+
+    if pm is None:
+        pm = get_plugin_manager()
+    cat = catalogue_for(pm)
+    problems: list[Problem] = []
+    top = spec_schema().validate(root, "", problems)
+    if top is INVALID and (root.kind != "map" or not isinstance(root.get("obligations"), Node)):
+        raise SpecError(problems)
+    top_map = top if top is not INVALID else _partial(root, problems)
+    version = top_map.get("nqengine")
+    if isinstance(version, int) and version != FORMAT_VERSION:
+        problems.append(root.get("nqengine").problem("unknown_version", "nqengine", version=version, supported=FORMAT_VERSION))  # type: ignore[union-attr]
+    builder = _SpecBuilder(cat, top_map, problems)
+    obligations = builder.obligations(root.get("obligations"))
+    if problems:
+        raise SpecError(problems)
+    doc = top_map["document"]
+    document = Document(doc["id"], doc["title"], doc.get("issuer"), doc.get("number"), doc.get("issued"))
+    documents = {document.id: document}
+    for d in top_map.get("documents") or []:
+        documents[d["id"]] = Document(d["id"], d["title"], d.get("issuer"), d.get("number"), d.get("issued"))
+    clauses = {}
+    for cid, value in top_map["clauses"].items():
+        if isinstance(value, Mapping):
+            clauses[cid] = Clause(cid, value["text"], value.get("document") or document.id)
+        else:
+            clauses[cid] = Clause(cid, value, document.id)
+    spec = Spec(
+        id=top_map["id"],
+        title=top_map["title"],
+        document=document,
+        clauses=clauses,
+        obligations=tuple(obligations),
+        events=top_map["events"],
+        calendar=top_map["calendar"],
+        calendar_overrides=top_map["calendar_overrides"] or {},
+        due_soon_days=top_map["due_soon_days"],
+        plugins=tuple(top_map["plugins"]),
+        audience_categories=top_map["audience_categories"],
+        materials=top_map["materials"],
+        documents=documents,
+        effective=top_map.get("effective") or document.issued,
+        source=filename,
+        raw=root,
+    )
+    from nqengine.validate import validate_spec
+
+    problems.extend(validate_spec(spec, cat, root))
+    if not problems:
+        for impl in pm.hook.nqengine_spec_loaded.get_hookimpls():
+            from nqengine.errors import PluginError
+
+            try:
+                got = impl.function(spec=spec)
+            except Exception as exc:
+                raise PluginError(f"{type(exc).__name__}: {exc}", plugin=impl.plugin_name, hook="nqengine_spec_loaded") from exc
+            if got:
+                if not all(isinstance(p, Problem) for p in got):
+                    raise PluginError("returned something other than a list of Problem", plugin=impl.plugin_name, hook="nqengine_spec_loaded")
+                problems.extend(got)
+    if problems:
+        raise SpecError(problems)
+    return spec
+
+
+def _partial(root: Node, problems: list[Problem]) -> dict:
+    """Validate top-level fields one by one, so obligations are checked even when another field is wrong."""
+    schema = spec_schema()
+    out: dict[str, Any] = {}
+    for key, f in schema.fields.items():
+        node = root.get(key)
+        if node is None:
+            out[key] = f.default() if callable(f.default) else f.default
+            continue
+        sub: list[Problem] = []  # already reported by the full pass
+        v = f.validator.validate(node, key, sub)
+        out[key] = v if v is not INVALID else (f.default() if callable(f.default) else f.default)
+    out.setdefault("clauses", {})
+    if out.get("clauses") is None:
+        out["clauses"] = {}
+    return out
+
+
+class _SpecBuilder:
+    def __init__(self, cat: Any, top: Mapping[str, Any], problems: list[Problem]):
+        self.cat, self.top, self.problems = cat, top, problems
+
+    def _kind_of(self, node: Node, path: str) -> Any:
+        kn = node.get("kind")
+        if kn is None or kn.kind != "scalar":
+            return None
+        name = str(kn.value)
+        if name not in self.cat.kinds:
+            choices = sorted(self.cat.kinds)
+            self.problems.append(kn.problem("unknown_kind", f"{path}.kind", kind=name, choices=", ".join(choices), **hint_for(name, choices)))
+            return None
+        return self.cat.kinds[name]
+
+    def obligations(self, seq: Node | None) -> list[Obligation]:
+        if seq is None or seq.kind != "seq":
+            return []
+        out = []
+        for i, node in enumerate(seq.value):
+            path = f"obligations[{i}]"
+            if node.kind != "map":
+                Record({}).validate(node, path, self.problems)
+                continue
+            kind = self._kind_of(node, path)
+            fields = dict(COMMON_FIELDS)
+            if kind is not None:
+                fields.update(kind.fields)
+            else:  # unknown kind: still check the common fields, ignore the rest
+                fields.update({str(k.value): Field(Any_()) for k, _ in node.value if str(k.value) not in fields})
+            parsed = Record(fields).validate(node, path, self.problems)
+            if parsed is INVALID or kind is None:
+                continue
+            ob = self._obligation(parsed, kind, path)
+            if ob is not None:
+                out.append(ob)
+        return out
+
+    def _deadline(self, d: Parsed | None, path: str, kind: Any, required: bool, where: Node) -> Deadline | None:
+        if d is None:
+            if required:
+                self.problems.append(where.problem("missing_key", path, key="deadline"))
+            return None
+        has = [k for k in ("date", "after") if d.get(k) is not None] + (["none"] if d.get("none") else [])
+        if len(has) != 1:
+            self.problems.append(d.node.problem("deadline_one_of", f"{path}.deadline"))
+            return None
+        if d.get("none"):
+            return Deadline(open=True, text=d.get("text"), interpretation=d.get("interpretation"), clause=d.get("clause"))
+        if d.get("inclusive") is None:
+            self.problems.append(d.node.problem("deadline_inclusive_required", f"{path}.deadline"))
+            return None
+        after = None
+        if d.get("after") is not None:
+            a = d["after"]
+            if (a.get("event") is None) == (a.get("obligation") is None):
+                self.problems.append(a.node.problem("ref_one_of", f"{path}.deadline.after"))
+                return None
+            if d.get("days") is None:
+                self.problems.append(d.node.problem("deadline_days_required", f"{path}.deadline"))
+                return None
+            after = DeadlineRef(event=a.get("event"), obligation=a.get("obligation"), point=a["point"])
+        return Deadline(
+            inclusive=d["inclusive"],
+            date=d.get("date"),
+            after=after,
+            days=d.get("days") or 0,
+            working_days=bool(d.get("working_days")),
+            text=d.get("text"),
+            interpretation=d.get("interpretation"),
+            clause=d.get("clause"),
+        )
+
+    def _obligation(self, p: Parsed, kind: Any, path: str) -> Obligation | None:
+        n0 = len(self.problems)
+        deadline = self._deadline(p.get("deadline"), path, kind, kind.needs_deadline, p.node)
+        sel = p["applies_to"]
+        selector = Selector(
+            kinds=frozenset(sel["kinds"]), sectors=frozenset(sel["sectors"]), ids=frozenset(sel["units"]),
+            exclude=frozenset(sel["except"]), parents=frozenset(sel["parents"]),
+        )
+        params = {k: p[k] for k in kind.fields}
+        node = p.node
+        base = Obligation(
+            id=p["id"], kind=kind.name, title=p["title"], clause=p["clause"], applies_to=selector,
+            deadline=deadline, params=params, due_soon_days=p.get("due_soon_days"),
+            source=Source(node.file, node.line, node.column),
+        )
+        exceptions = []
+        exc_node = node.get("exceptions")
+        for j, en in enumerate(exc_node.value if exc_node is not None and exc_node.kind == "seq" else []):
+            e = self._exception(en, f"{path}.exceptions[{j}]", kind, base)
+            if e is not None:
+                exceptions.append(e)
+        if len(self.problems) > n0:
+            return None
+        from attrs import evolve
+
+        return evolve(base, exceptions=tuple(exceptions))
+
+    def _exception(self, node: Node, path: str, kind: Any, base: Obligation) -> Exception_ | None:
+        override_fields = {"deadline": Field(DEADLINE), "due_soon_days": Field(Int(min=0))}
+        override_fields.update({k: Field(f.validator, doc=f.doc) for k, f in kind.fields.items()})
+        schema = Record(
+            {
+                "when": Field(SELECTOR, required=True, doc="the units the exception covers"),
+                "clause": Field(Str(), doc="the clause that makes the exception"),
+                "document": Field(Str(), doc="the document (amendment) that makes it, if not the plan"),
+                "effective": Field(Date(), doc="from when the exception holds"),
+                "set": Field(Record(override_fields), required=True, doc="what changes for those units"),
+            }
+        )
+        e = schema.validate(node, path, self.problems)
+        if e is INVALID:
+            return None
+        given = {str(k.value) for k, _ in e["set"].node.value}
+        changes = e["set"]
+        params = dict(base.params)
+        for k in kind.fields:
+            if k in given:
+                params[k] = changes[k]
+        deadline = base.deadline
+        if "deadline" in given:
+            deadline = self._deadline(changes["deadline"], f"{path}.set", kind, True, changes.node)
+        w = e["when"]
+        when = Selector(
+            kinds=frozenset(w["kinds"]), sectors=frozenset(w["sectors"]), ids=frozenset(w["units"]),
+            exclude=frozenset(w["except"]), parents=frozenset(w["parents"]),
+        )
+        from attrs import evolve
+
+        variant = evolve(
+            base, params=params, deadline=deadline,
+            due_soon_days=changes["due_soon_days"] if "due_soon_days" in given else base.due_soon_days,
+            clause=base.clause, document=e.get("document"),
+        )
+        return Exception_(when=when, clause=e.get("clause"), obligation=variant, document=e.get("document"), effective=e.get("effective"))
