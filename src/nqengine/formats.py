@@ -142,7 +142,8 @@ def render_table(ev: Any, lang: str = "vi") -> str:
             unit = ev.registry.units.get(v.unit)
             name = _cut(unit.name if unit else v.unit, 34)
             mark = "*" if v.interpretation else " "
-            lines.append(f"  {name:<34} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on):<10}")
+            row = f"  {name:<34} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on)}"
+            lines.append(row.rstrip())
         if any(v.interpretation for v in vs):
             note = "* hạn chót do kế hoạch diễn giải" if lang != "en" else "* due date is an interpretation"
             lines.append("  " + note + ": " + _cut(vs[0].interpretation or "", WIDTH - 6 - len(note)))
