@@ -71,7 +71,8 @@ def fact_schema(types: Mapping[str, FactType]) -> Record:
         if name not in types:
             choices = sorted(types)
             problems.append(tn.problem("unknown_fact_type", f"{path}.type", type=name, choices=", ".join(choices), **hint_for(name, choices)))
-            return {str(k.value): Field(Str()) for k, _ in node.value}  # no cascade of unknown keys
+            # Accept the type's unknown fields as text so one mistake does not cascade.
+            return {str(k.value): Field(Str()) for k, _ in node.value if str(k.value) not in COMMON_FACT_FIELDS}
         return types[name].fields
 
     return Record(COMMON_FACT_FIELDS, extra=extra)

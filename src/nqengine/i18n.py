@@ -129,7 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "timing_overdue": ("đã quá hạn {days} ngày (hạn chót {due})", "{days} days past the last day ({due})"),
     "timing_open": ("còn {days} ngày đến hạn chót {due}", "{days} days left until the last day ({due})"),
     "unit_dissolved": ("đơn vị {unit} đã giải thể/sáp nhập ngày {date}, trước hạn", "unit {unit} ceased to exist on {date}, before the deadline"),
-    "sessions_none": ("chưa ghi nhận hội nghị nào (cần {required} buổi)", "no session recorded ({required} required)"),
+    "sessions_none": ("chưa có hội nghị hợp lệ nào (cần {required} buổi)", "no conforming session yet ({required} required)"),
     "sessions_ok": ("đã tổ chức {held}/{required} buổi hợp lệ", "{held}/{required} conforming sessions held"),
     "sessions_short": ("mới tổ chức {held}/{required} buổi hợp lệ", "only {held}/{required} conforming sessions held"),
     "audience_ok": (

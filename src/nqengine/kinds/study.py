@@ -157,8 +157,8 @@ class StudySession(ObligationKind):
         a_clause = checks_clause(p, "audience", obligation.clause)
         s_clause = obligation.deadline.clause if obligation.deadline and obligation.deadline.clause else obligation.clause
         # sessions held
-        if not sessions:
-            findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause))
+        if not counted:
+            findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause, tuple(f.id for f in sessions)))
         elif held >= required:
             findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, tuple(counted)))
         else:
@@ -186,7 +186,7 @@ class StudySession(ObligationKind):
                 if fulfilled_on is not None:
                     outcome = "info"
                 findings.append(Finding(name, outcome, code, params, clause, (fid,)))
-            if name not in bad and counted and p.get(name):
+            if counted and p.get(name):
                 findings.append(Finding(name, "pass", f"{name}_ok_all", {"count": len(counted)}, clause, tuple(counted)))
         return context.conclude(obligation, unit, findings, fulfilled_on=fulfilled_on, evidence=evidence, due=due)
 
