@@ -16,6 +16,8 @@ import re
 import unicodedata
 from typing import Literal
 
+from nqengine.errors import NQEngineError
+
 __all__ = [
     "InvalidDate",
     "add_calendar_days",
@@ -48,7 +50,7 @@ _HINTS = {
 _KIND_VI = {"date": "ngày", "period": "thời hạn", "date or period": "ngày hoặc thời hạn"}
 
 
-class InvalidDate(ValueError):
+class InvalidDate(NQEngineError, ValueError):
     """A date or period text that cannot be used.
 
     Attributes:
