@@ -16,7 +16,7 @@ def nqengine_evaluate_obligation(obligation, units, context):
     plugin = context.catalogue.plugin_of_kind(obligation.kind)
     out = []
     for unit in units:
-        variant, exception = obligation.for_unit(unit)
+        variant, exception = obligation.for_unit(unit, context.as_of)
         try:
             verdict = kind.evaluate_unit(variant, unit, context)
         except PluginError:

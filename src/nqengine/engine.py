@@ -352,7 +352,7 @@ def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: C
     if v.status == "not_applicable":
         status = v.status
     else:
-        variant, _ = ob.for_unit(unit)
+        variant, _ = ob.for_unit(unit, ctx.as_of)
         status = decide_status(findings, v.fulfilled_on, v.due, ctx.as_of, ctx.due_soon_window(variant))
     fulfilled = v.fulfilled_on if status in ("met", "met_late") else None
     timing = timing_finding(ob, status, v.due, fulfilled, ctx.as_of)

@@ -188,11 +188,15 @@ class Obligation:
     source: Source | None = attrs.field(default=None, eq=False)
     document: str | None = None
 
-    def for_unit(self, unit: "Unit") -> tuple["Obligation", "Exception_ | None"]:
-        """The obligation as it reads for ``unit``: the last matching exception wins."""
+    def for_unit(self, unit: "Unit", as_of: dt.date | None = None) -> tuple["Obligation", "Exception_ | None"]:
+        """The obligation as it reads for ``unit`` on ``as_of``: the last matching exception wins.
+
+        An exception with an ``effective`` date (an amendment) is in force only
+        from that date on.
+        """
         chosen = None
         for exc in self.exceptions:
-            if exc.when.matches(unit):
+            if exc.when.matches(unit) and (exc.effective is None or as_of is None or exc.effective <= as_of):
                 chosen = exc
         return (chosen.obligation, chosen) if chosen else (self, None)
 
