@@ -141,3 +141,27 @@ def test_status_precedence():
     assert decide_status([partial], None, due, D(2020, 11, 1), 7) == "violated"
     assert decide_status([], D(2020, 10, 31), due, D(2020, 11, 1), 7) == "met_late"
     assert decide_status([], D(2020, 10, 31), None, D(2020, 11, 1), 7) == "met"
+
+
+def test_interpretation_carries_through_relative_deadlines():
+    from helpers import run
+
+    obligations = """
+- id: a
+  kind: deliverable
+  title: A
+  clause: c1
+  applies_to: {units: [w1]}
+  deadline: {date: 31/10/2020, inclusive: true, interpretation: "kịp thời: lấy 31/10"}
+  deliverables: [x]
+- id: b
+  kind: deliverable
+  title: B
+  clause: c2
+  applies_to: {units: [w1]}
+  deadline: {after: {obligation: a, point: due}, days: 3, inclusive: true}
+  deliverables: [y]
+"""
+    ev = run(obligations, "", "01/10/2020")
+    assert ev.verdict("b", "w1").interpretation == "kịp thời: lấy 31/10"
+    assert ev.verdict("b", "w1").due == D(2020, 11, 3)

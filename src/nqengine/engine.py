@@ -77,6 +77,7 @@ class Context:
     def __init__(self, spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, catalogue: Any):
         self.spec, self.registry, self.as_of, self.catalogue = spec, registry, as_of, catalogue
         self.calendar = catalogue.calendar(spec.calendar, spec.calendar_overrides)
+        self._obligations = {ob.id: ob for ob in spec.obligations}
         self.fulfilled: dict[tuple[str, str], dt.date | None] = {}
         self.dues: dict[tuple[str, str], dt.date | None] = {}
         self.facts_by_id: dict[str, Fact] = {}
@@ -139,6 +140,26 @@ class Context:
                 target = base + dt.timedelta(days=d.days)
         return target if d.inclusive else target - ONE_DAY
 
+    def interpretation(self, obligation: Obligation) -> str | None:
+        """The interpretations a due date rests on, following relative deadlines back.
+
+        A deadline counted from another obligation's deadline that the spec
+        interpreted ("kịp thời") rests on that interpretation too.
+        """
+        notes: list[str] = []
+        seen: set[str] = set()
+        d = obligation.deadline
+        while d is not None and obligation.id not in seen:
+            seen.add(obligation.id)
+            if d.interpretation and d.interpretation not in notes:
+                notes.append(d.interpretation)
+            ref = d.after
+            if ref is None or ref.obligation is None or ref.obligation not in self._obligations:
+                break
+            obligation = self._obligations[ref.obligation]
+            d = obligation.deadline
+        return " / ".join(notes) if notes else None
+
     def due_soon_window(self, obligation: Obligation) -> int:
         return obligation.due_soon_days if obligation.due_soon_days is not None else self.spec.due_soon_days
 
@@ -182,7 +203,7 @@ class Context:
             findings=tuple(findings),
             evidence=evidence,
             fulfilled_on=fulfilled_on,
-            interpretation=d.interpretation if d is not None else None,
+            interpretation=self.interpretation(obligation),
             amended_by=tuple(x for x in ((exception.document if exception else None),) if x),
         )
 
