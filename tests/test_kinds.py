@@ -111,7 +111,7 @@ class TestStudySession:
     def test_attendance_above_headcount_is_capped(self):
         v = run(STUDY, session(attendance="{dang_vien: 50, cong_chuc: 4}"), "20/10/2020").verdict("s", "w1")
         aud = [f for f in v.findings if f.check == "audience"][0]
-        assert aud.details["dang_vien"] == {"attended": 10, "required": 10, "target": 10}
+        assert aud.details["dang_vien"] == {"attended": 10, "headcount": 10, "target": 10}
 
     def test_missing_attendance_is_indeterminate(self):
         assert status(run(STUDY, session(attendance=None), "20/10/2020")) == "indeterminate"

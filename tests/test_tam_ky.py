@@ -192,10 +192,10 @@ def test_audience_counts_party_members_apart(evaluations):
     v = evaluations["01/11/2020"].verdict("study-party-committee", "x-tam-ngoc")
     aud = [f for f in v.findings if f.check == "audience"][0]
     assert aud.outcome == "partial"
-    assert aud.details["party_members"] == {"attended": 185, "required": 205, "rate": round(185 / 205, 4)}
+    assert aud.details["party_members"] == {"attended": 185, "headcount": 205, "rate": round(185 / 205, 4)}
     assert aud.details["non_members"]["attended"] == 5 + 8 + 14 + 28
-    assert aud.details["non_members"]["required"] == 5 + 8 + 14 + 40
-    assert aud.details["can_bo_thon"] == {"attended": 28, "required": 40, "target": 40}
+    assert aud.details["non_members"]["headcount"] == 5 + 8 + 14 + 40
+    assert aud.details["can_bo_thon"] == {"attended": 28, "headcount": 40, "target": 40}
 
 
 def test_unmatched_facts(evaluations):

@@ -28,7 +28,7 @@ from nqengine.model import (
     Verdict,
 )
 
-__all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "ONE_DAY"]
+__all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "add_findings", "ONE_DAY"]
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -78,6 +78,7 @@ class Context:
         self.spec, self.registry, self.as_of, self.catalogue = spec, registry, as_of, catalogue
         self.calendar = catalogue.calendar(spec.calendar, spec.calendar_overrides)
         self._obligations = {ob.id: ob for ob in spec.obligations}
+        self._due_evidence: list[str] = []  # event facts read by due(), added to the next verdict
         self.fulfilled: dict[tuple[str, str], dt.date | None] = {}
         self.dues: dict[tuple[str, str], dt.date | None] = {}
         self.facts_by_id: dict[str, Fact] = {}
@@ -89,6 +90,10 @@ class Context:
                 first = self.facts_by_id[f.id]
                 self.unmatched.append(UnmatchedFact(f.id, "fact_duplicate_id", {"line": first.source.line if first.source else "?"}, f.source))
                 continue
+            if f.unit not in registry.units:  # a unit named rather than given by id
+                named = registry.unit(f.unit)
+                if named is not None:
+                    f = attrs.evolve(f, unit=named.id)
             self.facts_by_id[f.id] = f
             if f.date > as_of:
                 self.unmatched.append(UnmatchedFact(f.id, "fact_after_as_of", {"date": f.date, "as_of": as_of}, f.source))
@@ -108,6 +113,7 @@ class Context:
         """A named event's date: the unit's own ``event`` fact first, then the spec's events."""
         for f in self.facts(unit, "event"):
             if f.data.get("name") == name:
+                self._due_evidence.append(f.id)  # evidence of the deadline it sets
                 return f.date
         return self.spec.events.get(name)
 
@@ -154,7 +160,8 @@ class Context:
             if d.interpretation and d.interpretation not in notes:
                 notes.append(d.interpretation)
             ref = d.after
-            if ref is None or ref.obligation is None or ref.obligation not in self._obligations:
+            # Only a deadline counted from another *deadline* rests on its interpretation.
+            if ref is None or ref.obligation is None or ref.point != "due" or ref.obligation not in self._obligations:
                 break
             obligation = self._obligations[ref.obligation]
             d = obligation.deadline
@@ -182,7 +189,8 @@ class Context:
         status: str | None = None,
     ) -> Verdict:
         """Build the verdict: status from the findings and the timing, plus a timing finding."""
-        evidence = tuple(dict.fromkeys(evidence))
+        evidence = tuple(dict.fromkeys((*evidence, *self._due_evidence)))
+        self._due_evidence.clear()
         self.used.update(evidence)
         if (
             status is None and fulfilled_on is None and unit.valid_to is not None
@@ -283,10 +291,8 @@ def obligation_order(spec: Spec) -> list[Obligation]:
 
 def _applicable_units(ob: Obligation, registry: Registry, start: dt.date | None, as_of: dt.date) -> list[Unit]:
     sel = ob.applies_to
-    if sel.ids and not (sel.kinds or sel.sectors or sel.parents):
-        candidates: Iterable[Unit] = (registry.units[i] for i in sel.ids if i in registry.units)
-    else:
-        candidates = registry.units.values()
+    # Registry order, always: a frozenset's order would change with PYTHONHASHSEED.
+    candidates: Iterable[Unit] = registry.units.values()
     out = []
     for u in candidates:
         if not sel.matches(u):
@@ -326,20 +332,7 @@ def evaluate(
     hook = pm.hook
     for ob in obligation_order(spec):
         units = _applicable_units(ob, registry, spec.effective, as_of)
-        try:
-            result = hook.nqengine_evaluate_obligation(obligation=ob, units=units, context=ctx)
-        except PluginError:
-            raise
-        except Exception as exc:  # attribute any other failure to the hook and obligation
-            raise PluginError(
-                f"{type(exc).__name__}: {exc}", plugin=cat.plugin_of_kind(ob.kind),
-                hook="nqengine_evaluate_obligation", obligation=ob.id,
-            ) from exc
-        if result is None or len(result) != len(units) or not all(isinstance(v, Verdict) for v in result):
-            raise PluginError(
-                f"returned {type(result).__name__} instead of one Verdict per unit ({len(units)})",
-                plugin=cat.plugin_of_kind(ob.kind), hook="nqengine_evaluate_obligation", obligation=ob.id,
-            )
+        result = _evaluate_obligation(hook, ob, units, ctx)
         for unit, v in zip(units, result):
             v = _with_extra_findings(pm, ob, unit, v, ctx)
             ctx.fulfilled[(ob.id, unit.id)] = v.fulfilled_on
@@ -349,35 +342,88 @@ def evaluate(
     return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat)
 
 
+def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Context) -> list[Verdict]:
+    """Call ``nqengine_evaluate_obligation``: one verdict per unit, or a :class:`PluginError`.
+
+    Each implementation is attributed by the plugin manager (it names its
+    plugin when it raises or returns a malformed result); this adds the
+    obligation (and the unit, when there is one) to such an error, and
+    attributes what happens outside any implementation.
+    """
+    try:
+        result = hook.nqengine_evaluate_obligation(obligation=ob, units=units, context=ctx)
+    except PluginError as exc:
+        raise exc.at(obligation=ob.id, unit=units[0].id if len(units) == 1 else None)
+    except Exception as exc:  # outside any implementation (pluggy itself)
+        raise PluginError(
+            hook="nqengine_evaluate_obligation", obligation=ob.id, code="plugin_raised",
+            params={"error": f"{type(exc).__name__}: {exc}"},
+        ) from exc
+    if result is None:
+        raise PluginError(hook="nqengine_evaluate_obligation", obligation=ob.id, code="plugin_no_verdicts", params={"kind": ob.kind})
+    if len(result) != len(units) or not all(isinstance(v, Verdict) and v.unit == u.id for v, u in zip(result, units)):
+        raise PluginError(  # only reachable with a plugin manager that does not check implementations
+            hook="nqengine_evaluate_obligation", obligation=ob.id, code="plugin_bad_return",
+            params={"got": type(result).__name__, "expected": f"list[Verdict] ({len(units)}, one per unit)"},
+        )
+    return result
+
+
 def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: Context) -> Verdict:
+    """``v`` with the findings of every ``nqengine_extra_findings`` implementation added."""
     hook = pm.hook.nqengine_extra_findings
     if not hook.get_hookimpls():
         return v
+    try:
+        results = hook(obligation=ob, unit=unit, verdict=v, context=ctx)
+    except PluginError as exc:  # implementations are attributed by the plugin manager
+        raise exc.at(obligation=ob.id, unit=unit.id)
     extra: list[Finding] = []
-    for impl in hook.get_hookimpls():
-        try:
-            got = impl.function(**{a: {"obligation": ob, "unit": unit, "verdict": v, "context": ctx}[a] for a in impl.argnames})
-        except Exception as exc:
-            raise PluginError(f"{type(exc).__name__}: {exc}", plugin=impl.plugin_name, hook="nqengine_extra_findings", obligation=ob.id, unit=unit.id) from exc
-        if got is None:
-            continue
+    for got in results:
         if not isinstance(got, (list, tuple)) or not all(isinstance(f, Finding) for f in got):
-            raise PluginError(f"returned {type(got).__name__}, expected a list of Finding", plugin=impl.plugin_name, hook="nqengine_extra_findings", obligation=ob.id, unit=unit.id)
-        extra.extend(attrs.evolve(f, plugin=f.plugin or impl.plugin_name) for f in got)
-    if not extra:
-        return v
-    evidence = tuple(dict.fromkeys(v.evidence + tuple(e for f in extra for e in f.evidence)))
-    ctx.used.update(evidence)
-    own = [f for f in v.findings if f.check != "timing"]
-    findings = own + extra
-    if v.status == "not_applicable":
-        status = v.status
-    else:
-        variant, _ = ob.for_unit(unit, ctx.as_of)
-        status = decide_status(findings, v.fulfilled_on, v.due, ctx.as_of, ctx.due_soon_window(variant))
-    fulfilled = v.fulfilled_on if status in ("met", "met_late") else None
-    timing = timing_finding(ob, status, v.due, fulfilled, ctx.as_of)
-    return attrs.evolve(v, status=status, findings=tuple(findings + [timing]), evidence=evidence, fulfilled_on=fulfilled)
+            raise PluginError(  # only reachable with a plugin manager that does not check implementations
+                hook="nqengine_extra_findings", obligation=ob.id, unit=unit.id, code="plugin_bad_return",
+                params={"got": type(got).__name__, "expected": "list[Finding]"},
+            )
+        extra.extend(got)
+    return add_findings(ob, unit, v, extra, ctx) if extra else v
+
+
+def add_findings(obligation: Obligation, unit: Unit, verdict: Verdict, findings: Sequence[Finding], context: Context) -> Verdict:
+    """``verdict`` with ``findings`` added, its status, fulfilment and timing finding updated.
+
+    For plugins (``nqengine_extra_findings`` goes through here, and a
+    wrapper of ``nqengine_evaluate_obligation`` may call it).  A finding with
+    outcome ``fail`` makes the verdict ``violated``; ``unknown`` makes a met
+    verdict ``indeterminate``; ``partial`` makes a met verdict unfulfilled
+    (its status then follows the calendar); ``pass`` and ``info`` only add
+    to the explanation.  A ``not_applicable`` verdict stays so.  The
+    findings' evidence joins the verdict's.
+    """
+    findings = list(findings)
+    if not findings:
+        return verdict
+    evidence = tuple(dict.fromkeys(verdict.evidence + tuple(e for f in findings for e in f.evidence)))
+    context.used.update(evidence)
+    own = [f for f in verdict.findings if f.check != "timing"]
+    timing = [f for f in verdict.findings if f.check == "timing"]
+    outcomes = {f.outcome for f in findings}
+    if verdict.status == "not_applicable" or not outcomes & {"fail", "unknown", "partial"}:
+        return attrs.evolve(verdict, findings=tuple(own + findings + timing), evidence=evidence)
+    variant, _ = obligation.for_unit(unit, context.as_of)
+    window = context.due_soon_window(variant)
+    checks = own + findings
+    done = verdict.fulfilled_on if verdict.status in ("met", "met_late") else None
+    if "partial" in outcomes:
+        done = None
+    status = decide_status(checks, done, verdict.due, context.as_of, window)
+    if status in ("met", "met_late") and "unknown" in outcomes:
+        status = "indeterminate"
+    fulfilled = done if status in ("met", "met_late") else None
+    if status == verdict.status:
+        return attrs.evolve(verdict, findings=tuple(checks + timing), evidence=evidence)
+    new_timing = timing_finding(variant, status, verdict.due, fulfilled, context.as_of)
+    return attrs.evolve(verdict, status=status, findings=tuple(checks + [new_timing]), evidence=evidence, fulfilled_on=fulfilled)
 
 
 def _unmatched(ctx: Context, spec: Spec, registry: Registry, cat: Any) -> list[UnmatchedFact]:

@@ -177,8 +177,9 @@ def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi") -> str:
     w(f"{'Obligation' if en else 'Nghĩa vụ'}: {ob.title} [{ob.id}]")
     w(f"{'Status' if en else 'Tình trạng'}: {status_label(v.status, lang)} ({'as of' if en else 'tính đến'} {_vn(ev.as_of)})")
     w(f"{'Last day on time' if en else 'Hạn chót'}: {_vn(v.due)}" + (f"   {'done' if en else 'hoàn thành'}: {_vn(v.fulfilled_on)}" if v.fulfilled_on else ""))
-    if ob.deadline is not None and ob.deadline.text:
-        w(f"{'Deadline as written' if en else 'Thời hạn theo văn bản'}: “{ob.deadline.text}”")
+    variant, _ = ob.for_unit(u, ev.as_of)  # the unit's own rule, after exceptions and amendments
+    if variant.deadline is not None and variant.deadline.text:
+        w(f"{'Deadline as written' if en else 'Thời hạn theo văn bản'}: “{variant.deadline.text}”")
     if v.interpretation:
         w(f"{'Interpretation' if en else 'Diễn giải'}: {v.interpretation}")
     for doc in v.amended_by:

@@ -47,8 +47,12 @@ class ObligationKind:
         """Fact types this obligation uses as evidence (default: the kind's ``fact_types``)."""
         return self.fact_types
 
-    def lint(self, obligation: "Obligation", spec: "Spec") -> list["Problem"]:
-        """Kind-specific checks of a loaded obligation (located problems)."""
+    def lint(self, obligation: "Obligation", spec: "Spec", catalogue: Any = None) -> list["Problem"]:
+        """Kind-specific checks of a loaded obligation (located problems).
+
+        ``catalogue`` is the :class:`nqengine.plugins.Catalogue` in use (what
+        kinds, fact types and calendars are registered).
+        """
         return []
 
     def evaluate_unit(self, obligation: "Obligation", unit: "Unit", context: "Context") -> "Verdict":

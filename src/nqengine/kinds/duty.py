@@ -27,6 +27,24 @@ class Duty(ObligationKind):
     needs_deadline = False
     fields = {"evidence": Field(Str(), doc="a fact type that, when recorded, shows the duty done")}
 
+    def lint(self, obligation, spec, catalogue=None):
+        """An ``evidence`` fact type must be registered: a typo would keep the duty unchecked forever."""
+        ev = obligation.params.get("evidence")
+        if not ev or spec.raw is None:
+            return []
+        from nqengine.schema import hint_for
+        from nqengine.validate import node_at
+
+        types = set(catalogue.fact_types) if catalogue is not None else None
+        if types is None or ev in types:
+            return []
+        for i, ob in enumerate(spec.obligations):
+            if ob is obligation:
+                node = node_at(spec.raw, f"obligations[{i}].evidence")
+                if node is not None:
+                    return [node.problem("unknown_fact_type", f"obligations[{i}].evidence", type=ev, choices=", ".join(sorted(types)), **hint_for(ev, sorted(types)))]
+        return []
+
     def consumes(self, obligation):
         ev = obligation.params.get("evidence")
         return (ev,) if ev else ()

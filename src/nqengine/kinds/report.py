@@ -39,9 +39,6 @@ class Report(ObligationKind):
         "about": Field(Str(), doc="only reports about this obligation id count"),
     }
 
-    def lint(self, obligation, spec):
-        return []
-
     def evaluate_unit(self, obligation: Obligation, unit: Unit, context: Any) -> Verdict:
         due = context.due(obligation, unit)
         channel = obligation.params["channel"]
@@ -52,6 +49,10 @@ class Report(ObligationKind):
         findings: list[Finding] = []
         fulfilled_on = None
         want_to, want_via = reg.unit(channel["to"]), reg.unit(channel["via"]) if channel.get("via") else None
+        missing = [ref for ref, u in ((channel["to"], want_to), (channel.get("via"), want_via)) if ref and u is None]
+        if missing:  # the spec names a body the registry does not hold: no report can be judged
+            findings = [Finding("channel", "unknown", "report_target_unknown", {"unit": ", ".join(missing)}, clause)]
+            return context.conclude(obligation, unit, findings, fulfilled_on=None, evidence=[f.id for f in facts], due=due)
         for f in facts:
             to_ref, via_ref = f.data.get("to"), f.data.get("via")
             to, via = (reg.unit(to_ref) if to_ref else None), (reg.unit(via_ref) if via_ref else None)

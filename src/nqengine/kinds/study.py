@@ -95,12 +95,12 @@ def audience_coverage(
         got = min(attended.get(c, 0), need)
         target = math.ceil(share * need - 1e-9)
         ok &= got >= target
-        detail[c] = {"attended": got, "required": need, "target": target}
+        detail[c] = {"attended": got, "headcount": need, "target": target}
         t = totals["party_members" if c in party else "non_members"]
         t[0] += got
         t[1] += need
     for key, (got, need) in totals.items():
-        detail[key] = {"attended": got, "required": need, "rate": round(got / need, 4) if need else None}
+        detail[key] = {"attended": got, "headcount": need, "rate": round(got / need, 4) if need else None}
     return ok, detail
 
 
@@ -167,8 +167,8 @@ class StudySession(ObligationKind):
         if counted:
             pm, nm = detail["party_members"], detail["non_members"]
             params = {
-                "pm_attended": pm["attended"], "pm_required": pm["required"],
-                "nm_attended": nm["attended"], "nm_required": nm["required"],
+                "pm_attended": pm["attended"], "pm_required": pm["headcount"],
+                "nm_attended": nm["attended"], "nm_required": nm["headcount"],
                 "share": f"{audience['coverage']:.0%}",
             }
             if not attendance_known:
