@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plugins", help="list plugins with their versions, hooks and what they add")
     p.add_argument("--format", choices=("table", "json"), default="table")
     _add_common(p)
+    p = sub.add_parser("test", help="run the worked examples of spec files: expected against actual statuses")
+    p.add_argument("specs", nargs="+", help="spec files, or folders holding plan.yaml")
+    _add_common(p)
+    p = sub.add_parser("prove", help="check engine invariants and the spec's declared properties on generated registries and facts")
+    p.add_argument("specs", nargs="+", help="spec files, or folders holding plan.yaml")
+    p.add_argument("--seed", type=int, help="seed of the run; the same seed reproduces it (default: random, printed)")
+    p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
+    p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
+    _add_common(p)
     return parser
 
 
@@ -79,6 +88,7 @@ def _evaluation(args: argparse.Namespace, pm):
         as_of = parse_date(args.as_of)
     except InvalidDate as exc:
         raise _Usage(f"--as-of: {exc.message_vi if args.lang == 'vi' else exc}") from None
+    _require_declared(spec_path, pm)
     spec = nqengine.load_spec(spec_path, pm=pm)
     registry = nqengine.load_registry(reg_path)
     facts = nqengine.load_facts(facts_path, pm=pm)
@@ -101,6 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args, pm)
         if args.command == "plugins":
             return _plugins(args, pm)
+        if args.command == "test":
+            from nqengine.examples import cli_test
+
+            return cli_test(args.specs, pm, args.lang)
+        if args.command == "prove":
+            from nqengine.prove import cli_prove
+
+            return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
         ev = _evaluation(args, pm)
         if args.command == "evaluate":
             cat = catalogue_for(pm)
@@ -122,11 +140,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(exc.render(args.lang) + "\n")
         return EXIT_INPUT
     except (PluginError, MissingPluginError) as exc:
-        sys.stderr.write(f"nqengine: {exc}\n")
+        sys.stderr.write(f"nqengine: {exc.render(args.lang)}\n")
         return EXIT_PLUGIN
     except (_Usage, NQEngineError) as exc:
         sys.stderr.write(f"nqengine: {exc}\n")
         return EXIT_INPUT
+
+
+def _require_declared(spec_path: str, pm) -> None:
+    """Fail with MissingPluginError (exit 3) when the spec declares a plugin that is absent.
+
+    Checked before the spec is loaded: without the plugin its kinds and fact
+    types would be reported as unknown, which hides the cause.
+    """
+    from nqengine.plugins import declared_plugins, require_plugins
+
+    spec_id, needed = declared_plugins(spec_path)
+    if needed:
+        require_plugins(pm, needed, spec_id or spec_path)
 
 
 def _check(args: argparse.Namespace, pm) -> int:
@@ -135,6 +166,7 @@ def _check(args: argparse.Namespace, pm) -> int:
 
     status = 0
     for path in args.specs:
+        _require_declared(path, pm)
         try:
             spec = load_spec(path, pm=pm)
         except InputError as exc:
@@ -157,7 +189,7 @@ def _plugins(args: argparse.Namespace, pm) -> int:
     for r in rows:
         sys.stdout.write(f"{r['name']} {r['version'] or ''}".rstrip() + (f"  ({r['distribution']})" if r["distribution"] else "") + "\n")
         sys.stdout.write(f"  hooks: {', '.join(r['hooks'])}\n")
-        for key in ("kinds", "fact_types", "calendars", "formats"):
+        for key in ("kinds", "fact_types", "calendars", "formats", "obligation_fields"):
             if r[key]:
                 sys.stdout.write(f"  {key}: {', '.join(r[key])}\n")
     return 0

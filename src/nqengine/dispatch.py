@@ -1,17 +1,30 @@
 """The default evaluation of an obligation: the kind's ``evaluate_unit`` per unit.
 
 Registered ``trylast`` so that a plugin implementing
-``nqengine_evaluate_obligation`` (or wrapping it) comes first.
+``nqengine_evaluate_obligation`` (or wrapping it) comes first.  A plugin that
+takes over an obligation can still hand units to :func:`evaluate_units`, with
+a context of its own (for instance one that hides some facts).
 """
 
 from __future__ import annotations
 
+from typing import Any, Sequence
+
+import attrs
+
 from nqengine.errors import PluginError
 from nqengine.hookspecs import hookimpl
+from nqengine.model import Verdict
+
+__all__ = ["evaluate_units"]
 
 
-@hookimpl(trylast=True)
-def nqengine_evaluate_obligation(obligation, units, context):
+def evaluate_units(obligation: Any, units: Sequence[Any], context: Any) -> list[Any]:
+    """One verdict per unit from the obligation's kind, on the variant each unit is held to.
+
+    A kind that raises fails with a :class:`PluginError` naming the plugin
+    that registered the kind, the obligation and the unit.
+    """
     kind = context.catalogue.kind(obligation.kind)
     plugin = context.catalogue.plugin_of_kind(obligation.kind)
     out = []
@@ -19,16 +32,25 @@ def nqengine_evaluate_obligation(obligation, units, context):
         variant, exception = obligation.for_unit(unit, context.as_of)
         try:
             verdict = kind.evaluate_unit(variant, unit, context)
-        except PluginError:
-            raise
+        except PluginError as exc:
+            raise exc.at(obligation=obligation.id, unit=unit.id)
         except Exception as exc:
             raise PluginError(
-                f"{type(exc).__name__}: {exc}", plugin=plugin, hook="nqengine_evaluate_obligation",
-                obligation=obligation.id, unit=unit.id,
+                plugin=plugin, hook="nqengine_evaluate_obligation", obligation=obligation.id, unit=unit.id,
+                code="plugin_raised", params={"error": f"{type(exc).__name__} in {obligation.kind}.evaluate_unit(): {exc}"},
             ) from exc
+        if not isinstance(verdict, Verdict) or verdict.unit != unit.id or verdict.obligation != obligation.id:
+            got = f"a Verdict for ({verdict.obligation}, {verdict.unit})" if isinstance(verdict, Verdict) else type(verdict).__name__
+            raise PluginError(
+                plugin=plugin, hook="nqengine_evaluate_obligation", obligation=obligation.id, unit=unit.id,
+                code="plugin_bad_return", params={"got": f"{obligation.kind}.evaluate_unit() -> {got}", "expected": f"a Verdict for ({obligation.id}, {unit.id})"},
+            )
         if exception is not None and exception.document and exception.document not in verdict.amended_by:
-            import attrs
-
             verdict = attrs.evolve(verdict, amended_by=verdict.amended_by + (exception.document,))
         out.append(verdict)
     return out
+
+
+@hookimpl(trylast=True)
+def nqengine_evaluate_obligation(obligation, units, context):
+    return evaluate_units(obligation, units, context)

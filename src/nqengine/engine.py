@@ -360,7 +360,10 @@ def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Cont
             params={"error": f"{type(exc).__name__}: {exc}"},
         ) from exc
     if result is None:
-        raise PluginError(hook="nqengine_evaluate_obligation", obligation=ob.id, code="plugin_no_verdicts", params={"kind": ob.kind})
+        raise PluginError(
+            hook="nqengine_evaluate_obligation", obligation=ob.id, unit=units[0].id if len(units) == 1 else None,
+            code="plugin_no_verdicts", params={"kind": ob.kind},
+        )
     if len(result) != len(units) or not all(isinstance(v, Verdict) and v.unit == u.id for v, u in zip(result, units)):
         raise PluginError(  # only reachable with a plugin manager that does not check implementations
             hook="nqengine_evaluate_obligation", obligation=ob.id, code="plugin_bad_return",

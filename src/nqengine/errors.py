@@ -46,7 +46,8 @@ class Problem:
     params: dict = attrs.field(factory=dict, eq=False, hash=False)
 
     def render(self, lang: str = "vi") -> str:
-        text = message(self.code, lang, **self.params)
+        # One problem, one line: a multi-line value quoted in a message stays on it.
+        text = " ".join(message(self.code, lang, **self.params).splitlines())
         where = f" ({self.path})" if self.path else ""
         return f"{self.file}:{self.line}:{self.column}: {text}{where}"
 
@@ -103,37 +104,88 @@ class FactsError(InputError):
 
 
 class PluginError(NQEngineError, RuntimeError):
-    """A plugin failed: raised inside a hook or returned something malformed.
+    """A plugin failed: it did not load, failed validation, raised inside a hook, or returned something malformed.
 
     The message names the plugin, the hook and, during evaluation, the
-    obligation and unit being evaluated; ``__cause__`` holds the original error.
+    obligation and unit being evaluated; ``__cause__`` holds the original
+    error.  ``code``/``params`` render the detail in either language
+    (:meth:`render`); ``str()`` is English.  A ``PluginError`` raised
+    ``from`` another one shows the inner (more precise) one, completed with
+    the location the outer one knows.
     """
 
     def __init__(
         self,
-        text: str,
+        text: str | None = None,
         *,
         plugin: str | None = None,
         hook: str | None = None,
         obligation: str | None = None,
         unit: str | None = None,
+        code: str | None = None,
+        params: dict | None = None,
     ):
         self.plugin, self.hook, self.obligation, self.unit = plugin, hook, obligation, unit
+        self.text, self.code, self.params = text, code, dict(params or {})
+        super().__init__(self.render("en"))
+
+    def at(self, *, obligation: str | None = None, unit: str | None = None) -> "PluginError":
+        """Fill in the obligation and unit being evaluated, where not known yet; returns ``self``."""
+        self.obligation = self.obligation or obligation
+        self.unit = self.unit or unit
+        self.args = (self.render("en"),)
+        return self
+
+    def _parts(self) -> tuple[str | None, str | None, str | None, str | None, "PluginError"]:
+        chain = [self]
+        while isinstance(chain[-1].__cause__, PluginError) and chain[-1].__cause__ not in chain:
+            chain.append(chain[-1].__cause__)
+        parts: list = [None, None, None, None]
+        for err in chain:  # innermost first: it knows best
+            for i, value in enumerate((err.plugin, err.hook, err.obligation, err.unit)):
+                parts[i] = parts[i] or value
+        return parts[0], parts[1], parts[2], parts[3], chain[-1]
+
+    def render(self, lang: str = "vi") -> str:
+        """The message in ``lang``: ``plugin 'P', hook H, obligation 'O', unit 'U': detail``."""
+        plugin, hook, obligation, unit, source = self._parts()
+        words = _PLUGIN_WORDS["en" if lang == "en" else "vi"]
         where = []
         if plugin:
             where.append(f"plugin {plugin!r}")
         if hook:
             where.append(f"hook {hook}")
         if obligation:
-            where.append(f"obligation {obligation!r}")
+            where.append(f"{words[0]} {obligation!r}")
         if unit:
-            where.append(f"unit {unit!r}")
+            where.append(f"{words[1]} {unit!r}")
+        detail = message(source.code, lang, **source.params) if source.code else (source.text or "")
         prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {text}" if prefix else text)
+        return f"{prefix}: {detail}" if prefix else detail
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+_PLUGIN_WORDS = {"vi": ("nghĩa vụ", "đơn vị"), "en": ("obligation", "unit")}
 
 
 class MissingPluginError(NQEngineError, LookupError):
-    """A spec declares a plugin (or uses a kind) that is not installed or is blocked."""
+    """A spec declares a plugin (or uses a kind) that is not installed or is blocked.
+
+    ``plugin`` names the missing plugin; ``code``/``params`` render the message
+    in either language (:meth:`render`); ``str()`` is English.
+    """
+
+    def __init__(self, text: str | None = None, *, plugin: str | None = None, code: str | None = None, params: dict | None = None):
+        self.plugin, self.text, self.code, self.params = plugin, text, code, dict(params or {})
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "vi") -> str:
+        return message(self.code, lang, **self.params) if self.code else (self.text or "")
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class EvaluationError(NQEngineError, RuntimeError):

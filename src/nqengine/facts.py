@@ -99,4 +99,6 @@ def _build(root: Node, filename: str, pm: Any) -> list[Fact]:
                 source=Source(n.file, n.line, n.column),
             )
         )
-    return out
+    from nqengine.attendance import fold_attendance  # per-member rows become their session's counts
+
+    return fold_attendance(out)

@@ -17,28 +17,68 @@ LANGS = ("vi", "en")
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- YAML and structure --------------------------------------------------
     "yaml_syntax": ("lỗi cú pháp YAML: {detail}", "YAML syntax error: {detail}"),
+    "yaml_tab": (
+        "YAML không cho phép ký tự tab ở đây; hãy thụt lề bằng dấu cách",
+        "YAML does not allow a tab here; indent with spaces",
+    ),
     "file_missing": ("không tìm thấy tệp", "file not found"),
+    "file_is_folder": ("đây là thư mục, không phải tệp", "this is a folder, not a file"),
     "file_unreadable": ("không đọc được tệp: {detail}", "cannot read file: {detail}"),
-    "not_utf8": ("tệp không phải UTF-8: {detail}", "file is not UTF-8: {detail}"),
+    "not_utf8": (
+        "tệp không phải UTF-8: không đọc được byte {byte}; hãy lưu tệp ở dạng UTF-8",
+        "the file is not UTF-8: byte {byte} cannot be read; save the file as UTF-8",
+    ),
+    "not_utf8_utf16": (
+        "tệp được lưu ở dạng UTF-16; hãy lưu lại ở dạng UTF-8",
+        "the file is saved as UTF-16; save it as UTF-8",
+    ),
+    "control_character": (
+        "tệp chứa ký tự điều khiển {char}, YAML không cho phép; hãy xóa ký tự này",
+        "the file holds the control character {char}, which YAML does not allow; delete it",
+    ),
     "empty_document": ("tệp rỗng", "the file is empty"),
     "multiple_documents": (
-        "tệp chỉ được chứa một tài liệu YAML",
-        "the file must hold a single YAML document",
+        "tệp chỉ được chứa một tài liệu YAML (bỏ dấu '---' thứ hai)",
+        "the file must hold a single YAML document (remove the second '---')",
     ),
     "duplicate_key": (
-        "khóa '{key}' bị lặp (đã có ở dòng {first_line})",
-        "duplicate key '{key}' (first at line {first_line})",
+        "khóa '{key}' bị lặp (đã có ở dòng {first_line}, cột {first_column})",
+        "duplicate key '{key}' (first at line {first_line}, column {first_column})",
     ),
     "alias_forbidden": (
         "không cho phép anchor/alias YAML ('{name}'): hãy viết đầy đủ giá trị",
         "YAML anchors and aliases are not allowed ('{name}'): write the value out",
     ),
+    "merge_key": (
+        "không cho phép khóa gộp YAML '<<': hãy viết đầy đủ các khóa",
+        "the YAML merge key '<<' is not allowed: write the keys out",
+    ),
+    "complex_key": (
+        "khóa phải là văn bản, không được là {actual}",
+        "a key must be plain text, not {actual}",
+    ),
+    "too_deep": (
+        "dữ liệu lồng nhau quá {limit} cấp",
+        "the data is nested more than {limit} levels deep",
+    ),
     "unsafe_tag": (
-        "không cho phép thẻ YAML '{tag}'",
-        "YAML tag '{tag}' is not allowed",
+        "không cho phép thẻ YAML '{tag}': chỉ dùng giá trị thường (văn bản, số, ngày, true/false), danh sách và bảng khóa-giá trị",
+        "YAML tag '{tag}' is not allowed: use only plain values (text, numbers, dates, true/false), lists and mappings",
+    ),
+    "bad_tagged_value": (
+        "'{value}' không phải là giá trị hợp lệ cho thẻ '{tag}'",
+        "'{value}' is not a valid value for tag '{tag}'",
+    ),
+    "not_a_spec": (
+        "tệp này không phải là một kế hoạch (spec): không có khóa nào trong số {keys}",
+        "this file is not a spec: it has none of the keys {keys}",
+    ),
+    "root_not_map": (
+        "cấp ngoài cùng của tệp phải là bảng khóa-giá trị (các dòng 'khóa: giá trị'), nhưng là {actual}",
+        "the top level of the file must be a mapping ('key: value' lines), got {actual}",
     ),
     "unknown_key": (
-        "khóa không hợp lệ '{key}'{hint}",
+        "khóa '{key}' không hợp lệ{hint}",
         "unknown key '{key}'{hint}",
     ),
     "did_you_mean": (" — có phải ý bạn là '{suggestion}'?", " — did you mean '{suggestion}'?"),
@@ -46,6 +86,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrong_type": (
         "'{field}' phải là {expected}, nhưng là {actual}",
         "'{field}' must be {expected}, got {actual}",
+    ),
+    "wrong_type_value": (
+        "'{field}' phải là {expected}, nhưng là '{value}' ({actual})",
+        "'{field}' must be {expected}, got '{value}' ({actual})",
+    ),
+    "wrong_type_quoted": (
+        "'{field}' phải là {expected}, nhưng là văn bản '{value}' trong dấu nháy; hãy bỏ dấu nháy",
+        "'{field}' must be {expected}, got the quoted text '{value}'; remove the quotes",
+    ),
+    "text_needs_quotes": (
+        "'{field}' phải là văn bản, nhưng YAML đọc {value} là {actual}; hãy đặt trong dấu nháy: \"{value}\"",
+        "'{field}' must be text, but YAML reads {value} as {actual}; put it in quotes: \"{value}\"",
+    ),
+    "not_finite": (
+        "'{field}' phải là một số hữu hạn, nhưng là {value}",
+        "'{field}' must be a finite number, got {value}",
     ),
     "not_in_choices": (
         "'{field}' không hợp lệ: '{value}'; chọn một trong: {choices}{hint}",
@@ -57,21 +113,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "invalid_date": ("'{field}': {detail}", "'{field}': {detail}"),
     "duplicate_id": (
-        "mã '{id}' bị lặp (đã có ở dòng {first_line})",
-        "duplicate id '{id}' (first at line {first_line})",
+        "mã '{id}' bị lặp (cũng dùng ở dòng {first_line})",
+        "duplicate id '{id}' (also used at line {first_line})",
     ),
     "unknown_reference": (
         "'{field}' tham chiếu '{ref}' không tồn tại{hint}",
         "'{field}' refers to unknown '{ref}'{hint}",
     ),
+    "unknown_event": (
+        "sự kiện '{ref}' chưa được khai báo trong 'events'{hint}",
+        "event '{ref}' is not declared under 'events'{hint}",
+    ),
+    "unknown_obligation": (
+        "không có nghĩa vụ nào mang mã '{ref}' trong kế hoạch{hint}",
+        "no obligation of the spec has id '{ref}'{hint}",
+    ),
+    "unknown_audience_category": (
+        "nhóm đối tượng '{ref}' chưa được khai báo trong 'audience_categories'{hint}",
+        "audience category '{ref}' is not declared under 'audience_categories'{hint}",
+    ),
+    "unknown_material": (
+        "tài liệu '{ref}' chưa được khai báo trong 'materials'{hint}",
+        "material '{ref}' is not declared under 'materials'{hint}",
+    ),
+    "unknown_document": (
+        "văn bản '{ref}' chưa được khai báo trong 'document' hoặc 'documents'{hint}",
+        "document '{ref}' is not declared under 'document' or 'documents'{hint}",
+    ),
     "unknown_kind": (
-        "loại nghĩa vụ '{kind}' chưa được đăng ký{hint}; các loại có: {choices}",
-        "obligation kind '{kind}' is not registered{hint}; known kinds: {choices}",
+        "loại nghĩa vụ '{kind}' chưa được đăng ký{hint}",
+        "obligation kind '{kind}' is not registered{hint}",
     ),
     "unknown_calendar": (
-        "lịch '{name}' chưa được đăng ký; các lịch có: {choices}",
-        "calendar '{name}' is not registered; known calendars: {choices}",
+        "lịch '{name}' chưa được đăng ký{hint}",
+        "calendar '{name}' is not registered{hint}",
     ),
+    "registered_choices": (" (đã đăng ký: {choices})", " (registered: {choices})"),
     "unknown_clause": (
         "điều khoản '{clause}' chưa được khai báo trong 'clauses'{hint}",
         "clause '{clause}' is not declared under 'clauses'{hint}",
@@ -81,12 +158,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a deadline must state 'inclusive: true' (the day itself counts) or 'inclusive: false' (before that day)",
     ),
     "deadline_one_of": (
-        "thời hạn cần đúng một trong 'date', 'after' hoặc 'none'",
-        "a deadline needs exactly one of 'date', 'after' or 'none'",
+        "thời hạn cần đúng một trong 'date', 'after' hoặc 'none: true'",
+        "a deadline needs exactly one of 'date', 'after' or 'none: true'",
     ),
     "deadline_days_required": (
         "thời hạn tương đối cần 'days' (số ngày sau mốc)",
         "a relative deadline needs 'days' (how many days after the reference)",
+    ),
+    "deadline_after_only": (
+        "'{key}' chỉ dùng cho thời hạn tương đối (có 'after')",
+        "'{key}' applies only to a relative deadline (one with 'after')",
     ),
     "deadline_cycle": (
         "các thời hạn tương đối tạo thành vòng lặp: {cycle}",
@@ -101,8 +182,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "format version {version} is not supported; use {supported}",
     ),
     "unknown_fact_type": (
-        "loại dữ kiện '{type}' chưa được đăng ký{hint}; các loại có: {choices}",
-        "fact type '{type}' is not registered{hint}; known types: {choices}",
+        "loại dữ kiện '{type}' chưa được đăng ký (các loại có: {choices}){hint}",
+        "fact type '{type}' is not registered (known types: {choices}){hint}",
     ),
     "empty_list": ("'{field}' không được rỗng", "'{field}' must not be empty"),
     "bad_period": (
@@ -119,6 +200,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the spec needs plugin '{plugin}', which is not installed or is blocked",
     ),
     "plugin_lint": ("{plugin}: {detail}", "{plugin}: {detail}"),
+    # --- plugins that are missing or fail ----------------------------------------
+    "spec_needs_plugin": (
+        "kế hoạch '{spec}' cần plugin '{plugin}', nhưng plugin này chưa được cài đặt"
+        " (cài bằng: python -m pip install {plugin})",
+        "spec '{spec}' needs plugin '{plugin}', which is not installed"
+        " (install it with: python -m pip install {plugin})",
+    ),
+    "spec_needs_blocked_plugin": (
+        "kế hoạch '{spec}' cần plugin '{plugin}', nhưng plugin này đã bị chặn (-p no:{blocked})",
+        "spec '{spec}' needs plugin '{plugin}', which is blocked (-p no:{blocked})",
+    ),
+    "spec_needs_unloaded_plugin": (
+        "kế hoạch '{spec}' cần plugin '{plugin}': plugin đã được cài nhưng không được nạp vì"
+        " NQENGINE_DISABLE_PLUGIN_AUTOLOAD đang bật (nạp bằng: -p {module})",
+        "spec '{spec}' needs plugin '{plugin}': it is installed but not loaded because"
+        " NQENGINE_DISABLE_PLUGIN_AUTOLOAD is set (load it with: -p {module})",
+    ),
+    "plugin_not_found": ("không tìm thấy plugin '{plugin}': {detail}", "plugin '{plugin}' not found: {detail}"),
+    "plugin_load_failed": ("không nạp được plugin: {error}", "the plugin could not be loaded: {error}"),
+    "plugin_invalid": ("plugin không hợp lệ: {detail}", "the plugin is invalid: {detail}"),
+    "plugin_unknown_hook": (
+        "cài đặt một hook mà nqengine không định nghĩa (gõ sai tên?)",
+        "implements a hook that nqengine does not define (a typo?)",
+    ),
+    "plugin_raised": ("gặp lỗi {error}", "raised {error}"),
+    "plugin_bad_return": ("trả về {got}, nhưng phải trả về {expected}", "returned {got}, expected {expected}"),
+    "plugin_bad_item": ("trả về {item}: {detail}", "returned {item}: {detail}"),
+    "plugin_conflict": (
+        "'{name}' đã được plugin '{other}' khai báo cho loại '{kind}'",
+        "'{name}' is already declared for kind '{kind}' by plugin '{other}'",
+    ),
+    "plugin_message_mismatch": (
+        "thông điệp '{name}' dùng tham số khác nhau ở hai ngôn ngữ: vi {vi}, en {en}",
+        "message '{name}' uses different parameters in its two languages: vi {vi}, en {en}",
+    ),
+    "plugin_wrapper_no_yield": ("wrapper kết thúc mà không yield", "the wrapper returned without yielding"),
+    "plugin_wrapper_two_yields": ("wrapper yield hai lần", "the wrapper yielded twice"),
+    "plugin_no_verdicts": (
+        "không plugin nào đánh giá nghĩa vụ loại '{kind}' (bộ đánh giá mặc định bị chặn?)",
+        "no plugin evaluated this obligation of kind '{kind}' (is the default evaluation blocked?)",
+    ),
     "csv_row": ("dòng không hợp lệ: {detail}", "bad row: {detail}"),
     "json_line": ("dòng JSON không hợp lệ: {detail}", "bad JSON line: {detail}"),
     # --- findings ---------------------------------------------------------------
@@ -164,6 +286,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dissemination_short": ("chưa tuyên truyền đến: {missing}", "not yet disseminated to: {missing}"),
     "dissemination_unknown": ("không ghi đối tượng được tuyên truyền ({facts})", "audience reached not recorded ({facts})"),
     "report_none": ("chưa gửi báo cáo về {to}", "no report sent to {to}"),
+    "report_target_unknown": ("nơi nhận/kênh '{unit}' của kế hoạch không có trong danh sách tổ chức", "the plan's recipient or channel '{unit}' is not in the registry"),
     "report_ok": ("{fact}: báo cáo về {to} qua {via}", "{fact}: reported to {to} via {via}"),
     "report_channel_missing": ("{fact}: không ghi nơi nhận/kênh gửi báo cáo", "{fact}: recipient or channel not recorded"),
     "report_wrong_recipient": ("{fact}: gửi về '{to}', không phải {expected}", "{fact}: sent to '{to}', not {expected}"),
@@ -186,12 +309,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # Words used inside messages (type names and the like), translated with them.
 TERMS: dict[str, tuple[str, str]] = {
-    "str": ("chuỗi văn bản", "a text"),
+    "str": ("văn bản", "text"),
     "int": ("số nguyên", "a whole number"),
     "float": ("số", "a number"),
     "number": ("số", "a number"),
     "bool": ("true/false", "true/false"),
-    "null": ("rỗng", "empty"),
+    "null": ("giá trị rỗng", "nothing"),
     "timestamp": ("ngày", "a date"),
     "map": ("bảng khóa-giá trị", "a mapping"),
     "seq": ("danh sách", "a list"),
@@ -236,7 +359,13 @@ def message(code: str, lang: str = "vi", **params: object) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in params.items())
         return f"{code}: {extra}" if extra else code
     filled = {k: _fill(v, lang) for k, v in params.items()}
-    return _pick(pair, lang).format(**filled)
+    # A missing parameter (a plugin's problem built by hand) shows as {name}, never a KeyError.
+    return _pick(pair, lang).format_map(_Keep(filled))
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def _fill(value: object, lang: str) -> object:

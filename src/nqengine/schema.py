@@ -12,13 +12,15 @@ and "did you mean" for free.
 from __future__ import annotations
 
 import difflib
+import math
+import re
 import unicodedata
 from typing import Any, Callable, Mapping, Sequence
 
 from nqengine.dates import InvalidDate, parse_date, parse_deadline_date
 from nqengine.errors import Problem
 from nqengine.i18n import Term
-from nqengine.yamlsource import Node, scalar_value
+from nqengine.yamlsource import Node, join_path, resolve_plain, scalar_value
 
 __all__ = [
     "INVALID",
@@ -37,6 +39,8 @@ __all__ = [
     "Field",
     "Parsed",
     "suggest",
+    "hint_for",
+    "hint_or_choices",
     "nfc",
 ]
 
@@ -59,14 +63,36 @@ def nfc(text: str) -> str:
 
 def suggest(word: str, choices: Sequence[str]) -> str | None:
     """The closest of ``choices`` to ``word``, for a "did you mean" hint."""
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
+    folded: dict[str, str] = {}
+    for c in choices:
+        folded.setdefault(nfc(c).casefold(), c)
+    found = difflib.get_close_matches(nfc(word).casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[found[0]] if found else None
 
 
 def hint_for(word: str, choices: Sequence[str]) -> dict:
     """Params for the ``did_you_mean`` suffix: ``hint`` is '' when nothing is close."""
     best = suggest(word, choices)
     return {"hint": _Hint(best) if best else ""}
+
+
+def hint_or_choices(word: str, choices: Sequence[str]) -> dict:
+    """Params for a ``{hint}`` that says "did you mean" when a choice is close, else lists them all.
+
+    For open sets (kinds, calendars) that plugins extend: a close match is
+    the useful answer, and the full list only when there is none.
+    """
+    best = suggest(word, choices)
+    return {"hint": _Hint(best) if best else _Registered(", ".join(choices))}
+
+
+class _Registered(str):
+    """A lazily translated "(registered: a, b)" suffix."""
+
+    def render(self, lang: str) -> str:
+        from nqengine.i18n import message
+
+        return message("registered_choices", lang, choices=str(self))
 
 
 class _Hint(str):
@@ -78,15 +104,39 @@ class _Hint(str):
         return message("did_you_mean", lang, suggestion=str(self))
 
 
+_LAST_SEGMENT = re.compile(r'(?:\["((?:[^"\\]|\\.)*)"\]|([^.\[\]]+)(\[\d+\])*)$')
+
+
 def _field_name(path: str) -> str:
-    tail = path.rsplit(".", 1)[-1]
-    return tail or path
+    """The field a path ends in: ``deadline.days`` → ``days``, ``clauses["II.1"]`` → ``II.1``."""
+    m = _LAST_SEGMENT.search(path)
+    if m is None:
+        return path
+    if m.group(1) is not None:
+        return re.sub(r"\\(.)", r"\1", m.group(1))
+    return m.group(0)
 
 
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
+_join = join_path
+
+_WORD_LIMIT = 40
+
+
+def _shown(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= _WORD_LIMIT else text[: _WORD_LIMIT - 1] + "…"
+
+
+class _ValueAndKind(str):
+    """``'text' (kind)``, the kind in the message's language."""
+
+    def __new__(cls, value: Any, kind: str) -> "_ValueAndKind":
+        obj = super().__new__(cls, f"'{_shown(value)}' ({kind})")
+        obj.value, obj.kind = _shown(value), kind  # type: ignore[attr-defined]
+        return obj
+
+    def render(self, lang: str) -> str:
+        return f"'{self.value}' ({Term(self.kind).render(lang)})"  # type: ignore[attr-defined]
 
 
 class Validator:
@@ -99,11 +149,28 @@ class Validator:
         raise NotImplementedError
 
     def wrong_type(self, node: Node, path: str, problems: list[Problem], expected: str) -> Any:
+        """Record that ``node`` is not of the ``expected`` type, saying what it is instead.
+
+        A scalar's own text is quoted in the message; a quoted text that would
+        have been right without its quotes (``"5"`` for a number, ``"no"`` for
+        true/false) gets the hint to remove them.
+        """
         actual = node.tag if node.kind == "scalar" else node.kind
-        problems.append(
-            node.problem("wrong_type", path, field=_field_name(path), expected=Term(expected), actual=Term(actual))
-        )
+        if not path and expected == "map":
+            shown = _ValueAndKind(node.value, actual) if node.kind == "scalar" and node.tag != "null" else Term(actual)
+            problems.append(node.problem("root_not_map", path, actual=shown))
+            return INVALID
+        params = {"field": _field_name(path), "expected": Term(expected)}
+        if node.kind != "scalar" or node.tag == "null":
+            problems.append(node.problem("wrong_type", path, actual=Term(actual), **params))
+        elif node.tag == "str" and resolve_plain(str(node.value)) in self.accepts:
+            problems.append(node.problem("wrong_type_quoted", path, value=_shown(node.value), **params))
+        else:
+            problems.append(node.problem("wrong_type_value", path, value=_shown(node.value), actual=Term(actual), **params))
         return INVALID
+
+    #: Plain-scalar tags this validator accepts (for the "remove the quotes" hint).
+    accepts: tuple[str, ...] = ()
 
 
 class Any_(Validator):
@@ -124,9 +191,12 @@ class Str(Validator):
         self.coerce, self.nonempty, self.doc = coerce, nonempty, doc
 
     def validate(self, node, path, problems):
-        if node.kind != "scalar" or node.tag in ("null", "bool") or (
-            not self.coerce and node.tag != "str"
-        ):
+        if node.kind == "scalar" and node.tag == "bool" and path:
+            problems.append(
+                node.problem("text_needs_quotes", path, field=_field_name(path), value=_shown(node.value), actual=Term("bool"))
+            )
+            return INVALID
+        if node.kind != "scalar" or node.tag == "null" or (not self.coerce and node.tag != "str"):
             return self.wrong_type(node, path, problems, "str")
         text = nfc(str(node.value)).strip()
         if self.nonempty and not text:
@@ -136,7 +206,10 @@ class Str(Validator):
 
 
 class Int(Validator):
+    """A whole number, optionally bounded; ``08`` and ``010`` are decimal."""
+
     type_name = "int"
+    accepts = ("int",)
 
     def __init__(self, *, min: int | None = None, max: int | None = None, doc: str = ""):
         self.min, self.max, self.doc = min, max, doc
@@ -149,7 +222,10 @@ class Int(Validator):
 
 
 class Float(Validator):
+    """A finite number (whole or not), optionally bounded."""
+
     type_name = "float"
+    accepts = ("int", "float")
 
     def __init__(self, *, min: float | None = None, max: float | None = None, doc: str = ""):
         self.min, self.max, self.doc = min, max, doc
@@ -158,21 +234,28 @@ class Float(Validator):
         value = scalar_value(node) if node.kind == "scalar" else None
         if node.kind != "scalar" or node.tag not in ("int", "float") or isinstance(value, str):
             return self.wrong_type(node, path, problems, "number")
+        if not math.isfinite(value):
+            problems.append(node.problem("not_finite", path, field=_field_name(path), value=node.value))
+            return INVALID
         return _check_range(self, node, path, problems, float(value))
 
 
 def _check_range(v: Any, node: Node, path: str, problems: list[Problem], value: Any) -> Any:
+    shown = _shown(node.value)  # as written: '100', not '100.0'
     if v.min is not None and value < v.min:
-        problems.append(node.problem("out_of_range", path, field=_field_name(path), op=Term(">="), limit=v.min, value=value))
+        problems.append(node.problem("out_of_range", path, field=_field_name(path), op=Term(">="), limit=v.min, value=shown))
         return INVALID
     if v.max is not None and value > v.max:
-        problems.append(node.problem("out_of_range", path, field=_field_name(path), op=Term("<="), limit=v.max, value=value))
+        problems.append(node.problem("out_of_range", path, field=_field_name(path), op=Term("<="), limit=v.max, value=shown))
         return INVALID
     return value
 
 
 class Bool(Validator):
+    """true or false (YAML also reads yes/no and on/off as booleans)."""
+
     type_name = "bool"
+    accepts = ("bool",)
 
     def __init__(self, *, doc: str = ""):
         self.doc = doc
@@ -216,6 +299,7 @@ class Date(Validator):
     """A calendar date written dd/mm/yyyy or yyyy-mm-dd; 31/02 is an error."""
 
     type_name = "date"
+    accepts = ("timestamp",)
 
     def __init__(self, *, doc: str = ""):
         self.doc = doc
@@ -348,12 +432,14 @@ class Record(Validator):
         out = Parsed()
         out.node = node
         ok = True
+        suggested: set[str] = set()
         for k, v in node.value:
-            key = str(k.value) if k.kind == "scalar" else None
+            key = str(k.value) if k.kind == "scalar" and k.value is not None else None
             if key is None or key not in fields:
-                problems.append(
-                    k.problem("unknown_key", path, key=key if key is not None else "?", **hint_for(key or "", list(fields)))
-                )
+                hint = hint_for(key or "", list(fields))
+                if hint["hint"]:
+                    suggested.add(str(hint["hint"]))
+                problems.append(k.problem("unknown_key", _join(path, key or "?"), key=key if key is not None else "?", **hint))
                 ok = False
                 continue
             val = fields[key].validator.validate(v, _join(path, key), problems)
@@ -362,7 +448,9 @@ class Record(Validator):
         for key, f in fields.items():
             if key not in out:
                 if f.required:
-                    problems.append(node.problem("missing_key", path, key=key))
+                    # A misspelt key already said "did you mean 'key'?": one mistake, one message.
+                    if key not in suggested:
+                        problems.append(node.problem("missing_key", path, key=key))
                     ok = False
                 else:
                     out[key] = f.default() if callable(f.default) else f.default

@@ -30,13 +30,19 @@ from nqengine.schema import (
     Parsed,
     Record,
     Str,
+    Validator,
     hint_for,
+    hint_or_choices,
 )
 from nqengine.yamlsource import Node, compose_file, compose_text
 
 __all__ = ["load_spec", "load_spec_text", "FORMAT_VERSION", "UNIT_KINDS", "SECTORS", "spec_schema"]
 
 FORMAT_VERSION = 1
+
+#: Longest span a spec may count in days (ten years): a larger number is a typo,
+#: and would carry dates past the calendar's end.
+MAX_DAYS = 3660
 
 #: Kinds of unit in a registry (loại đơn vị).
 UNIT_KINDS = (
@@ -78,7 +84,7 @@ DEADLINE = Record(
     {
         "date": Field(DeadlineDate(), doc="absolute date: dd/mm/yyyy, yyyy-mm-dd, or 'tháng 1/2021', 'Q1/2021'..."),
         "after": Field(REF, doc="relative deadline: counts from an event or obligation"),
-        "days": Field(Int(min=0), doc="how many days after 'after'"),
+        "days": Field(Int(min=0, max=MAX_DAYS), doc="how many days after 'after'"),
         "working_days": Field(Bool(), default=False, doc="count working days on the spec's calendar (ngày làm việc)"),
         "inclusive": Field(Bool(), doc="true: the day itself counts; false: 'trước ngày' — only days before it"),
         "none": Field(Bool(), default=False, doc="the text gives no date: never overdue"),
@@ -95,7 +101,7 @@ COMMON_FIELDS: dict[str, Field] = {
     "clause": Field(Str(), required=True, doc="the clause the obligation encodes"),
     "applies_to": Field(SELECTOR, required=True),
     "deadline": Field(DEADLINE),
-    "due_soon_days": Field(Int(min=0), doc="days before the due date when 'due_soon' starts (default: the spec's)"),
+    "due_soon_days": Field(Int(min=0, max=MAX_DAYS), doc="days before the due date when 'due_soon' starts (default: the spec's)"),
     "exceptions": Field(ListOf(Any_()), default=list, doc="rules for a subset of units (see docs)"),
     "note": Field(Str(), doc="free text"),
 }
@@ -108,6 +114,33 @@ DOCUMENT = Record(
         "number": Field(Str()),
         "issued": Field(Date()),
     }
+)
+
+class _DayOff(Validator):
+    """A day off: a date, or ``{date, name, name_en}`` to name it."""
+
+    type_name = "date"
+    _named = Record(
+        {
+            "date": Field(Date(), required=True),
+            "name": Field(Str(), doc="Vietnamese name of the day off"),
+            "name_en": Field(Str(), doc="English name"),
+        }
+    )
+
+    def validate(self, node, path, problems):
+        if node.kind == "map":
+            v = self._named.validate(node, path, problems)
+            return INVALID if v is INVALID else {k: x for k, x in v.items() if x is not None}
+        return Date().validate(node, path, problems)
+
+
+CALENDAR_YEAR = Record(
+    {
+        "days_off": Field(ListOf(_DayOff()), default=list, doc="days off the government decided for that year"),
+        "working_days": Field(ListOf(Date()), default=list, doc="swapped working days (weekend days worked)"),
+    },
+    doc="one year's official days off and swapped working days",
 )
 
 CLAUSE = Record({"text": Field(Str(), required=True), "document": Field(Str())})
@@ -132,8 +165,8 @@ def spec_schema() -> Record:
             "documents": Field(ListOf(DOCUMENT), default=list, doc="other documents cited (amendments, guidance)"),
             "effective": Field(Date(), doc="first day the plan applies; defaults to the document's issue date"),
             "calendar": Field(Str(), default="vn"),
-            "calendar_overrides": Field(Any_(), default=dict, doc="{year: {days_off: [...], working_days: [...]}}"),
-            "due_soon_days": Field(Int(min=0), default=7),
+            "calendar_overrides": Field(MapOf(Int(min=1900, max=2999), CALENDAR_YEAR), default=dict, doc="{year: {days_off: [...], working_days: [...]}}"),
+            "due_soon_days": Field(Int(min=0, max=MAX_DAYS), default=7),
             "plugins": Field(ListOf(Str()), default=list, doc="plugins the spec needs"),
             "audience_categories": Field(MapOf(Str(), CATEGORY), default=dict),
             "materials": Field(MapOf(Str(), Str()), default=dict),
@@ -141,6 +174,7 @@ def spec_schema() -> Record:
             "clauses": Field(MapOf(Str(), _ClauseValue()), required=True),
             "obligations": Field(ListOf(Any_(), min_len=1), required=True),
             "examples": Field(Any_(), doc="worked examples run by 'nqengine test'"),
+            "properties": Field(Any_(), doc="properties 'nqengine prove' checks (deadline_order, every_kind_covered, satisfiable)"),
         }
     )
 
@@ -181,7 +215,12 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         pm = get_plugin_manager()
     cat = catalogue_for(pm)
     problems: list[Problem] = []
-    top = spec_schema().validate(root, "", problems)
+    schema = spec_schema()
+    required = [k for k, f in schema.fields.items() if f.required]
+    if root.kind == "map" and not any(root.get(k) is not None for k in required):
+        # A registry or facts file given as a spec: one sentence, not a wall of missing keys.
+        raise SpecError([root.problem("not_a_spec", "", keys=", ".join(required))])
+    top = schema.validate(root, "", problems)
     if top is INVALID and (root.kind != "map" or not isinstance(root.get("obligations"), Node)):
         raise SpecError(problems)
     top_map = top if top is not INVALID else _partial(root, problems)
@@ -190,8 +229,8 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         problems.append(root.get("nqengine").problem("unknown_version", "nqengine", version=version, supported=FORMAT_VERSION))  # type: ignore[union-attr]
     builder = _SpecBuilder(cat, top_map, problems)
     obligations = builder.obligations(root.get("obligations"))
-    if problems:
-        raise SpecError(problems)
+    if problems and (top is INVALID or builder.dropped):
+        raise SpecError(problems)  # references cannot be checked on a broken structure
     doc = top_map["document"]
     document = Document(doc["id"], doc["title"], doc.get("issuer"), doc.get("number"), doc.get("issued"))
     documents = {document.id: document}
@@ -223,7 +262,7 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
     )
     from nqengine.validate import validate_spec
 
-    problems.extend(validate_spec(spec, cat, root))
+    problems.extend(validate_spec(spec, cat, root, partial=builder.partial))
     if not problems:
         for impl in pm.hook.nqengine_spec_loaded.get_hookimpls():
             from nqengine.errors import PluginError
@@ -265,37 +304,54 @@ class _SpecBuilder:
 
     def _kind_of(self, node: Node, path: str) -> Any:
         kn = node.get("kind")
-        if kn is None or kn.kind != "scalar":
-            return None
+        if kn is None or kn.kind != "scalar" or kn.tag in ("null", "bool"):
+            return None  # the schema says what is wrong with it
         name = str(kn.value)
         if name not in self.cat.kinds:
             choices = sorted(self.cat.kinds)
-            self.problems.append(kn.problem("unknown_kind", f"{path}.kind", kind=name, choices=", ".join(choices), **hint_for(name, choices)))
+            self.problems.append(kn.problem("unknown_kind", f"{path}.kind", kind=name, choices=", ".join(choices), **hint_or_choices(name, choices)))
             return None
         return self.cat.kinds[name]
 
     def obligations(self, seq: Node | None) -> list[Obligation]:
+        """The obligations that could be built, in file order.
+
+        ``self.dropped`` tells whether any obligation or exception could not be
+        built at all (then references are not checked: indices would not match
+        the file); ``self.partial`` holds the indices of obligations kept with a
+        faulty deadline left out, so their clauses and references are still checked.
+        """
+        self.dropped, self.partial = False, set()
         if seq is None or seq.kind != "seq":
+            self.dropped = True
             return []
         out = []
         for i, node in enumerate(seq.value):
             path = f"obligations[{i}]"
-            if node.kind != "map":
-                Record({}).validate(node, path, self.problems)
+            n0 = len(self.problems)
+            ob = self._one(node, path)
+            if ob is None:
+                self.dropped = True
                 continue
-            kind = self._kind_of(node, path)
-            fields = dict(COMMON_FIELDS)
-            if kind is not None:
-                fields.update(kind.fields)
-            else:  # unknown kind: still check the common fields, ignore the rest
-                fields.update({str(k.value): Field(Any_()) for k, _ in node.value if str(k.value) not in fields})
-            parsed = Record(fields).validate(node, path, self.problems)
-            if parsed is INVALID or kind is None:
-                continue
-            ob = self._obligation(parsed, kind, path)
-            if ob is not None:
-                out.append(ob)
+            if len(self.problems) > n0:
+                self.partial.add(len(out))
+            out.append(ob)
         return out
+
+    def _one(self, node: Node, path: str) -> Obligation | None:
+        if node.kind != "map":
+            Record({}).validate(node, path, self.problems)
+            return None
+        kind = self._kind_of(node, path)
+        fields = dict(COMMON_FIELDS)
+        if kind is not None:
+            fields.update(kind.fields)
+        else:  # unknown kind: still check the common fields, ignore the rest
+            fields.update({str(k.value): Field(Any_()) for k, _ in node.value if str(k.value) not in fields})
+        parsed = Record(fields).validate(node, path, self.problems)
+        if parsed is INVALID or kind is None:
+            return None
+        return self._obligation(parsed, kind, path)
 
     def _deadline(self, d: Parsed | None, path: str, kind: Any, required: bool, where: Node) -> Deadline | None:
         if d is None:
@@ -306,6 +362,12 @@ class _SpecBuilder:
         if len(has) != 1:
             self.problems.append(d.node.problem("deadline_one_of", f"{path}.deadline"))
             return None
+        if not d.get("after"):
+            stray = [k for k in ("days", "working_days") if d.node.get(k) is not None]
+            for k in stray:
+                self.problems.append(d.node.get(k).problem("deadline_after_only", f"{path}.deadline.{k}", key=k))  # type: ignore[union-attr]
+            if stray:
+                return None
         if d.get("none"):
             return Deadline(open=True, text=d.get("text"), interpretation=d.get("interpretation"), clause=d.get("clause"))
         if d.get("inclusive") is None:
@@ -333,7 +395,6 @@ class _SpecBuilder:
         )
 
     def _obligation(self, p: Parsed, kind: Any, path: str) -> Obligation | None:
-        n0 = len(self.problems)
         deadline = self._deadline(p.get("deadline"), path, kind, kind.needs_deadline, p.node)
         sel = p["applies_to"]
         selector = Selector(
@@ -351,16 +412,15 @@ class _SpecBuilder:
         exc_node = node.get("exceptions")
         for j, en in enumerate(exc_node.value if exc_node is not None and exc_node.kind == "seq" else []):
             e = self._exception(en, f"{path}.exceptions[{j}]", kind, base)
-            if e is not None:
-                exceptions.append(e)
-        if len(self.problems) > n0:
-            return None
+            if e is None:
+                return None
+            exceptions.append(e)
         from attrs import evolve
 
         return evolve(base, exceptions=tuple(exceptions))
 
     def _exception(self, node: Node, path: str, kind: Any, base: Obligation) -> Exception_ | None:
-        override_fields = {"deadline": Field(DEADLINE), "due_soon_days": Field(Int(min=0))}
+        override_fields = {"deadline": Field(DEADLINE), "due_soon_days": Field(Int(min=0, max=MAX_DAYS))}
         override_fields.update({k: Field(f.validator, doc=f.doc) for k, f in kind.fields.items()})
         schema = Record(
             {

@@ -10,6 +10,7 @@ the ``nqengine_register_obligation_kinds`` hook like any plugin's.
 
 from __future__ import annotations
 
+import collections.abc
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from nqengine.schema import Field, Float, ListOf, Record, Str
@@ -62,7 +63,8 @@ class ObligationKind:
 def checks_clause(params: Mapping[str, Any], key: str, default: str) -> str:
     """The clause of sub-rule ``key`` (its own ``clause:`` if given, else ``default``)."""
     block = params.get(key)
-    if isinstance(block, Mapping) and block.get("clause"):
+    # collections.abc, not typing: isinstance() against typing.Mapping is ~20x slower, and this runs per verdict
+    if isinstance(block, collections.abc.Mapping) and block.get("clause"):
         return block["clause"]
     return default
 

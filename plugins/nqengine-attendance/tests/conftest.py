@@ -1,0 +1,58 @@
+"""Builders for plans, registries and facts written inline, evaluated with this plugin alone."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import nqengine
+from nqengine.facts import load_facts_text
+from nqengine.registry import load_registry_text
+from nqengine.spec import load_spec_text
+
+HEADER = """\
+nqengine: 1
+id: t
+title: Kế hoạch thử
+document: {id: kh, title: Kế hoạch thử, issued: 01/09/2020}
+plugins: [nqengine-attendance]
+audience_categories:
+  dang_vien: {vi: Đảng viên, en: Party members, party_member: true}
+  cong_chuc: {vi: Công chức, en: Civil servants}
+clauses:
+  I.2: Tỷ lệ đảng viên tham gia học tập đạt từ 90% trở lên; học bù trong 15 ngày.
+  II.3: Mỗi đảng viên viết bài thu hoạch.
+obligations:
+"""
+
+REGISTRY = """\
+units:
+  - {id: city, name: Thành ủy, kind: city_committee}
+  - {id: w1, name: Đảng bộ phường Một, kind: party_committee, sector: ward, parent: city, audience: {dang_vien: 100, cong_chuc: 50}}
+  - {id: w0, name: Đảng bộ phường Không, kind: party_committee, sector: ward, parent: city, audience: {cong_chuc: 5}}
+"""
+
+
+class Plan:
+    """A spec built from obligations text, evaluated against facts text, with only this plugin loaded."""
+
+    header = HEADER
+
+    def __init__(self) -> None:
+        self.pm = nqengine.get_plugin_manager(["nqengine_attendance"], load_entrypoints=False)
+
+    def spec(self, obligations: str, header: str = HEADER):
+        return load_spec_text(header + textwrap.indent(textwrap.dedent(obligations), "  "), "t.yaml", pm=self.pm)
+
+    def facts(self, text: str):
+        return load_facts_text("facts:\n" + textwrap.indent(textwrap.dedent(text), "  "), "f.yaml", pm=self.pm) if text.strip() else []
+
+    def run(self, obligations: str, facts: str, as_of: str, header: str = HEADER, registry: str = REGISTRY):
+        spec = self.spec(obligations, header)
+        return nqengine.evaluate(spec, load_registry_text(registry, "r.yaml"), self.facts(facts), as_of, pm=self.pm)
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return Plan()
