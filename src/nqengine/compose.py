@@ -33,6 +33,7 @@ import os
 from typing import Any
 
 from nqengine.errors import Problem, SpecError
+from nqengine.i18n import Term
 from nqengine.schema import hint_for
 from nqengine.yamlsource import Node, compose_file
 
@@ -85,7 +86,7 @@ def resolve_extends(root: Node, filename: str, _seen: tuple[str, ...] = ()) -> N
         base_obs: list[Node] = []
     else:
         if ext.kind != "scalar" or ext.tag != "str":
-            raise SpecError([ext.problem("wrong_type", "extends", field="extends", expected="str", actual=ext.kind)])
+            raise SpecError([ext.problem("wrong_type", "extends", field="extends", expected=Term("str"), actual=Term(ext.tag if ext.kind == "scalar" else ext.kind))])
         path = os.path.normpath(os.path.join(os.path.dirname(filename), str(ext.value)))
         if os.path.isdir(path):
             path = os.path.join(path, "plan.yaml")
@@ -184,7 +185,7 @@ def _tag_base(base: Node) -> Node:
 
 def _amend(a: Node, path: str, by_id: dict[str, Node], ids: list[str], problems: list[Problem]) -> None:
     if a.kind != "map":
-        problems.append(a.problem("wrong_type", path, field="amendments", expected="map", actual=a.kind))
+        problems.append(a.problem("wrong_type", path, field="amendments", expected=Term("map"), actual=Term(a.kind)))
         return
     allowed = ("document", "obligation", "effective", "when", "clause", "set")
     for k, _ in a.value:

@@ -14,7 +14,7 @@ import attrs
 
 from nqengine.errors import PluginError
 from nqengine.hookspecs import hookimpl
-from nqengine.model import Verdict
+from nqengine.model import Finding, Verdict
 
 __all__ = ["evaluate_units"]
 
@@ -45,10 +45,26 @@ def evaluate_units(obligation: Any, units: Sequence[Any], context: Any) -> list[
                 plugin=plugin, hook="nqengine_evaluate_obligation", obligation=obligation.id, unit=unit.id,
                 code="plugin_bad_return", params={"got": f"{obligation.kind}.evaluate_unit() -> {got}", "expected": f"a Verdict for ({obligation.id}, {unit.id})"},
             )
-        if exception is not None and exception.document and exception.document not in verdict.amended_by:
-            verdict = attrs.evolve(verdict, amended_by=verdict.amended_by + (exception.document,))
-        out.append(verdict)
+        out.append(_cite_changes(verdict, variant, exception))
     return out
+
+
+def _cite_changes(verdict: Verdict, variant: Any, exception: Any) -> Verdict:
+    """A verdict resting on an override or amendment cites the changing document and clause.
+
+    The verdict keeps the original clause; the document that changed the rule
+    goes in ``amended_by``, and an ``amendment`` finding quotes its clause.
+    """
+    docs = [d for d in (variant.document, exception.document if exception else None) if d]
+    new = tuple(d for d in dict.fromkeys(docs) if d not in verdict.amended_by)
+    if not new:
+        return verdict
+    findings = verdict.findings
+    if exception is not None and exception.document:
+        findings = findings + (
+            Finding("amendment", "info", "amended", {"document": exception.document, "effective": exception.effective}, exception.clause),
+        )
+    return attrs.evolve(verdict, amended_by=verdict.amended_by + new, findings=findings)
 
 
 @hookimpl(trylast=True)

@@ -34,6 +34,7 @@ from nqengine.schema import (
     hint_for,
     hint_or_choices,
 )
+from nqengine.compose import resolve_extends
 from nqengine.yamlsource import Node, compose_file, compose_text
 
 __all__ = ["load_spec", "load_spec_text", "FORMAT_VERSION", "UNIT_KINDS", "SECTORS", "spec_schema"]
@@ -104,6 +105,7 @@ COMMON_FIELDS: dict[str, Field] = {
     "due_soon_days": Field(Int(min=0, max=MAX_DAYS), doc="days before the due date when 'due_soon' starts (default: the spec's)"),
     "exceptions": Field(ListOf(Any_()), default=list, doc="rules for a subset of units (see docs)"),
     "note": Field(Str(), doc="free text"),
+    "document": Field(Str(), doc="the document that set or last changed this obligation (set by 'override' in an extending spec)"),
 }
 
 DOCUMENT = Record(
@@ -200,12 +202,12 @@ def load_spec(path: str | os.PathLike[str], pm: Any = None) -> Spec:
     name = os.fspath(path)
     if os.path.isdir(name):
         name = os.path.join(name, "plan.yaml")
-    return _build(compose_file(name, SpecError), name, pm)
+    return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
 
 
 def load_spec_text(text: str, filename: str = "<spec>", pm: Any = None) -> Spec:
-    """Load and validate a spec from YAML text."""
-    return _build(compose_text(text, filename, SpecError), filename, pm)
+    """Load and validate a spec from YAML text (``extends`` is relative to ``filename``)."""
+    return _build(resolve_extends(compose_text(text, filename, SpecError), filename), filename, pm)
 
 
 def _build(root: Node, filename: str, pm: Any) -> Spec:
@@ -214,6 +216,7 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
     if pm is None:
         pm = get_plugin_manager()
     cat = catalogue_for(pm)
+    _require_declared_plugins(root, pm)
     problems: list[Problem] = []
     schema = spec_schema()
     required = [k for k, f in schema.fields.items() if f.required]
@@ -278,6 +281,22 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
     if problems:
         raise SpecError(problems)
     return spec
+
+
+def _require_declared_plugins(root: Node, pm: Any) -> None:
+    """A spec that declares ``plugins:`` fails first, and clearly, when one is missing.
+
+    Checked before validation: without the plugin, its kinds and fields would
+    read as a wall of "unknown key" errors that hide the real cause.
+    """
+    node = root.get("plugins") if root.kind == "map" else None
+    if node is None or node.kind != "seq":
+        return
+    from nqengine.plugins import require_plugins
+
+    idn = root.get("id")
+    spec_id = str(idn.value) if idn is not None and idn.kind == "scalar" else root.file
+    require_plugins(pm, [str(n.value) for n in node.value if n.kind == "scalar"], spec_id)
 
 
 def _partial(root: Node, problems: list[Problem]) -> dict:
@@ -406,7 +425,7 @@ class _SpecBuilder:
         base = Obligation(
             id=p["id"], kind=kind.name, title=p["title"], clause=p["clause"], applies_to=selector,
             deadline=deadline, params=params, due_soon_days=p.get("due_soon_days"),
-            source=Source(node.file, node.line, node.column),
+            source=Source(node.file, node.line, node.column), document=p.get("document"),
         )
         exceptions = []
         exc_node = node.get("exceptions")
@@ -453,6 +472,6 @@ class _SpecBuilder:
         variant = evolve(
             base, params=params, deadline=deadline,
             due_soon_days=changes["due_soon_days"] if "due_soon_days" in given else base.due_soon_days,
-            clause=base.clause, document=e.get("document"),
+            clause=base.clause, document=e.get("document") or base.document,
         )
         return Exception_(when=when, clause=e.get("clause"), obligation=variant, document=e.get("document"), effective=e.get("effective"))
