@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 import sys
 import time
 

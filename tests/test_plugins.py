@@ -342,17 +342,20 @@ def test_plugin_installed_but_not_autoloaded_says_how_to_load_it(monkeypatch, ca
     assert main(["evaluate", DEMO, "--as-of", "20/11/2020", "-p", "nqengine_attendance", "-p", "nqengine_ordering"]) == 0
 
 
-def test_evaluating_without_a_declared_plugin_names_it():
-    spec = load_spec_text(SPEC.replace("obligations:", "plugins: [nqengine-not-installed]\nobligations:"), "t.yaml")
-    pm = get_plugin_manager()
+def test_loading_or_evaluating_without_a_declared_plugin_names_it():
     with pytest.raises(MissingPluginError) as info:
-        nqengine.evaluate(spec, load_registry_text(REGISTRY), [], "20/11/2020", pm=pm)
+        load_spec_text(SPEC.replace("obligations:", "plugins: [nqengine-not-installed]\nobligations:"), "t.yaml")
     assert info.value.plugin == "nqengine-not-installed"
     assert "spec 't' needs plugin 'nqengine-not-installed', which is not installed" in str(info.value)
     assert "kế hoạch 't' cần plugin 'nqengine-not-installed'" in info.value.render("vi")
+    # Loaded with the plugin, evaluated without it.
+    spec = load_spec_text(SPEC.replace("obligations:", "plugins: [nqengine-ordering]\nobligations:"), "t.yaml")
+    with pytest.raises(MissingPluginError) as info:
+        nqengine.evaluate(spec, load_registry_text(REGISTRY), [], "20/11/2020", pm=get_plugin_manager(["no:nqengine-ordering"]))
+    assert info.value.plugin == "nqengine-ordering" and "which is blocked" in str(info.value)
     # Declared names compare as pip compares distributions.
     spec = load_spec_text(SPEC.replace("obligations:", "plugins: [NQEngine_Ordering]\nobligations:"), "t.yaml")
-    nqengine.evaluate(spec, load_registry_text(REGISTRY), [], "20/11/2020", pm=pm)
+    nqengine.evaluate(spec, load_registry_text(REGISTRY), [], "20/11/2020")
 
 
 # --------------------------------------------------------------------------
@@ -861,3 +864,41 @@ def test_plugin_error_prefers_the_innermost_attribution():
 
 def test_problem_is_importable_for_lint_plugins():
     assert Problem("f", 1, 1, "p", "plugin_lint", {"plugin": "x", "detail": "y"}).render("en") == "f:1:1: x: y (p)"
+
+
+# --------------------------------------------------------------------------
+# Faults: testing hooks
+# --------------------------------------------------------------------------
+
+
+class Strategies:
+    def __init__(self, result):
+        self.result = result
+
+    @hookimpl
+    def nqengine_testing_strategies(self):
+        if isinstance(self.result, Exception):
+            raise self.result
+        return self.result
+
+
+@pytest.mark.parametrize(
+    "result, text",
+    [(ImportError("no hypothesis here"), "raised ImportError: no hypothesis here"), (["kind:x"], "returned list[1], expected dict")],
+)
+def test_testing_strategies_faults_are_attributed(result, text):
+    from nqengine.testing import testing_catalogue
+
+    with pytest.raises(PluginError) as info:
+        testing_catalogue(make_pm(("strategies", Strategies(result))))
+    raises_attributed(info.value, "strategies", "nqengine_testing_strategies")
+    assert text in str(info.value)
+
+
+def test_testing_strategies_of_a_plugin_are_collected():
+    from nqengine.testing import testing_catalogue
+
+    def factory(gen):  # pragma: no cover - not drawn here
+        raise AssertionError
+
+    assert testing_catalogue(make_pm(("strategies", Strategies({"fact:inspection": factory})))).fact_types["inspection"] is factory

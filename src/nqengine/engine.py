@@ -9,12 +9,14 @@ and facts.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
 import attrs
 
 from nqengine.errors import EvaluationError, PluginError
+from nqengine.gcpause import gc_paused
 from nqengine.model import (
     STATUSES,
     Exception_,
@@ -22,6 +24,7 @@ from nqengine.model import (
     Finding,
     Obligation,
     Registry,
+    Selector,
     Spec,
     Unit,
     UnmatchedFact,
@@ -79,30 +82,42 @@ class Context:
         self.calendar = catalogue.calendar(spec.calendar, spec.calendar_overrides)
         self._obligations = {ob.id: ob for ob in spec.obligations}
         self._due_evidence: list[str] = []  # event facts read by due(), added to the next verdict
+        self._interpretations: dict[int, tuple[Obligation, str | None]] = {}
+        self._working_days: dict[tuple[dt.date, int], dt.date] = {}
         self.fulfilled: dict[tuple[str, str], dt.date | None] = {}
         self.dues: dict[tuple[str, str], dt.date | None] = {}
         self.facts_by_id: dict[str, Fact] = {}
         self.unmatched: list[UnmatchedFact] = []
         self.used: set[str] = set()
-        index: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        self._index: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         for f in facts:
-            if f.id in self.facts_by_id:
-                first = self.facts_by_id[f.id]
-                self.unmatched.append(UnmatchedFact(f.id, "fact_duplicate_id", {"line": first.source.line if first.source else "?"}, f.source))
-                continue
-            if f.unit not in registry.units:  # a unit named rather than given by id
-                named = registry.unit(f.unit)
-                if named is not None:
-                    f = attrs.evolve(f, unit=named.id)
-            self.facts_by_id[f.id] = f
-            if f.date > as_of:
-                self.unmatched.append(UnmatchedFact(f.id, "fact_after_as_of", {"date": f.date, "as_of": as_of}, f.source))
-                self.used.add(f.id)  # accounted for
-                continue
-            index[(f.unit, f.type)].append(f)
-        for lst in index.values():
-            lst.sort(key=lambda f: (f.date, f.id))
-        self._index = index
+            self.admit(f)
+        for lst in self._index.values():
+            lst.sort(key=_fact_order)
+
+    def admit(self, f: Fact) -> list[Fact] | None:
+        """Take in one more fact: the list it joined (the unit's facts of its type), or None.
+
+        None when the fact cannot count: a second fact with the same id, or one
+        dated after the evaluation date (both recorded as unmatched).  The list
+        is left for the caller to keep in date order.
+        """
+        if f.id in self.facts_by_id:
+            first = self.facts_by_id[f.id]
+            self.unmatched.append(UnmatchedFact(f.id, "fact_duplicate_id", {"line": first.source.line if first.source else "?"}, f.source))
+            return None
+        if f.unit not in self.registry.units:  # a unit named rather than given by id
+            named = self.registry.unit(f.unit)
+            if named is not None:
+                f = attrs.evolve(f, unit=named.id)
+        self.facts_by_id[f.id] = f
+        if f.date > self.as_of:
+            self.unmatched.append(UnmatchedFact(f.id, "fact_after_as_of", {"date": f.date, "as_of": self.as_of}, f.source))
+            self.used.add(f.id)  # accounted for
+            return None
+        lst = self._index[(f.unit, f.type)]
+        lst.append(f)
+        return lst
 
     # -- facts ------------------------------------------------------------
     def facts(self, unit: str, type: str) -> list[Fact]:
@@ -141,7 +156,10 @@ class Context:
             if base is None:
                 return None
             if d.working_days:
-                target = self.calendar.add_working_days(base, d.days)
+                key = (base, d.days)
+                target = self._working_days.get(key)
+                if target is None:  # the same few dates recur across thousands of units
+                    target = self._working_days[key] = self.calendar.add_working_days(base, d.days)
             else:
                 target = base + dt.timedelta(days=d.days)
         return target if d.inclusive else target - ONE_DAY
@@ -152,6 +170,10 @@ class Context:
         A deadline counted from another obligation's deadline that the spec
         interpreted ("kịp thời") rests on that interpretation too.
         """
+        hit = self._interpretations.get(id(obligation))
+        if hit is not None and hit[0] is obligation:  # asked once per verdict: remember it per obligation
+            return hit[1]
+        key = obligation
         notes: list[str] = []
         seen: set[str] = set()
         d = obligation.deadline
@@ -165,7 +187,9 @@ class Context:
                 break
             obligation = self._obligations[ref.obligation]
             d = obligation.deadline
-        return " / ".join(notes) if notes else None
+        text = " / ".join(notes) if notes else None
+        self._interpretations[id(key)] = (key, text)  # the object is kept, so its id is never reused
+        return text
 
     def due_soon_window(self, obligation: Obligation) -> int:
         return obligation.due_soon_days if obligation.due_soon_days is not None else self.spec.due_soon_days
@@ -214,6 +238,10 @@ class Context:
             interpretation=self.interpretation(obligation),
             amended_by=tuple(x for x in ((exception.document if exception else None),) if x),
         )
+
+
+def _fact_order(f: Fact) -> tuple[dt.date, str]:
+    return (f.date, f.id)
 
 
 def decide_status(
@@ -289,10 +317,37 @@ def obligation_order(spec: Spec) -> list[Obligation]:
     return order
 
 
-def _applicable_units(ob: Obligation, registry: Registry, start: dt.date | None, as_of: dt.date) -> list[Unit]:
+class UnitIndex:
+    """The registry's units by kind and by position, so that selecting them costs what they number.
+
+    Built once per evaluation; selections keep registry order (a frozenset's
+    order would change with PYTHONHASHSEED).
+    """
+
+    def __init__(self, registry: Registry):
+        self.position: dict[str, int] = {}
+        self.by_kind: dict[str, list[Unit]] = defaultdict(list)
+        for i, u in enumerate(registry.units.values()):
+            self.position[u.id] = i
+            self.by_kind[u.kind].append(u)
+
+    def candidates(self, sel: Selector, registry: Registry) -> Iterable[Unit]:
+        """The units ``sel`` may match, in registry order: those of its kinds or ids, else all."""
+        if sel.ids:
+            units = registry.units
+            return sorted((units[i] for i in sel.ids if i in units), key=lambda u: self.position[u.id])
+        if sel.kinds:
+            lists = [self.by_kind.get(k, []) for k in sorted(sel.kinds)]
+            return lists[0] if len(lists) == 1 else heapq.merge(*lists, key=lambda u: self.position[u.id])
+        return registry.units.values()
+
+
+def _applicable_units(
+    ob: Obligation, registry: Registry, start: dt.date | None, as_of: dt.date, index: UnitIndex | None = None
+) -> list[Unit]:
     sel = ob.applies_to
     # Registry order, always: a frozenset's order would change with PYTHONHASHSEED.
-    candidates: Iterable[Unit] = registry.units.values()
+    candidates: Iterable[Unit] = index.candidates(sel, registry) if index is not None else registry.units.values()
     out = []
     for u in candidates:
         if not sel.matches(u):
@@ -321,25 +376,32 @@ def evaluate(
     its reason.  ``pm`` is the plugin manager (default: a new one from
     :func:`nqengine.plugins.get_plugin_manager`).
     """
+    return _evaluate(spec, registry, facts, as_of, pm)[0]
+
+
+def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any) -> tuple[Evaluation, Context]:
+    """:func:`evaluate`, also returning the context (kept by :mod:`nqengine.incremental`)."""
     from nqengine.plugins import catalogue_for, get_plugin_manager
 
     if pm is None:
         pm = get_plugin_manager()
     cat = catalogue_for(pm)
     cat.require(spec)
-    ctx = Context(spec, registry, facts, as_of, cat)
-    verdicts: list[Verdict] = []
-    hook = pm.hook
-    for ob in obligation_order(spec):
-        units = _applicable_units(ob, registry, spec.effective, as_of)
-        result = _evaluate_obligation(hook, ob, units, ctx)
-        for unit, v in zip(units, result):
-            v = _with_extra_findings(pm, ob, unit, v, ctx)
-            ctx.fulfilled[(ob.id, unit.id)] = v.fulfilled_on
-            ctx.dues[(ob.id, unit.id)] = v.due
-            verdicts.append(v)
-    unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
-    return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat)
+    with gc_paused():  # millions of small acyclic objects at national scale: see nqengine.gcpause
+        ctx = Context(spec, registry, facts, as_of, cat)
+        verdicts: list[Verdict] = []
+        hook = pm.hook
+        index = UnitIndex(registry)
+        for ob in obligation_order(spec):
+            units = _applicable_units(ob, registry, spec.effective, as_of, index)
+            result = _evaluate_obligation(hook, ob, units, ctx)
+            for unit, v in zip(units, result):
+                v = _with_extra_findings(pm, ob, unit, v, ctx)
+                ctx.fulfilled[(ob.id, unit.id)] = v.fulfilled_on
+                ctx.dues[(ob.id, unit.id)] = v.due
+                verdicts.append(v)
+        unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
+    return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx
 
 
 def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Context) -> list[Verdict]:

@@ -22,16 +22,27 @@ imitate, so every mistake is reported as ``file:line:column`` in the spec.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
 from nqengine.errors import InputError, Problem, SpecError
 from nqengine.model import STATUSES, Fact, Registry, Source, Spec, Verdict
-from nqengine.schema import INVALID, Any_, Choice, Date, Field, ListOf, Record, Str, hint_for
+from nqengine.schema import (
+    INVALID,
+    Any_,
+    Choice,
+    Date,
+    Field,
+    ListOf,
+    Record,
+    Str,
+    hint_for,
+)
 from nqengine.yamlsource import Node
 
-__all__ = ["Expectation", "Example", "Mismatch", "ExampleResult", "load_examples", "run_example", "run_examples", "render_result"]
+__all__ = ["Example", "ExampleResult", "Expectation", "Mismatch", "load_examples", "render_result", "run_example", "run_examples"]
 
 EXPECTATION = Record(
     {

@@ -24,7 +24,6 @@ Environment:
 
 from __future__ import annotations
 
-import copy
 import importlib
 import importlib.metadata
 import importlib.util
@@ -181,6 +180,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_spec_loaded": _expect_problems,
     "nqengine_evaluate_obligation": _expect_verdicts,
     "nqengine_extra_findings": _expect_findings,
+    "nqengine_testing_strategies": _expect_mapping,
 }
 
 
@@ -202,8 +202,12 @@ class _Attribution:
         self.argnames, self.kwargnames = tuple(impl.argnames), tuple(impl.kwargnames)
         self.spec_args = tuple(spec_args)
         self.check = _RESULT_CHECKS.get(hook)
+        # pluggy passes every argument of the spec, in order: the common case needs no lookups.
+        self.same = self.argnames == self.spec_args and not self.kwargnames
 
-    def call_args(self, args: tuple, kwargs: dict) -> tuple[dict, list, dict]:
+    def call_args(self, args: tuple, kwargs: dict) -> tuple[dict, Sequence[Any], dict]:
+        if self.same and not kwargs and len(args) == len(self.spec_args):
+            return dict(zip(self.spec_args, args)), args, {}
         call = dict(zip(self.spec_args, args))
         call.update(kwargs)
         missing = [a for a in self.argnames if a not in call]
@@ -595,6 +599,7 @@ class Catalogue:
         self.provider: dict[tuple[str, str], str] = {}
         self.field_provider: dict[tuple[str, str], str] = {}
         self._calendar_cache: dict[tuple[str, str], Any] = {}
+        self._names: tuple[tuple[str, ...], set[str]] | None = None
         for section, hook in _CATALOGUE_HOOKS:
             target = getattr(self, section)
             # get_hookimpls() is in registration order: a later plugin overrides an earlier one.
@@ -660,14 +665,19 @@ class Catalogue:
 
     def plugin_names(self) -> set[str]:
         """Every name a registered plugin answers to, normalised (see :func:`normalize_name`)."""
+        registered = self.pm.list_name_plugin()
+        key = tuple(name for name, plugin in registered if plugin is not None)
+        if self._names is not None and self._names[0] == key:
+            return self._names[1]
         names: set[str] = set()
-        for name, plugin in self.pm.list_name_plugin():
+        for name, plugin in registered:
             if plugin is None:
                 continue
             if isinstance(self.pm, PluginManager):
                 names |= self.pm.names_of(name, plugin)
             else:
                 names.add(normalize_name(name))
+        self._names = (key, names)
         return names
 
     def require(self, spec: Any) -> None:

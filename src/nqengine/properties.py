@@ -44,20 +44,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from collections import Counter
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
 from nqengine.model import Fact, Registry, Spec
 
 __all__ = [
-    "STATUS_RANK",
-    "PropertyFailure",
-    "Invariant",
     "INVARIANTS",
-    "run_property",
+    "STATUS_RANK",
+    "Invariant",
+    "PropertyFailure",
     "evaluate",
+    "run_property",
     "snapshot",
 ]
 
@@ -349,7 +351,7 @@ def _fulfilling_inputs(spec: Spec, pm: Any) -> Any:
         hi = min(due, s.as_of) if due is not None else s.as_of
         lo = min(start, hi)
         recs = draw(ks.compliant(variant, testing.GenContext(spec, s.registry, unit, start, testing.plan_period(spec)[1], cat, testing.vocabulary(spec)), (lo, hi)))
-        added = tuple(testing._fact(f"a{i + 1}", uid, r) for i, r in enumerate(recs or ()))
+        added = tuple(testing.fact_from_record(f"a{i + 1}", uid, r) for i, r in enumerate(recs or ()))
         return {**args, "obligation": oid, "unit": uid, "added": added}
 
     return build()
@@ -510,18 +512,22 @@ def run_property(
     *,
     max_examples: int = 50,
     seed: int | None = None,
+    shrink: bool = True,
 ) -> PropertyFailure | None:
     """Run ``check(**kwargs)`` on generated ``inputs``; the shrunk failure, or None when it held.
 
     Runs quietly, without Hypothesis's example database, so that the same
     ``seed`` reproduces the same run.  Any exception other than
     :class:`PropertyFailure` (an engine crash) propagates after shrinking.
+    ``shrink=False`` stops at the first failure found, unshrunk (faster).
     """
     import hypothesis
-    from hypothesis import HealthCheck, Verbosity, given, settings
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if shrink else [])
 
     @settings(
-        max_examples=max_examples, database=None, deadline=None, report_multiple_bugs=False,
+        max_examples=max_examples, database=None, deadline=None, report_multiple_bugs=False, phases=phases,
         suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet, print_blob=False,
     )
     @given(inputs)
@@ -531,7 +537,9 @@ def run_property(
     if seed is not None:
         run = hypothesis.seed(seed)(run)
     try:
-        run()
+        with warnings.catch_warnings():  # Hypothesis warns about the size of a failing case's repr
+            warnings.simplefilter("ignore", hypothesis.errors.HypothesisWarning)
+            run()
     except PropertyFailure as exc:
         return exc
     return None

@@ -14,13 +14,14 @@ re-run.  Dates are written dd/mm/yyyy, as spec authors write them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import yaml
 
 from nqengine.model import Deadline, Fact, Obligation, Registry, Selector, Spec
 
-__all__ = ["dump_spec", "dump_registry", "dump_facts", "spec_data", "registry_data", "facts_data", "to_yaml"]
+__all__ = ["dump_facts", "dump_registry", "dump_spec", "facts_data", "registry_data", "spec_data", "to_yaml"]
 
 
 def _date(d: dt.date | None) -> str | None:

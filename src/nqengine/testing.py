@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -48,27 +49,28 @@ from nqengine.model import Fact, Obligation, Registry, Selector, Spec, Unit
 from nqengine.testing_builtin import Break, KindStrategies
 
 __all__ = [
-    "KindStrategies",
-    "Break",
-    "GenContext",
-    "TestingCatalogue",
-    "CompliantSet",
-    "BrokenCase",
-    "Scenario",
     "GRASSROOTS_KINDS",
-    "testing_catalogue",
-    "plan_period",
-    "vocabulary",
-    "checkable",
-    "selector_possible",
-    "registries",
-    "facts_for",
-    "compliant_facts",
-    "broken_facts",
-    "scenarios",
-    "specs",
+    "Break",
+    "BrokenCase",
+    "CompliantSet",
+    "GenContext",
+    "KindStrategies",
+    "Scenario",
+    "TestingCatalogue",
     "as_of_dates",
+    "broken_facts",
+    "checkable",
+    "compliant_facts",
     "expected_status",
+    "fact_from_record",
+    "facts_for",
+    "plan_period",
+    "registries",
+    "scenarios",
+    "selector_possible",
+    "specs",
+    "testing_catalogue",
+    "vocabulary",
 ]
 
 #: Kinds of unit that have a sector (khối): grassroots party organisations.
@@ -96,7 +98,7 @@ class TestingCatalogue:
     __test__ = False  # not a pytest class
 
     kinds: Mapping[str, KindStrategies]
-    fact_types: Mapping[str, Callable[["GenContext"], Any]]
+    fact_types: Mapping[str, Callable[[GenContext], Any]]
 
 
 def testing_catalogue(pm: Any = None) -> TestingCatalogue:
@@ -111,7 +113,7 @@ def testing_catalogue(pm: Any = None) -> TestingCatalogue:
         return cached
     kinds: dict[str, KindStrategies] = {}
     facts: dict[str, Callable] = {}
-    for impl in reversed(pm.hook.nqengine_testing_strategies.get_hookimpls()):  # later plugins override
+    for impl in pm.hook.nqengine_testing_strategies.get_hookimpls():  # registration order: later plugins override
         got = impl.function()
         if not isinstance(got, Mapping):
             raise PluginError(f"returned {type(got).__name__}, expected a dict", plugin=impl.plugin_name, hook="nqengine_testing_strategies")
@@ -205,9 +207,7 @@ def selector_possible(sel: Selector) -> bool:
     """Whether some unit can match ``sel`` (sectors belong to grassroots party organisations only)."""
     if sel.ids and not (sel.ids - sel.exclude):
         return False
-    if sel.sectors and sel.kinds and not (sel.kinds & set(GRASSROOTS_KINDS)):
-        return False
-    return True
+    return not (sel.sectors and sel.kinds and not (sel.kinds & set(GRASSROOTS_KINDS)))
 
 
 # -- the generation context ------------------------------------------------------------------
@@ -357,15 +357,17 @@ def registries(
             if ch.get("via"):
                 add(ch["via"], None, ["party_board"])
     # Extra units: a witness of some selector, or of any kind; a shrinking list.
+    # Under a parent the spec names (TCCS hang under the city committee), else the root.
+    default_parents = sorted({p for sel in selectors for p in sel.parents}) + [ROOT_ID]
     templates: list[Selector | None] = [s for s in selectors if selector_possible(s) and not (s.ids and not (s.kinds or s.sectors or s.parents))]
     extra_kinds = sorted(set(kinds) | {k for s in selectors for k in s.kinds}) or list(UNIT_KINDS)
     picks = draw(st.lists(st.one_of(st.sampled_from(templates), st.none()) if templates else st.none(), min_size=1 if compliant else 0, max_size=max_units))
     for i, sel in enumerate(picks):
         uid = f"u{i + 1}"
         if sel is None:
-            add(uid, None, extra_kinds)
+            add(uid, None, extra_kinds, draw(st.sampled_from(default_parents)))
         else:
-            add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(sorted(sel.parents))) if sel.parents else ROOT_ID)
+            add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(sorted(sel.parents) if sel.parents else default_parents)))
     # In a compliant registry only units some obligation counts heads in, or
     # wants a presenter from, get headcounts and people: counterexamples stay short.
     def wanted(key: str, row: dict) -> bool:
@@ -418,7 +420,8 @@ def _name(i: int) -> str:
 # -- facts ----------------------------------------------------------------------------------------
 
 
-def _fact(fid: str, unit: str, rec: Mapping[str, Any]) -> Fact:
+def fact_from_record(fid: str, unit: str, rec: Mapping[str, Any]) -> Fact:
+    """A :class:`Fact` from a record written by a strategy factory (``type``, ``date``, fields)."""
     data = {k: v for k, v in rec.items() if k not in ("type", "date") and v is not None}
     return Fact(fid, rec["type"], unit, rec["date"], data)
 
@@ -437,7 +440,7 @@ def facts_for(draw: Any, spec: Spec | None, registry: Registry, *, pm: Any = Non
         gen = _gen(spec, registry, registry.units.get(uid), pm)
         fields = draw(cat.fact_types[tname](gen))
         day = draw(st.dates(start - dt.timedelta(days=10), end + dt.timedelta(days=30)))
-        out.append(_fact(f"{prefix}{i + 1}", uid, {"type": tname, "date": day, **fields}))
+        out.append(fact_from_record(f"{prefix}{i + 1}", uid, {"type": tname, "date": day, **fields}))
     return out
 
 
@@ -543,7 +546,7 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
                 made = []
                 for rec in recs:
                     n += 1
-                    made.append(_fact(f"{prefix}{n}", unit.id, rec))
+                    made.append(fact_from_record(f"{prefix}{n}", unit.id, rec))
                 facts.extend(made)
                 records[key] = tuple(made)
     return CompliantSet(tuple(facts), records, windows, impossible)
@@ -627,7 +630,7 @@ def broken_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None) -
     if recs is None:
         return None
     kept = [f for f in done.facts if f not in done.records[(oid, uid)]]
-    replaced = [_fact(f"b{i + 1}", uid, r) for i, r in enumerate(recs)]
+    replaced = [fact_from_record(f"b{i + 1}", uid, r) for i, r in enumerate(recs)]
     facts = kept + replaced
     last = max([f.date for f in facts] + [due or plan_period(spec)[0]])
     as_of = last + dt.timedelta(days=draw(st.integers(1, 30)))

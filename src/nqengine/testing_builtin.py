@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from nqengine.hookspecs import hookimpl
 
-__all__ = ["KindStrategies", "Break", "BUILTIN_KIND_STRATEGIES", "BUILTIN_FACT_STRATEGIES"]
+__all__ = ["BUILTIN_FACT_STRATEGIES", "BUILTIN_KIND_STRATEGIES", "Break", "KindStrategies"]
 
 
 class _LazyStrategies:
@@ -79,7 +80,7 @@ class KindStrategies:
 
 
 def _late(obligation: Any, gen: Any, window: tuple[dt.date, dt.date | None], compliant: Any) -> dict[str, Break]:
-    lo, hi = window
+    hi = window[1]
     if hi is None:
         return {}
     return {"timing": Break("late", compliant.flatmap(lambda recs: _shift_after(recs, hi)))}
@@ -174,7 +175,7 @@ class StudySessionStrategies(KindStrategies):
                     out["qualification"] = Break("fail", base.map(_maybe(lambda recs: [dict(recs[0], presenter=unqualified)])))
         for key in ("content", "materials"):
             if p.get(key):
-                drop = list(p[key]["required"])[0]
+                drop = next(iter(p[key]["required"]))
                 out[key] = Break("fail", base.map(_maybe(lambda recs, k=key, d=drop: [dict(recs[0], **{k: [x for x in recs[0][k] if x != d]})])))
         share = p["audience"]["coverage"]
         short = [c for c in p["audience"]["categories"] if gen.unit.audience.get(c, 0) and _target(share, gen.unit.audience[c]) >= 1]

@@ -12,7 +12,7 @@ date the conforming sessions first reach both.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Mapping
 
 from nqengine.hookspecs import hookimpl
 from nqengine.kinds import AUDIENCE, ObligationKind, checks_clause, clause_field
@@ -80,8 +80,17 @@ def _check_listed(block: dict | None, fact: Fact, field: str) -> tuple[str, str,
     return "pass", f"{field}_ok", {"fact": fact.id}
 
 
+def _covered(categories: list[str], headcount: Mapping[str, int], attended: dict[str, int], share: float) -> bool:
+    """The ``covered`` of :func:`audience_coverage`, without the detail (checked after every session)."""
+    for c in categories:
+        need = headcount.get(c, 0)
+        if min(attended.get(c, 0), need) < math.ceil(share * need - 1e-9):
+            return False
+    return True
+
+
 def audience_coverage(
-    categories: list[str], headcount: dict[str, int], attended: dict[str, int], share: float, party: set[str]
+    categories: list[str], headcount: Mapping[str, int], attended: dict[str, int], share: float, party: set[str]
 ) -> tuple[bool, dict]:
     """Whether attendance reaches ``share`` of each category, and the detail per category.
 
@@ -89,19 +98,52 @@ def audience_coverage(
     """
     detail: dict[str, Any] = {}
     ok = True
-    totals = {"party_members": [0, 0], "non_members": [0, 0]}
+    pm_got = pm_need = nm_got = nm_need = 0
     for c in categories:
         need = headcount.get(c, 0)
-        got = min(attended.get(c, 0), need)
-        target = math.ceil(share * need - 1e-9)
-        ok &= got >= target
+        got = attended.get(c, 0)
+        if got > need:
+            got = need
+        # ceil(1.0 * need - 1e-9) is need for every whole number: skip the float work in the usual case
+        target = need if share == 1.0 else math.ceil(share * need - 1e-9)
+        if got < target:
+            ok = False
         detail[c] = {"attended": got, "headcount": need, "target": target}
-        t = totals["party_members" if c in party else "non_members"]
-        t[0] += got
-        t[1] += need
-    for key, (got, need) in totals.items():
-        detail[key] = {"attended": got, "headcount": need, "rate": round(got / need, 4) if need else None}
+        if c in party:
+            pm_got += got
+            pm_need += need
+        else:
+            nm_got += got
+            nm_need += need
+    detail["party_members"] = {"attended": pm_got, "headcount": pm_need, "rate": round(pm_got / pm_need, 4) if pm_need else None}
+    detail["non_members"] = {"attended": nm_got, "headcount": nm_need, "rate": round(nm_got / nm_need, 4) if nm_need else None}
     return ok, detail
+
+
+_STATIC: dict[int, tuple[Obligation, Any, tuple]] = {}
+
+
+def _static(obligation: Obligation, spec: Any) -> tuple:
+    """What :meth:`StudySession.evaluate_unit` reads of an obligation and its spec, the same for every unit.
+
+    (party-member categories, audience clause, sessions clause, [(check, pass code, clause)], coverage as text),
+    computed once per obligation variant; the entry keeps its objects, so an id is never reused while cached.
+    """
+    hit = _STATIC.get(id(obligation))
+    if hit is not None and hit[0] is obligation and hit[1] is spec:
+        return hit[2]
+    p = obligation.params
+    value = (
+        {c for c, meta in spec.audience_categories.items() if meta.get("party_member")},
+        checks_clause(p, "audience", obligation.clause),
+        obligation.deadline.clause if obligation.deadline and obligation.deadline.clause else obligation.clause,
+        [(name, f"{name}_ok_all", checks_clause(p, name, obligation.clause)) for name in ("presenter", "content", "materials")],
+        f"{p['audience']['coverage']:.0%}",
+    )
+    if len(_STATIC) > 256:  # variants made on the fly by a plugin must not pile up
+        _STATIC.clear()
+    _STATIC[id(obligation)] = (obligation, spec, value)
+    return value
 
 
 class StudySession(ObligationKind):
@@ -122,7 +164,7 @@ class StudySession(ObligationKind):
         p = obligation.params
         due = context.due(obligation, unit)
         sessions = context.facts(unit.id, "session")
-        party = {c for c, meta in context.spec.audience_categories.items() if meta.get("party_member")}
+        party, a_clause, s_clause, clauses, share = _static(obligation, context.spec)
         audience = p["audience"]
         required = p["sessions"]
         findings: list[Finding] = []
@@ -149,45 +191,42 @@ class StudySession(ObligationKind):
             else:
                 for c in attended:
                     attended[c] += f.data["attendance"].get(c, 0)
-            covered, detail = audience_coverage(audience["categories"], dict(unit.audience), attended, audience["coverage"], party)
-            if fulfilled_on is None and held >= required and attendance_known and covered:
+            if fulfilled_on is None and held >= required and attendance_known and _covered(audience["categories"], unit.audience, attended, audience["coverage"]):
                 fulfilled_on = f.date
         evidence = [f.id for f in sessions]
-        covered, detail = audience_coverage(audience["categories"], dict(unit.audience), attended, audience["coverage"], party)
-        a_clause = checks_clause(p, "audience", obligation.clause)
-        s_clause = obligation.deadline.clause if obligation.deadline and obligation.deadline.clause else obligation.clause
+        covered, detail = audience_coverage(audience["categories"], unit.audience, attended, audience["coverage"], party)
+        used = tuple(counted)
         # sessions held
         if not counted:
-            findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause, tuple(f.id for f in sessions)))
+            findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause, tuple(evidence)))
         elif held >= required:
-            findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, tuple(counted)))
+            findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, used))
         else:
-            findings.append(Finding("sessions", "partial", "sessions_short", {"held": held, "required": required}, s_clause, tuple(counted)))
+            findings.append(Finding("sessions", "partial", "sessions_short", {"held": held, "required": required}, s_clause, used))
         # audience coverage
         if counted:
             pm, nm = detail["party_members"], detail["non_members"]
             params = {
                 "pm_attended": pm["attended"], "pm_required": pm["headcount"],
                 "nm_attended": nm["attended"], "nm_required": nm["headcount"],
-                "share": f"{audience['coverage']:.0%}",
+                "share": share,
             }
             if not attendance_known:
-                findings.append(Finding("audience", "unknown", "audience_unknown", params, a_clause, tuple(counted), detail))
+                findings.append(Finding("audience", "unknown", "audience_unknown", params, a_clause, used, detail))
             elif covered:
-                findings.append(Finding("audience", "pass", "audience_ok", params, a_clause, tuple(counted), detail))
+                findings.append(Finding("audience", "pass", "audience_ok", params, a_clause, used, detail))
             else:
                 short = [c for c in audience["categories"] if detail[c]["attended"] < detail[c]["target"]]
                 params["categories"] = ", ".join(short)
-                findings.append(Finding("audience", "partial", "audience_short", params, a_clause, tuple(counted), detail))
+                findings.append(Finding("audience", "partial", "audience_short", params, a_clause, used, detail))
         # presenter, content, materials: failures matter only while unfulfilled
-        for name in ("presenter", "content", "materials"):
-            clause = checks_clause(p, name, obligation.clause)
-            for outcome, code, params, fid in bad.get(name, []):
+        for name, ok_code, clause in clauses:
+            for outcome, code, params, fid in bad.get(name, ()):
                 if fulfilled_on is not None:
                     outcome = "info"
                 findings.append(Finding(name, outcome, code, params, clause, (fid,)))
             if counted and p.get(name):
-                findings.append(Finding(name, "pass", f"{name}_ok_all", {"count": len(counted)}, clause, tuple(counted)))
+                findings.append(Finding(name, "pass", ok_code, {"count": len(counted)}, clause, used))
         return context.conclude(obligation, unit, findings, fulfilled_on=fulfilled_on, evidence=evidence, due=due)
 
 

@@ -17,7 +17,7 @@ from typing import IO, Any, Iterable, Iterator, Mapping
 
 import attrs
 
-from nqengine.bulk import LIST_SEPARATOR
+from nqengine.bulk.checks import LIST_SEPARATOR
 from nqengine.formats import evaluation_to_json, verdict_to_json
 from nqengine.model import Fact, Registry
 

@@ -1,0 +1,405 @@
+"""Bulk inputs: JSON Lines and CSV read as the YAML files are, bad rows located, attendance folded.
+
+- The Tam Kỳ registry and facts written as JSON Lines and as CSV load back
+  equal to the YAML (every field, every fact's data) and evaluate the same.
+- A bad row is a problem at its file and line (and column), with the same
+  code and parameters as the same mistake in YAML; nothing is dropped: a load
+  with a bad row fails, listing every bad row.
+- Per-member attendance rows become their session's counts, wherever the rows
+  are (same file, another file, YAML), and every misfiled row is located.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import nqengine
+from nqengine import bulk
+from nqengine.bulk import load_facts_bulk, load_registry_bulk
+from nqengine.bulk.write import (
+    fact_rows,
+    registry_rows,
+    write_evaluation_json,
+    write_facts,
+    write_registry,
+    write_rows,
+)
+from nqengine.errors import FactsError, RegistryError
+from nqengine.facts import load_facts_text
+from nqengine.formats import render_json
+from nqengine.gcpause import gc_paused
+from nqengine.registry import load_registry_text
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "specs" / "tam-ky-xxi"
+
+
+@pytest.fixture(scope="module")
+def pm():
+    return nqengine.get_plugin_manager(load_entrypoints=False)
+
+
+@pytest.fixture(scope="module")
+def tam_ky(pm):
+    return (
+        nqengine.load_spec(FOLDER / "plan.yaml", pm=pm),
+        nqengine.load_registry(FOLDER / "registry.yaml"),
+        nqengine.load_facts(FOLDER / "facts.yaml", pm=pm),
+    )
+
+
+def _problems(exc: pytest.ExceptionInfo) -> list[tuple[int, int, str, str]]:
+    return [(p.line, p.column, p.code, p.path) for p in exc.value.problems]
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Round trip
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv"])
+def test_tam_ky_round_trip_equals_yaml(ext, tam_ky, pm, tmp_path):
+    spec, registry, facts = tam_ky
+    write_registry(registry, tmp_path / f"registry.{ext}")
+    write_facts(facts, tmp_path / f"facts.{ext}")
+    registry2 = nqengine.load_registry(tmp_path / f"registry.{ext}")
+    facts2 = nqengine.load_facts(tmp_path / f"facts.{ext}", pm=pm)
+    assert list(registry2.units.values()) == list(registry.units.values())
+    assert [dict(u.audience) for u in registry2.units.values()] == [dict(u.audience) for u in registry.units.values()]
+    assert list(registry2.people.values()) == list(registry.people.values())
+    assert facts2 == facts
+    assert [(f.id, f.data) for f in facts2] == [(f.id, f.data) for f in facts]  # Fact equality ignores data
+    assert registry2.person("Nguyễn Đức Phương") == registry.person("Nguyễn Đức Phương")  # names still found
+    for as_of in ("15/10/2020", "20/11/2020"):
+        a = nqengine.evaluate(spec, registry, facts, as_of, pm=pm)
+        b = nqengine.evaluate(spec, registry2, facts2, as_of, pm=pm)
+        assert b.verdicts == a.verdicts
+        assert [(u.fact, u.code, u.params) for u in b.unmatched_facts] == [(u.fact, u.code, u.params) for u in a.unmatched_facts]
+
+
+def test_sources_point_at_the_row(tam_ky, tmp_path):
+    _, registry, facts = tam_ky
+    write_facts(facts, tmp_path / "facts.csv")
+    loaded = nqengine.load_facts(tmp_path / "facts.csv")
+    assert [f.source.line for f in loaded] == list(range(2, len(facts) + 2))  # line 1 is the header
+    assert all(f.source.file == str(tmp_path / "facts.csv") for f in loaded)
+
+
+def test_fact_id_defaults_to_file_and_line(tmp_path):
+    path = _write(tmp_path, "f.jsonl", '{"type": "event", "unit": "u", "date": "2020-10-01", "name": "x"}\n\n'
+                                      '{"type": "event", "unit": "u", "date": "01/10/2020", "name": "x"}\n')
+    assert [f.id for f in load_facts_bulk(path)] == ["f.jsonl:1", "f.jsonl:3"]
+
+
+def test_csv_cells_take_their_field_types(tmp_path, pm):
+    path = _write(
+        tmp_path, "f.csv",
+        "id,type,unit,date,presenter,sessions,attendance.dang_vien,attendance.cong_chuc,content,materials\n"
+        "s1,session,u1,31/10/2020,Lê Văn Cường,2,12,3,core_content|action_programme,vk\n"
+        "s2,session,u1,2020-10-30,,,,,\"[\"\"a|b\"\", \"\"c\"\"]\",\n",
+    )
+    s1, s2 = load_facts_bulk(path, pm)
+    assert s1.data["sessions"] == 2 and s1.data["attendance"] == {"dang_vien": 12, "cong_chuc": 3}
+    assert s1.data["content"] == ["core_content", "action_programme"] and s1.data["materials"] == ["vk"]
+    assert s2.data["sessions"] == 1 and s2.data["attendance"] is None and s2.data["presenter"] is None  # empty cell = absent
+    assert s2.data["content"] == ["a|b", "c"]  # a cell starting with [ is JSON
+
+
+def test_same_rows_from_jsonl_and_csv(tam_ky, tmp_path):
+    _, registry, facts = tam_ky
+    write_rows(registry_rows(registry), tmp_path / "r.jsonl")
+    write_rows(registry_rows(registry), tmp_path / "r.csv")
+    write_rows(fact_rows(facts), tmp_path / "f.jsonl")
+    write_rows(fact_rows(facts), tmp_path / "f.csv")
+    assert list(load_registry_bulk(tmp_path / "r.jsonl").units.values()) == list(load_registry_bulk(tmp_path / "r.csv").units.values())
+    assert [(f.id, f.data) for f in load_facts_bulk(tmp_path / "f.jsonl")] == [(f.id, f.data) for f in load_facts_bulk(tmp_path / "f.csv")]
+
+
+def test_person_rows_may_carry_roles_or_be_joined_by_role_rows(tmp_path):
+    nested = _write(tmp_path, "a.jsonl", "\n".join(json.dumps(r) for r in [
+        {"id": "u", "name": "Đơn vị", "kind": "party_committee"},
+        {"record": "person", "id": "p", "name": "Người", "roles": [{"unit": "u", "role": "secretary"}],
+         "qualifications": [{"kind": "reporter", "term": "XXI"}]},
+    ]))
+    flat = _write(tmp_path, "b.csv", "record,id,name,kind,person,unit,role,term\n"
+                                     "role,,,,p,u,secretary,\nunit,u,Đơn vị,party_committee,,,,\nperson,p,Người,,,,,\nqualification,,,reporter,p,,,XXI\n")
+    assert load_registry_bulk(nested).people == load_registry_bulk(flat).people
+
+
+# ---------------------------------------------------------------------------
+# Bad rows: located, with the YAML's codes
+# ---------------------------------------------------------------------------
+
+FACTS_HEAD = "id,type,unit,date,sessions,presenter\n"
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("f.csv", FACTS_HEAD + "s,session,u,31/02/2020,,\n", [(2, 4, "invalid_date", "date")]),
+        ("f.csv", FACTS_HEAD + "s,session,u,2020-10-01,abc,\n", [(2, 5, "wrong_type_value", "sessions")]),
+        ("f.csv", FACTS_HEAD + "s,session,u,2020-10-01,0,\n", [(2, 5, "out_of_range", "sessions")]),
+        ("f.csv", FACTS_HEAD + "s,sesion,u,2020-10-01,,\n", [(2, 2, "unknown_fact_type", "type")]),
+        ("f.csv", FACTS_HEAD + "s,session,,2020-10-01,,\n", [(2, 1, "missing_key", "")]),
+        ("f.csv", "id,type,unit,date,presentor\ns,session,u,2020-10-01,x\n", [(2, 5, "unknown_key", "presentor")]),
+        ("f.csv", FACTS_HEAD + "s,session,u\n", [(2, 4, "csv_row", "")]),
+        ("f.csv", "id,type,id\n", [(1, 3, "bulk_duplicate_column", "")]),
+        ("f.jsonl", '{"type": "session", "unit": "u", "date": "2020-10-01", "sessions": "2"}\n', [(1, 56, "wrong_type_quoted", "sessions")]),
+        ("f.jsonl", '{"type": "session", "unit": "u", "date": "2020-10-01", "sessions": true}\n', [(1, 56, "wrong_type_value", "sessions")]),
+        ("f.jsonl", '{"type": "report", "unit": "u", "date": "2020-10-01", "to": "a", "to": "b"}\n', [(1, 66, "bulk_duplicate_key", "")]),
+        ("f.jsonl", '{"type": "report",\n', [(1, 19, "json_line", "")]),
+        ("f.jsonl", "[1, 2]\n", [(1, 1, "json_line", "")]),
+    ],
+)
+def test_bad_fact_rows_are_located(name, text, expected, tmp_path, pm):
+    path = _write(tmp_path, name, text)
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk(path, pm)
+    assert _problems(exc) == expected
+    assert all(p.file == str(path) for p in exc.value.problems)
+    assert f"{path}:{expected[0][0]}:{expected[0][1]}:" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "yaml_row, csv_row",
+    [
+        ("{id: s, type: session, unit: u, date: 31/02/2020}", "s,session,u,31/02/2020,,"),
+        ("{id: s, type: session, unit: u, date: 01/10/2020, sessions: 0}", "s,session,u,01/10/2020,0,"),
+        ("{id: s, type: sesion, unit: u, date: 01/10/2020}", "s,sesion,u,01/10/2020,,"),
+        ("{id: s, type: session, date: 01/10/2020}", "s,session,,01/10/2020,,"),
+    ],
+)
+def test_a_bad_row_reads_as_the_same_mistake_in_yaml(yaml_row, csv_row, tmp_path, pm):
+    with pytest.raises(FactsError) as from_yaml:
+        load_facts_text(f"facts:\n  - {yaml_row}\n", "f.yaml", pm=pm)
+    with pytest.raises(FactsError) as from_csv:
+        load_facts_bulk(_write(tmp_path, "f.csv", FACTS_HEAD + csv_row + "\n"), pm)
+    strip = lambda p: (p.code, p.path.split(".")[-1].split("]")[-1], {k: str(v) for k, v in p.params.items()})  # noqa: E731
+    assert [strip(p) for p in from_csv.value.problems] == [strip(p) for p in from_yaml.value.problems]
+
+
+def test_every_bad_row_is_listed_not_just_the_first(tmp_path, pm):
+    rows = [f"s{i},session,u,2020-10-{i:02d},,\n" if i % 2 else f"s{i},session,u,2020-10-99,,\n" for i in range(1, 9)]
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk(_write(tmp_path, "f.csv", FACTS_HEAD + "".join(rows)), pm)
+    assert [p.line for p in exc.value.problems] == [3, 5, 7, 9]
+
+
+def test_after_many_problems_the_rest_are_counted(tmp_path, pm, monkeypatch):
+    monkeypatch.setattr(bulk.rows, "MAX_PROBLEMS", 5)
+    rows = "".join(f"s{i},session,u,2020-13-01,,\n" for i in range(12))
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk(_write(tmp_path, "f.csv", FACTS_HEAD + rows), pm)
+    problems = exc.value.problems
+    assert [p.code for p in problems] == ["invalid_date"] * 5 + ["too_many_problems"]
+    assert problems[-1].params == {"more": 7, "shown": 5} and problems[-1].line == 13
+    assert "7 more problems" in exc.value.render("en")
+
+
+def test_a_line_that_is_not_utf8_is_located(tmp_path, pm):
+    good = "".join(f"s{i},session,u,2020-10-01,,\n" for i in range(3000))  # more than one decoding block
+    path = _write(tmp_path, "f.csv", (FACTS_HEAD + good).encode() + b"s,session,u\xe9,2020-10-01,,\n")
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk(path, pm)
+    assert _problems(exc) == [(3002, 12, "bulk_not_utf8", "")]
+
+
+def test_missing_file_and_empty_file(tmp_path, pm):
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk(tmp_path / "nope.csv", pm)
+    assert [p.code for p in exc.value.problems] == ["file_missing"]
+    with pytest.raises(RegistryError) as exc:
+        load_registry_bulk(_write(tmp_path, "r.jsonl", "\n"))
+    assert [p.code for p in exc.value.problems] == ["empty_document"]
+
+
+REG_HEAD = "record,id,name,kind,parent,person,unit,role\n"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (REG_HEAD + "unit,u,Đơn vị,party_comittee,,,,\n", [(2, 4, "not_in_choices", "kind")]),
+        (REG_HEAD + "unt,u,Đơn vị,party_committee,,,,\n", [(2, 1, "not_in_choices", "record")]),
+        (REG_HEAD + "unit,u,Đơn vị,party_committee,,p,,\n", [(2, 6, "unknown_key", "person")]),
+        (REG_HEAD + "unit,u,Đơn vị,party_committee,,,,\nrole,,,,,p,u,secretary\n", [(3, 6, "unknown_reference", "person")]),
+        (REG_HEAD + "unit,u,Đơn vị,party_committee,x,,,\n", [(2, 1, "unknown_reference", "units[0].parent")]),
+        (REG_HEAD + "unit,u,Đơn vị,party_committee,,,,\nunit,u,Khác,party_committee,,,,\n", [(3, 1, "duplicate_id", "units[1].id")]),
+    ],
+)
+def test_bad_registry_rows_are_located(text, expected, tmp_path):
+    path = _write(tmp_path, "r.csv", text)
+    with pytest.raises(RegistryError) as exc:
+        load_registry_bulk(path)
+    assert _problems(exc) == expected
+
+
+# ---------------------------------------------------------------------------
+# Per-member attendance
+# ---------------------------------------------------------------------------
+
+SESSIONS = (
+    "id,type,unit,date,presenter,attendance.dang_vien\n"
+    "s1,session,p-an-my,2020-10-05,nv-an,\n"
+    "s2,session,p-an-my,2020-10-20,nv-an,\n"
+    "s3,session,x-tam-phu,2020-10-27,dt-nga,230\n"
+    "r1,report,p-an-my,2020-10-21,,\n"
+)
+ROWS_HEAD = "type,unit,date,session,member,category\n"
+
+
+def _rows(*rows: tuple[str, str, str, str, str]) -> str:
+    return ROWS_HEAD + "".join(f"attendance,{u},{d},{s},{m},{c}\n" for u, d, s, m, c in rows)
+
+
+def test_attendance_rows_become_session_counts(tmp_path, pm):
+    sessions = _write(tmp_path, "sessions.csv", SESSIONS)
+    rows = [("p-an-my", "2020-10-05", "s1", f"dv{i}", "dang_vien") for i in range(400)]
+    rows += [("p-an-my", "05/10/2020", "s1", f"nn{i}", "cong_chuc") for i in range(9)]
+    rows += [("p-an-my", "2020-10-20", "s2", "dv7", "dang_vien")]  # the same person at another session counts there
+    attendance = _write(tmp_path, "attendance.csv", _rows(*rows))
+    facts = load_facts_bulk([sessions, attendance], pm)
+    by_id = {f.id: f for f in facts}
+    assert [f.id for f in facts] == ["s1", "s2", "s3", "r1"]  # rows are folded, not facts
+    assert by_id["s1"].data["attendance"] == {"cong_chuc": 9, "dang_vien": 400}
+    assert by_id["s2"].data["attendance"] == {"dang_vien": 1}
+    assert by_id["s3"].data["attendance"] == {"dang_vien": 230}  # counts given are kept
+
+
+def test_rows_evaluate_like_the_counts_they_add_up_to(tam_ky, pm, tmp_path):
+    spec, registry, facts = tam_ky
+    am = next(f for f in facts if f.id == "am-session")
+    rows, n = [], 0
+    for category, count in am.data["attendance"].items():
+        for _ in range(count):
+            rows.append({"type": "attendance", "unit": am.unit, "date": am.date.isoformat(), "session": am.id, "member": f"m{n}", "category": category})
+            n += 1
+    without = [f if f.id != am.id else type(f)(f.id, f.type, f.unit, f.date, {**f.data, "attendance": None}, f.source) for f in facts]
+    write_facts(without, tmp_path / "facts.jsonl")
+    write_rows(rows, tmp_path / "attendance.jsonl")
+    loaded = load_facts_bulk([tmp_path / "facts.jsonl", tmp_path / "attendance.jsonl"], pm)
+    assert next(f for f in loaded if f.id == am.id).data["attendance"] == am.data["attendance"]
+    a = nqengine.evaluate(spec, registry, facts, "20/11/2020", pm=pm)
+    b = nqengine.evaluate(spec, registry, loaded, "20/11/2020", pm=pm)
+    assert b.verdicts == a.verdicts
+
+
+def test_yaml_attendance_rows_are_folded_too(pm):
+    facts = load_facts_text(
+        "facts:\n"
+        "  - {id: s, type: session, unit: u, date: 01/10/2020}\n"
+        "  - {type: attendance, unit: u, date: 01/10/2020, session: s, member: a, category: dang_vien}\n"
+        "  - {type: attendance, unit: u, date: 01/10/2020, session: s, member: b, category: dang_vien}\n",
+        "f.yaml", pm=pm,
+    )
+    assert [(f.id, f.data["attendance"]) for f in facts] == [("s", {"dang_vien": 2})]
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ([("p-an-my", "2020-10-05", "s9", "a", "dang_vien")], [(2, "session", "attendance_unknown_session")]),
+        ([("p-an-my", "2020-10-05", "r1", "a", "dang_vien")], [(2, "session", "attendance_not_session")]),
+        ([("p-an-son", "2020-10-05", "s1", "a", "dang_vien")], [(2, "unit", "attendance_unit_mismatch")]),
+        ([("p-an-my", "2020-10-06", "s1", "a", "dang_vien")], [(2, "date", "attendance_date_mismatch")]),
+        ([("x-tam-phu", "2020-10-27", "s3", "a", "dang_vien")], [(2, "session", "attendance_counts_and_rows")]),
+        ([("p-an-my", "2020-10-05", "s1", "a", "dang_vien"), ("p-an-my", "2020-10-05", "s1", "b", "dang_vien"),
+          ("p-an-my", "2020-10-05", "s1", "a", "cong_chuc")], [(4, "member", "attendance_duplicate")]),
+        ([("p-an-my", "2020-10-05", "s1", "", "dang_vien")], [(2, "", "missing_key")]),
+        ([("p-an-my", "2020-10-32", "s1", "a", "dang_vien")], [(2, "date", "invalid_date")]),
+    ],
+)
+def test_misfiled_attendance_rows_are_located(rows, expected, tmp_path, pm):
+    sessions = _write(tmp_path, "sessions.csv", SESSIONS)
+    attendance = _write(tmp_path, "attendance.csv", _rows(*rows))
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk([sessions, attendance], pm)
+    assert [(p.line, p.path, p.code) for p in exc.value.problems] == expected
+    assert all(p.file == str(attendance) for p in exc.value.problems)
+
+
+def test_misfiled_rows_of_one_session_are_one_problem_with_their_count(tmp_path, pm):
+    sessions = _write(tmp_path, "sessions.csv", SESSIONS)
+    attendance = _write(tmp_path, "attendance.csv", _rows(*[("p-an-my", "2020-10-05", "s9", f"m{i}", "dang_vien") for i in range(1000)]))
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk([sessions, attendance], pm)
+    (p,) = exc.value.problems
+    assert (p.line, p.code, p.params["rows"]) == (2, "attendance_unknown_session", 1000)
+    assert "1000 attendance row(s)" in p.render("en")
+
+
+def test_attendance_row_with_an_unknown_column_goes_through_the_schema(tmp_path, pm):
+    path = _write(tmp_path, "f.jsonl", "\n".join([
+        '{"id": "s", "type": "session", "unit": "u", "date": "2020-10-01"}',
+        '{"type": "attendance", "unit": "u", "date": "2020-10-01", "session": "s", "member": 12, "category": "dang_vien"}',
+        '{"type": "attendance", "unit": "u", "date": "2020-10-01", "session": "s", "member": "a", "category": "dang_vien", "age": 3}',
+    ]))
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk(path, pm)
+    assert _problems(exc) == [(3, 115, "unknown_key", "age")]  # a number as member id is text, as in YAML
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+def test_streamed_json_is_the_documented_json_byte_for_byte(tam_ky, pm):
+    spec, registry, facts = tam_ky
+    for as_of in ("15/10/2020", "20/11/2020"):
+        ev = nqengine.evaluate(spec, registry, facts, as_of, pm=pm)
+        for lang in ("vi", "en"):
+            out = io.StringIO()
+            assert write_evaluation_json(ev, out, lang) == len(ev.verdicts)
+            assert out.getvalue() == render_json(ev, lang)
+            compact = io.StringIO()
+            write_evaluation_json(ev, compact, lang, indent=None)
+            assert json.loads(compact.getvalue()) == json.loads(render_json(ev, lang))
+            assert len(compact.getvalue().splitlines()) == len(ev.verdicts) + 2  # one verdict per line
+
+
+def test_gc_paused_restores_the_collector():
+    import gc
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_registry_from_yaml_text_and_bulk_agree_on_names(tmp_path):
+    text = "units:\n  - {id: u, name: Đảng bộ phường An Mỹ, kind: party_committee, sector: ward}\n"
+    yaml_reg = load_registry_text(text, "r.yaml")
+    write_registry(yaml_reg, tmp_path / "r.csv")
+    assert load_registry_bulk(tmp_path / "r.csv").unit("đảng bộ phường an mỹ").id == "u"
+
+
+def test_attendance_text_is_normalised_like_yaml_text(tmp_path, pm):
+    """NFD and NFC spellings are one member; surrounding spaces (even non-breaking) are not part of an id."""
+    sessions = _write(tmp_path, "sessions.csv", SESSIONS)
+    rows = [("p-an-my", "2020-10-05", "s1", "Lê Thị Á", "dang_vien"), ("p-an-my", "2020-10-05", "s1", "Le\u0302 Thi\u0323 A\u0301", "dang_vien"),
+            ("p-an-my", "2020-10-05", "s1", "b\u00a0", "dang_vien"), ("p-an-my", "2020-10-05", "s1", " c", "dang_vien")]
+    attendance = _write(tmp_path, "attendance.csv", _rows(*rows))
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk([sessions, attendance], pm)
+    assert [(p.line, p.code, p.params.get("member")) for p in exc.value.problems] == [(3, "attendance_duplicate", "Lê Thị Á")]
+    ok = _write(tmp_path, "ok.csv", _rows(*(rows[i] for i in (0, 2, 3))))
+    by_id = {f.id: f for f in load_facts_bulk([sessions, ok], pm)}
+    assert by_id["s1"].data["attendance"] == {"dang_vien": 3}
