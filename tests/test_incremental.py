@@ -186,13 +186,28 @@ def test_event_and_chained_deadlines_follow_each_new_fact(seed, as_of, pm):
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory, pm):
+def _generator():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
+    return generate
+
+
+def test_the_generator_gives_the_same_files_for_the_same_scale(tmp_path):
+    generate = _generator()
+    generate.generate(0.2, str(tmp_path / "a"))
+    generate.generate(0.2, str(tmp_path / "b"))
+    generate.generate(0.3, str(tmp_path / "c"))
+    for name in ("registry.jsonl", "facts.csv", "attendance.csv", "manifest.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "facts.csv").read_bytes() != (tmp_path / "c" / "facts.csv").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, pm):
+    generate = _generator()
     out = tmp_path_factory.mktemp("national")
     generate.generate(0.3, str(out))
     spec = nqengine.load_spec(ROOT / "benchmarks" / "plan.yaml", pm=pm)

@@ -25,6 +25,10 @@ this; use a full evaluation with such plugins.  Per-member ``attendance``
 rows are folded into sessions when files are loaded (:mod:`nqengine.attendance`);
 given here, an ``attendance`` fact is a fact like any other, which no
 obligation consumes.
+
+A long-running service holding a national evaluation may call
+:func:`gc.freeze` once it is built, so that Python's cyclic collector stops
+re-examining its millions of objects (they hold no cycles).
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from nqengine.engine import (
     _with_extra_findings,
     obligation_order,
 )
-from nqengine.model import Fact, Obligation, Registry, Spec, Unit, Verdict
+from nqengine.gcpause import gc_paused
+from nqengine.model import Fact, Registry, Spec, Unit, Verdict
 
 __all__ = ["IncrementalEvaluation"]
 
@@ -60,7 +65,10 @@ class IncrementalEvaluation:
         from nqengine.plugins import get_plugin_manager
 
         self.pm = pm if pm is not None else get_plugin_manager()
-        as_of = parse_date(as_of)
+        with gc_paused():  # a national evaluation and its indexes: see nqengine.gcpause
+            self._setup(spec, registry, facts, parse_date(as_of))
+
+    def _setup(self, spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date) -> None:
         full, self._ctx = _evaluate(spec, registry, list(facts), as_of, self.pm)
         self.spec, self.registry, self.as_of = spec, registry, as_of
         self._catalogue = full.catalogue
@@ -122,7 +130,7 @@ class IncrementalEvaluation:
         return self._reevaluate(unit, self._affected(fact.type))
 
     def add_facts(self, facts: Iterable[Fact]) -> list[Verdict]:
-        """:meth:`add_fact` for each fact in turn; every verdict that changed, once, latest first kept."""
+        """:meth:`add_fact` for each fact in turn; each verdict that changed, once, as it now stands."""
         changed: dict[tuple[str, str], Verdict] = {}
         for f in facts:
             for v in self.add_fact(f):
@@ -173,7 +181,3 @@ class IncrementalEvaluation:
                 f = self._ctx.facts_by_id.get(fid)
                 if f is None or f.date <= self.as_of:
                     used.discard(fid)
-
-    def applicable(self, obligation: Obligation, unit: Unit) -> bool:
-        """Whether ``unit`` has a verdict on ``obligation`` (applicability never changes with facts)."""
-        return (obligation.id, unit.id) in self._verdicts

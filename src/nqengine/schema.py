@@ -12,6 +12,8 @@ and "did you mean" for free.
 from __future__ import annotations
 
 import difflib
+import heapq
+import os
 import math
 import re
 import unicodedata
@@ -61,12 +63,22 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_SUGGEST_POOL = 300
+
+
 def suggest(word: str, choices: Sequence[str]) -> str | None:
     """The closest of ``choices`` to ``word``, for a "did you mean" hint."""
     folded: dict[str, str] = {}
     for c in choices:
         folded.setdefault(nfc(c).casefold(), c)
-    found = difflib.get_close_matches(nfc(word).casefold(), list(folded), n=1, cutoff=0.6)
+    w = nfc(word).casefold()
+    pool = list(folded)
+    if len(pool) > _SUGGEST_POOL:
+        # National registries hold ~10^5 ids and difflib is quadratic per pair:
+        # keep the likely ones (similar length, longest shared prefix), a few hundred at most.
+        near = [c for c in pool if abs(len(c) - len(w)) <= 2] or pool
+        pool = heapq.nlargest(_SUGGEST_POOL, near, key=lambda c: len(os.path.commonprefix((c, w))))
+    found = difflib.get_close_matches(w, pool, n=1, cutoff=0.6)
     return folded[found[0]] if found else None
 
 
