@@ -132,3 +132,14 @@ def test_blocking_a_plugin_the_spec_needs_is_a_clear_error():
         spec, registry, facts = nqengine.load_folder(FOLDER, pm=pm)
         nqengine.evaluate(spec, registry, facts, "20/11/2020", pm=pm)
     assert "nqengine-ordering" in str(info.value)
+
+
+def test_explain_cites_both_documents(evaluations):
+    text = nqengine.explain(evaluations["20/11/2020"], "study-residential-cell", "cb-kp-3", lang="en")
+    v = evaluations["20/11/2020"].verdict("study-residential-cell", "cb-kp-3")
+    assert [f.clause for f in v.findings if f.check == "sessions"] == ["AM.2"]
+    assert [f.clause for f in v.findings if f.check == "timing"] == ["CV35.1"]
+    assert "Clause AM.2 — Kế hoạch học tập, quán triệt và tuyên truyền" in " ".join(text.split())
+    city = nqengine.explain(evaluations["20/11/2020"], "study-party-committee", "p-an-my", lang="en")
+    assert "Clause II.1.1.b — Kế hoạch nghiên cứu, học tập, quán triệt và tuyên truyền Nghị quyết Đại hội Đảng bộ Thành phố Tam Kỳ" in " ".join(city.split())
+    assert "Amended by: Kế hoạch học tập" in " ".join(city.split())

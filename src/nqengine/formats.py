@@ -186,7 +186,8 @@ def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi") -> str:
         d = spec.documents.get(doc)
         w(f"{'Amended by' if en else 'Được sửa đổi bởi'}: {d.title if d else doc}")
     c = spec.clauses.get(v.clause)
-    w(f"{'Clause' if en else 'Điều khoản'} {v.clause}: “{c.text if c else ''}”")
+    doc = spec.documents.get(c.document) if c else None
+    w(f"{'Clause' if en else 'Điều khoản'} {v.clause}" + (f" — {doc.title}" if doc else "") + f": “{c.text if c else ''}”")
     out.append("")
     out.append("Checks:" if en else "Các bước kiểm tra:")
     marks = {"pass": "✓", "fail": "✗", "partial": "…", "unknown": "?", "info": "·"}

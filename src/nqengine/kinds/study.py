@@ -136,7 +136,7 @@ def _static(obligation: Obligation, spec: Any) -> tuple:
     value = (
         {c for c, meta in spec.audience_categories.items() if meta.get("party_member")},
         checks_clause(p, "audience", obligation.clause),
-        obligation.deadline.clause if obligation.deadline and obligation.deadline.clause else obligation.clause,
+        obligation.clause,  # the number of sessions is the obligation's own rule, whoever moved its deadline
         [(name, f"{name}_ok_all", checks_clause(p, name, obligation.clause)) for name in ("presenter", "content", "materials")],
         f"{p['audience']['coverage']:.0%}",
     )
