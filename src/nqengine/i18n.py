@@ -203,9 +203,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- plugins that are missing or fail ----------------------------------------
     "spec_needs_plugin": (
         "kế hoạch '{spec}' cần plugin '{plugin}', nhưng plugin này chưa được cài đặt"
-        " (cài bằng: python -m pip install {plugin})",
+        " (cài bằng: python -m pip install {plugin}, hoặc python -m pip install ĐƯỜNG_DẪN nếu plugin nằm trong"
+        " một thư mục mã nguồn, như plugins/ của kho này)",
         "spec '{spec}' needs plugin '{plugin}', which is not installed"
-        " (install it with: python -m pip install {plugin})",
+        " (install it with: python -m pip install {plugin}, or python -m pip install PATH for a plugin kept in"
+        " a source folder, such as this repository's plugins/)",
     ),
     "spec_needs_blocked_plugin": (
         "kế hoạch '{spec}' cần plugin '{plugin}', nhưng plugin này đã bị chặn (-p no:{blocked})",
