@@ -40,11 +40,7 @@ def pm():
 
 @pytest.fixture(scope="module")
 def tam_ky(pm):
-    return (
-        nqengine.load_spec(FOLDER / "plan.yaml", pm=pm),
-        nqengine.load_registry(FOLDER / "registry.yaml"),
-        nqengine.load_facts(FOLDER / "facts.yaml", pm=pm),
-    )
+    return nqengine.load_folder(FOLDER, pm=pm)
 
 
 def _unmatched(ev):

@@ -146,7 +146,7 @@ def render_table(ev: Any, lang: str = "vi") -> str:
             lines.append(row.rstrip())
         if any(v.interpretation for v in vs):
             note = "* hạn chót do kế hoạch diễn giải" if lang != "en" else "* due date is an interpretation"
-            lines.append("  " + note + ": " + _cut(vs[0].interpretation or "", WIDTH - 6 - len(note)))
+            lines.append("  " + note + ": " + _cut(next(v.interpretation for v in vs if v.interpretation), WIDTH - 6 - len(note)))
         lines.append("")
     lines.append(h[5])
     totals = dict.fromkeys(STATUSES, 0)

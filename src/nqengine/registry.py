@@ -159,6 +159,7 @@ def registry_from_records(
 
 def _cycles(by_id: dict[str, Unit]) -> list[Problem]:
     out, done = [], set()
+    position = {uid: i for i, uid in enumerate(by_id)}
     for start in by_id:
         trail: list[str] = []
         cur: str | None = start
@@ -166,7 +167,7 @@ def _cycles(by_id: dict[str, Unit]) -> list[Problem]:
             if cur in trail:
                 cyc = trail[trail.index(cur):] + [cur]
                 u = by_id[cur]
-                out.append(_problem(u.source, "parent", "parent_cycle", cycle=" -> ".join(cyc)))
+                out.append(_problem(u.source, f"units[{position[cur]}].parent", "parent_cycle", cycle=" -> ".join(cyc)))
                 break
             trail.append(cur)
             cur = by_id[cur].parent

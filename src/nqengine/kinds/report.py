@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from nqengine.hookspecs import hookimpl
 from nqengine.kinds import ObligationKind, clause_field
 from nqengine.model import Finding, Obligation, Unit, Verdict
@@ -59,8 +61,8 @@ class Report(ObligationKind):
             if to_ref is None or (channel.get("via") and via_ref is None):
                 findings.append(Finding("channel", "unknown", "report_channel_missing", {"fact": f.id}, clause, (f.id,)))
                 continue
-            if to is None or want_to is None or to.id != want_to.id:
-                findings.append(Finding("channel", "fail", "report_wrong_recipient", {"fact": f.id, "to": to_ref, "expected": want_to.name if want_to else channel["to"]}, clause, (f.id,)))
+            if to is None or to.id != want_to.id:
+                findings.append(Finding("channel", "fail", "report_wrong_recipient", {"fact": f.id, "to": to_ref, "expected": want_to.name}, clause, (f.id,)))
                 continue
             if not to.valid_on(f.date):
                 findings.append(Finding("channel", "fail", "report_recipient_gone", {"fact": f.id, "to": to.name, "date": f.date}, clause, (f.id,)))
@@ -74,13 +76,11 @@ class Report(ObligationKind):
         if fulfilled_on is not None:  # a proper report supersedes earlier mistakes
             findings = [x if x.outcome == "pass" else _as_info(x) for x in findings]
         if not facts:
-            findings.append(Finding("channel", "info", "report_none", {"to": want_to.name if want_to else channel["to"]}, clause))
+            findings.append(Finding("channel", "info", "report_none", {"to": want_to.name}, clause))
         return context.conclude(obligation, unit, findings, fulfilled_on=fulfilled_on, evidence=[f.id for f in facts], due=due)
 
 
 def _as_info(f: Finding) -> Finding:
-    import attrs
-
     return attrs.evolve(f, outcome="info")
 
 
