@@ -58,7 +58,7 @@ def test_invariant_holds_on_generated_specs(name, data, pm):
 def test_invariants_hold_on_the_real_tam_ky_facts(pm, tam_ky):
     spec, registry, facts = tam_ky
     for day in (dt.date(2020, 10, 15), dt.date(2020, 10, 30), dt.date(2020, 11, 1), dt.date(2020, 11, 20)):
-        for name in ("deterministic", "accounting", "json_roundtrip", "spec_roundtrip"):
+        for name in ("deterministic", "accounting", "explained", "json_roundtrip", "spec_roundtrip"):
             INVARIANTS[name](spec, pm, registry=registry, facts=tuple(facts), as_of=day)
     INVARIANTS["fact_order"](spec, pm, registry=registry, facts=tuple(facts), as_of=dt.date(2020, 11, 20), order=list(reversed(range(len(facts)))))
     INVARIANTS["duplicate_facts"](spec, pm, registry=registry, facts=tuple(facts), as_of=dt.date(2020, 11, 20), copies=[0, 5])
@@ -102,9 +102,9 @@ def _dropping_last(evaluate):
 
 
 def test_deterministic_catches_a_random_status(monkeypatch, pm, tam_ky):
-    decide = engine.decide_status
+    decide = engine.status_for
     # Hypothesis seeds the global random module per example, so the planted bug replays.
-    monkeypatch.setattr(engine, "decide_status", lambda *a: random.choice(["met", "violated"]) if random.random() < 0.3 else decide(*a))
+    monkeypatch.setattr(engine, "status_for", lambda *a: random.choice(["met", "violated"]) if random.random() < 0.3 else decide(*a))
     failure = caught("deterministic", tam_ky[0], pm, _real(tam_ky))
     assert "two evaluations of the same inputs differ" in failure.message
 
@@ -168,14 +168,14 @@ def test_accounting_catches_a_dropped_unit(monkeypatch, pm, tam_ky):
 
 
 def test_as_of_monotone_catches_overdue_on_the_last_day(monkeypatch, pm, tam_ky):
-    decide = engine.decide_status
+    decide = engine.status_for
 
-    def off_by_one(findings, fulfilled_on, due, as_of, window):
+    def off_by_one(outcomes, fulfilled_on, due, as_of, window):
         if fulfilled_on is None and due is not None and as_of == due:
             return "overdue"
-        return decide(findings, fulfilled_on, due, as_of, window)
+        return decide(outcomes, fulfilled_on, due, as_of, window)
 
-    monkeypatch.setattr(engine, "decide_status", off_by_one)
+    monkeypatch.setattr(engine, "status_for", off_by_one)
     spec, registry, facts = tam_ky
     inputs = st.lists(testing.as_of_dates(spec, facts), min_size=2, max_size=5).map(lambda ds: {"registry": registry, "facts": tuple(facts), "dates": ds})
     failure = caught("as_of_monotone", spec, pm, inputs)
@@ -183,13 +183,13 @@ def test_as_of_monotone_catches_overdue_on_the_last_day(monkeypatch, pm, tam_ky)
 
 
 def test_as_of_monotone_catches_met_that_expires(monkeypatch, pm, tam_ky):
-    decide = engine.decide_status
+    decide = engine.status_for
 
-    def expiring(findings, fulfilled_on, due, as_of, window):
-        status = decide(findings, fulfilled_on, due, as_of, window)
+    def expiring(outcomes, fulfilled_on, due, as_of, window):
+        status = decide(outcomes, fulfilled_on, due, as_of, window)
         return "overdue" if status == "met" and (as_of - fulfilled_on).days > 30 else status
 
-    monkeypatch.setattr(engine, "decide_status", expiring)
+    monkeypatch.setattr(engine, "status_for", expiring)
     failure = caught("as_of_monotone", tam_ky[0], pm, INVARIANTS["as_of_monotone"].inputs(tam_ky[0], pm))
     assert "met on" in failure.message or "overdue on" in failure.message
 
@@ -218,12 +218,36 @@ def test_compliant_all_met_catches_a_strict_coverage_test(monkeypatch, pm, tam_k
 
 
 def test_broken_check_detected_catches_lateness_ignored(monkeypatch, pm, tam_ky):
-    decide = engine.decide_status
-    monkeypatch.setattr(engine, "decide_status", lambda findings, done, due, as_of, window: "met" if done is not None and not any(f.outcome == "fail" for f in findings) else decide(findings, done, due, as_of, window))
+    decide = engine.status_for
+    monkeypatch.setattr(engine, "status_for", lambda outcomes, done, due, as_of, window: "met" if done is not None and "fail" not in outcomes else decide(outcomes, done, due, as_of, window))
     spec = tam_ky[0]
     inputs = INVARIANTS["broken_check_detected"].inputs(spec, pm).filter(lambda kw: kw["case"] is not None and kw["case"].outcome == "late")
     failure = caught("broken_check_detected", spec, pm, inputs)
     assert "expected met_late, got met" in failure.message
+
+
+def test_explained_catches_findings_that_disagree_with_the_status(monkeypatch, pm, tam_ky):
+    build = study._findings
+
+    def optimistic(*args):  # the explanation calls a short audience covered
+        return [attrs.evolve(f, outcome="pass") if f.check == "audience" else f for f in build(*args)]
+
+    monkeypatch.setattr(study, "_findings", optimistic)
+    failure = caught("explained", tam_ky[0], pm, _real(tam_ky), n=10)
+    assert "but its findings (" in failure.message and "audience:pass" in failure.message
+
+
+def test_explained_catches_a_status_decided_from_other_outcomes(monkeypatch, pm, tam_ky):
+    conclude = engine.Context.conclude
+
+    def forgetful(self, obligation, unit, findings, **kw):  # the outcomes handed over lose the failures
+        if kw.get("outcomes") is not None:
+            kw["outcomes"] = set(kw["outcomes"]) - {"fail", "unknown"}
+        return conclude(self, obligation, unit, findings, **kw)
+
+    monkeypatch.setattr(engine.Context, "conclude", forgetful)
+    failure = caught("explained", tam_ky[0], pm, _real(tam_ky), n=10)
+    assert "study-" in failure.message and ("give violated" in failure.message or "give indeterminate" in failure.message)
 
 
 def test_json_roundtrip_catches_a_tuple(monkeypatch, pm, tam_ky):

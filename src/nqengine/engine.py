@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -22,6 +22,7 @@ from nqengine.model import (
     Exception_,
     Fact,
     Finding,
+    LazyFindings,
     Obligation,
     Registry,
     Selector,
@@ -29,9 +30,10 @@ from nqengine.model import (
     Unit,
     UnmatchedFact,
     Verdict,
+    findings_tuple,
 )
 
-__all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "add_findings", "ONE_DAY"]
+__all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "add_findings", "decide_status", "status_for", "ONE_DAY"]
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -204,40 +206,76 @@ class Context:
         self,
         obligation: Obligation,
         unit: Unit,
-        findings: list[Finding],
+        findings: Sequence[Finding] | LazyFindings,
         *,
         fulfilled_on: dt.date | None,
         evidence: Iterable[str] = (),
         due: dt.date | None = None,
         exception: Exception_ | None = None,
         status: str | None = None,
+        outcomes: Iterable[str] | None = None,
     ) -> Verdict:
-        """Build the verdict: status from the findings and the timing, plus a timing finding."""
-        evidence = tuple(dict.fromkeys((*evidence, *self._due_evidence)))
-        self._due_evidence.clear()
+        """Build the verdict: status from the findings and the timing, plus a timing finding.
+
+        ``findings`` may be a :class:`~nqengine.model.LazyFindings`, built when
+        someone reads the verdict's findings; ``outcomes`` must then give the
+        outcomes of the findings it will build (the status is decided from
+        them now).  The timing finding is added when the findings are read.
+        """
+        due_evidence = self._due_evidence
+        if due_evidence:
+            evidence = tuple(dict.fromkeys((*evidence, *due_evidence)))
+            due_evidence.clear()
+        else:
+            evidence = tuple(dict.fromkeys(evidence))
         self.used.update(evidence)
+        if outcomes is None:
+            if type(findings) is LazyFindings:
+                raise TypeError("conclude(): LazyFindings need the outcomes= of the findings they will build")
+            outcomes = {f.outcome for f in findings}
+        as_of = self.as_of
+        dissolved = None
         if (
             status is None and fulfilled_on is None and unit.valid_to is not None
-            and unit.valid_to < self.as_of and (due is None or unit.valid_to < due)
+            and unit.valid_to < as_of and (due is None or unit.valid_to < due)
         ):  # the unit ceased to exist before it had to comply
             status = "not_applicable"
-            findings = findings + [Finding("unit", "info", "unit_dissolved", {"unit": unit.name, "date": unit.valid_to}, obligation.clause)]
-        if status is None:
-            status = decide_status(findings, fulfilled_on, due, self.as_of, self.due_soon_window(obligation))
-            findings = findings + [timing_finding(obligation, status, due, fulfilled_on, self.as_of)]
-        d = obligation.deadline
+            dissolved = unit
+            timed = False
+        elif status is None:
+            status = status_for(outcomes, fulfilled_on, due, as_of, self.due_soon_window(obligation))
+            timed = True
+        else:
+            timed = False
+        if dissolved is None and not timed and type(findings) is not LazyFindings:
+            explained: Any = tuple(findings)
+        else:
+            explained = LazyFindings(_verdict_findings, findings, obligation, dissolved, timed, status, due, fulfilled_on, as_of)
         return Verdict(
-            obligation=obligation.id,
-            unit=unit.id,
-            status=status,
-            due=due,
-            clause=obligation.clause,
-            findings=tuple(findings),
-            evidence=evidence,
-            fulfilled_on=fulfilled_on,
-            interpretation=self.interpretation(obligation),
-            amended_by=tuple(x for x in ((exception.document if exception else None),) if x),
+            obligation.id,
+            unit.id,
+            status,
+            due,
+            obligation.clause,
+            explained,
+            evidence,
+            fulfilled_on,
+            self.interpretation(obligation),
+            (exception.document,) if exception is not None and exception.document else (),
         )
+
+
+def _verdict_findings(
+    findings: Sequence[Finding] | LazyFindings, obligation: Obligation, dissolved: Unit | None, timed: bool,
+    status: str, due: dt.date | None, fulfilled_on: dt.date | None, as_of: dt.date,
+) -> list[Finding]:
+    """A verdict's findings: the kind's, then the dissolved unit's or the timing finding (see ``conclude``)."""
+    out = list(findings_tuple(findings))
+    if dissolved is not None:
+        out.append(Finding("unit", "info", "unit_dissolved", {"unit": dissolved.name, "date": dissolved.valid_to}, obligation.clause))
+    if timed:
+        out.append(timing_finding(obligation, status, due, fulfilled_on, as_of))
+    return out
 
 
 def _fact_order(f: Fact) -> tuple[dt.date, str]:
@@ -245,9 +283,16 @@ def _fact_order(f: Fact) -> tuple[dt.date, str]:
 
 
 def decide_status(
-    findings: Sequence[Finding], fulfilled_on: dt.date | None, due: dt.date | None, as_of: dt.date, window: int
+    findings: Iterable[Finding], fulfilled_on: dt.date | None, due: dt.date | None, as_of: dt.date, window: int
 ) -> str:
-    """The status rule, in one place.
+    """The status of a verdict with these findings (see :func:`status_for`, which this calls)."""
+    return status_for({f.outcome for f in findings}, fulfilled_on, due, as_of, window)
+
+
+def status_for(
+    outcomes: Collection[str], fulfilled_on: dt.date | None, due: dt.date | None, as_of: dt.date, window: int
+) -> str:
+    """The status rule, in one place, from the outcomes of a verdict's checks.
 
     A failed check means ``violated``; a check that lacks evidence means
     ``indeterminate``; otherwise fulfilment decides ``met``/``met_late``, and
@@ -255,7 +300,6 @@ def decide_status(
     that progress short of the requirement (too few sessions, audience not yet
     covered) once the deadline has passed is ``violated``.
     """
-    outcomes = {f.outcome for f in findings}
     if "fail" in outcomes:
         return "violated"
     if fulfilled_on is not None:
@@ -392,13 +436,18 @@ def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.d
         verdicts: list[Verdict] = []
         hook = pm.hook
         index = UnitIndex(registry)
+        extra = bool(hook.nqengine_extra_findings.get_hookimpls())
+        fulfilled, dues = ctx.fulfilled, ctx.dues
         for ob in obligation_order(spec):
             units = _applicable_units(ob, registry, spec.effective, as_of, index)
             result = _evaluate_obligation(hook, ob, units, ctx)
+            oid = ob.id
             for unit, v in zip(units, result):
-                v = _with_extra_findings(pm, ob, unit, v, ctx)
-                ctx.fulfilled[(ob.id, unit.id)] = v.fulfilled_on
-                ctx.dues[(ob.id, unit.id)] = v.due
+                if extra:
+                    v = _with_extra_findings(pm, ob, unit, v, ctx)
+                key = (oid, unit.id)
+                fulfilled[key] = v.fulfilled_on
+                dues[key] = v.due
                 verdicts.append(v)
         unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
     return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx

@@ -34,6 +34,7 @@ __all__ = [
     "Fact",
     "Finding",
     "Verdict",
+    "LazyFindings",
     "UnmatchedFact",
     "Source",
 ]
@@ -363,20 +364,85 @@ class Finding:
     plugin: str | None = None
 
 
-@attrs.frozen
+class LazyFindings:
+    """A verdict's findings, built on first use: ``build(*args)`` returns them.
+
+    Deciding a status needs only the outcomes of the checks; the findings
+    that explain it (parameters, clauses, evidence, per-category detail) cost
+    about as much again to build.  A kind may hand :meth:`Context.conclude
+    <nqengine.engine.Context.conclude>` a ``LazyFindings`` together with the
+    outcomes, and the explanation is built the first time anyone reads
+    ``verdict.findings`` (the JSON writer, ``explain``, a plugin), then kept.
+    ``build`` must depend only on its arguments, which must not change
+    afterwards: the result is the same whenever it is built.
+    """
+
+    __slots__ = ("_build", "_args", "_value")
+
+    def __init__(self, build: Any, *args: Any) -> None:
+        self._build, self._args, self._value = build, args, None
+
+    def resolve(self) -> tuple[Finding, ...]:
+        """The findings, built now if they were not yet."""
+        value = self._value
+        if value is None:
+            value = self._value = tuple(self._build(*self._args))
+            self._build = self._args = None  # let go of what they were built from
+        return value
+
+    @property
+    def built(self) -> bool:
+        return self._value is not None
+
+    def __reduce__(self) -> Any:  # pickles as the plain tuple it stands for
+        return (tuple, (self.resolve(),))
+
+
+def findings_tuple(findings: Any) -> tuple[Finding, ...]:
+    """``findings`` as a tuple: a :class:`LazyFindings` built, a tuple as is, any other sequence copied."""
+    if type(findings) is tuple:
+        return findings
+    if type(findings) is LazyFindings:
+        return findings.resolve()
+    return tuple(findings)
+
+
+def _findings_repr(findings: Any) -> str:
+    return repr(findings_tuple(findings))
+
+
+@attrs.frozen(repr=False)
 class Verdict:
-    """Where one unit stands on one obligation on the evaluation date (kết luận)."""
+    """Where one unit stands on one obligation on the evaluation date (kết luận).
+
+    ``findings`` is always read as a tuple of :class:`Finding`.  It may be
+    given as a :class:`LazyFindings`, which is built on first read; equality,
+    ``repr``, pickling and :func:`attrs.evolve` (``findings=``) see the tuple.
+    """
 
     obligation: str
     unit: str
     status: str
     due: dt.date | None
     clause: str
-    findings: tuple[Finding, ...] = ()
+    _findings: Any = attrs.field(default=(), alias="findings", eq=findings_tuple)
     evidence: tuple[str, ...] = ()
     fulfilled_on: dt.date | None = None
     interpretation: str | None = None
     amended_by: tuple[str, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The checks that explain the status, in order (built now if they were deferred)."""
+        f = self._findings
+        return f if type(f) is tuple else findings_tuple(f)
+
+    def __repr__(self) -> str:
+        parts = ", ".join(
+            f"{a.alias}={_findings_repr(getattr(self, a.name)) if a.name == '_findings' else repr(getattr(self, a.name))}"
+            for a in attrs.fields(Verdict)
+        )
+        return f"Verdict({parts})"
 
 
 @attrs.frozen

@@ -33,6 +33,11 @@ The invariants (``INVARIANTS``, by name):
 ``broken_check_detected``
     breaking exactly one check of one (obligation, unit) gives the status
     that check calls for, and leaves every other checkable verdict ``met``.
+``explained``
+    every verdict's status follows, by the status rule, from its own
+    findings (read back, and built on demand when they were deferred): what
+    the explanation says is what decided the status.  ``not_applicable``
+    verdicts are exempt (their status is given, not decided).
 ``json_roundtrip``
     the JSON output survives ``json.dumps``/``json.loads`` unchanged.
 ``spec_roundtrip``
@@ -275,6 +280,23 @@ def _consistent(v: Any, as_of: dt.date, window: int) -> str | None:
     return None
 
 
+def check_explained(spec: Spec, *, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any = None) -> None:
+    """Each verdict's findings, through the status rule, give its status."""
+    from nqengine import engine
+
+    ev = evaluate(spec, registry, facts, as_of, pm)
+    for v in ev.verdicts:
+        if v.status == "not_applicable":
+            continue
+        told = engine.decide_status(v.findings, v.fulfilled_on, v.due, as_of, _window(spec, registry, v.obligation, v.unit))
+        if told != v.status:
+            said = ", ".join(f"{f.check}:{f.outcome}" for f in v.findings)
+            raise _fail(
+                f"{v.obligation} / {v.unit}: the verdict is {v.status}, but its findings ({said}) give {told}",
+                spec, registry, facts, as_of, [(v.obligation, v.unit)],
+            )
+
+
 def check_as_of_monotone(spec: Spec, *, registry: Registry, facts: Sequence[Fact], dates: Sequence[dt.date], pm: Any = None) -> None:
     """Later dates never undo ``met``; pending/due_soon/overdue follow the due date."""
     days = sorted(set(dates))
@@ -500,6 +522,7 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant("fulfilling_fact_monotone", "a fulfilling fact never worsens a verdict", check_fulfilling_fact_monotone, _fulfilling_inputs),
         Invariant("compliant_all_met", "doing everything right gives met", check_compliant_all_met, _compliant_inputs),
         Invariant("broken_check_detected", "one broken check gives the status it calls for", check_broken_check_detected, _broken_inputs),
+        Invariant("explained", "every status follows from the verdict's own findings", check_explained, _scenario),
         Invariant("json_roundtrip", "the JSON output round-trips", check_json_roundtrip, _scenario),
         Invariant("spec_roundtrip", "a dumped spec reloads equal and evaluates identically", check_spec_roundtrip, _scenario),
     )

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from nqengine.hookspecs import hookimpl
 from nqengine.kinds import AUDIENCE, ObligationKind, checks_clause, clause_field
-from nqengine.model import Fact, Finding, Obligation, Unit, Verdict
+from nqengine.model import Fact, Finding, LazyFindings, Obligation, Unit, Verdict
 from nqengine.schema import Field, Int, ListOf, Record, Str
 
 __all__ = ["StudySession", "check_presenter", "audience_coverage"]
@@ -163,71 +163,114 @@ class StudySession(ObligationKind):
     def evaluate_unit(self, obligation: Obligation, unit: Unit, context: Any) -> Verdict:
         p = obligation.params
         due = context.due(obligation, unit)
-        sessions = context.facts(unit.id, "session")
-        party, a_clause, s_clause, clauses, share = _static(obligation, context.spec)
+        # a snapshot: an incremental evaluation appends to the index, and the findings are built later
+        sessions = tuple(context.facts(unit.id, "session"))
+        presenter, content, materials = p.get("presenter"), p.get("content"), p.get("materials")
         audience = p["audience"]
+        categories, share = audience["categories"], audience["coverage"]
         required = p["sessions"]
-        findings: list[Finding] = []
-        bad: dict[str, list[tuple[str, str, dict, str]]] = {}  # check -> (outcome, code, params, fact)
-        held, attended = 0, {c: 0 for c in audience["categories"]}
+        bad: list[tuple[str, str, str, dict, str]] = []  # (check, outcome, code, params, fact) of each failed check
+        held, attended = 0, dict.fromkeys(categories, 0)
         attendance_known = True
         fulfilled_on = None
         counted: list[str] = []
         for f in sessions:
-            checks = []
-            if p.get("presenter"):
-                checks.append(("presenter", *check_presenter(p["presenter"], f, unit, context)))
-            checks.append(("content", *_check_listed(p.get("content"), f, "content")))
-            checks.append(("materials", *_check_listed(p.get("materials"), f, "materials")))
-            failed = [c for c in checks if c[1] != "pass"]
-            for name, outcome, code, params in failed:
-                bad.setdefault(name, []).append((outcome, code, params, f.id))
-            if failed:
+            ok = True
+            if presenter:
+                r = check_presenter(presenter, f, unit, context)
+                if r[0] != "pass":
+                    bad.append(("presenter", *r, f.id))
+                    ok = False
+            if content:
+                r = _check_listed(content, f, "content")
+                if r[0] != "pass":
+                    bad.append(("content", *r, f.id))
+                    ok = False
+            if materials:
+                r = _check_listed(materials, f, "materials")
+                if r[0] != "pass":
+                    bad.append(("materials", *r, f.id))
+                    ok = False
+            if not ok:
                 continue
             counted.append(f.id)
-            held += f.data.get("sessions", 1)
-            if f.data.get("attendance") is None:
+            data = f.data
+            held += data.get("sessions", 1)
+            got = data.get("attendance")
+            if got is None:
                 attendance_known = False
             else:
                 for c in attended:
-                    attended[c] += f.data["attendance"].get(c, 0)
-            if fulfilled_on is None and held >= required and attendance_known and _covered(audience["categories"], unit.audience, attended, audience["coverage"]):
+                    attended[c] += got.get(c, 0)
+            if fulfilled_on is None and held >= required and attendance_known and _covered(categories, unit.audience, attended, share):
                 fulfilled_on = f.date
-        evidence = [f.id for f in sessions]
-        covered, detail = audience_coverage(audience["categories"], unit.audience, attended, audience["coverage"], party)
-        used = tuple(counted)
-        # sessions held
-        if not counted:
-            findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause, tuple(evidence)))
-        elif held >= required:
-            findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, used))
-        else:
-            findings.append(Finding("sessions", "partial", "sessions_short", {"held": held, "required": required}, s_clause, used))
-        # audience coverage
+        # The outcomes of the findings _findings() builds, from the same values: the status needs only these.
+        covered = fulfilled_on is not None or (bool(counted) and attendance_known and _covered(categories, unit.audience, attended, share))
+        outcomes = {"info" if not counted else "pass" if held >= required else "partial"}
         if counted:
-            pm, nm = detail["party_members"], detail["non_members"]
-            params = {
-                "pm_attended": pm["attended"], "pm_required": pm["headcount"],
-                "nm_attended": nm["attended"], "nm_required": nm["headcount"],
-                "share": share,
-            }
-            if not attendance_known:
-                findings.append(Finding("audience", "unknown", "audience_unknown", params, a_clause, used, detail))
-            elif covered:
-                findings.append(Finding("audience", "pass", "audience_ok", params, a_clause, used, detail))
+            outcomes.add("unknown" if not attendance_known else "pass" if covered else "partial")
+            if presenter or content or materials:
+                outcomes.add("pass")
+        if bad:
+            if fulfilled_on is not None:
+                outcomes.add("info")
             else:
-                short = [c for c in audience["categories"] if detail[c]["attended"] < detail[c]["target"]]
-                params["categories"] = ", ".join(short)
-                findings.append(Finding("audience", "partial", "audience_short", params, a_clause, used, detail))
-        # presenter, content, materials: failures matter only while unfulfilled
-        for name, ok_code, clause in clauses:
-            for outcome, code, params, fid in bad.get(name, ()):
-                if fulfilled_on is not None:
-                    outcome = "info"
-                findings.append(Finding(name, outcome, code, params, clause, (fid,)))
-            if counted and p.get(name):
-                findings.append(Finding(name, "pass", ok_code, {"count": len(counted)}, clause, used))
-        return context.conclude(obligation, unit, findings, fulfilled_on=fulfilled_on, evidence=evidence, due=due)
+                outcomes.update(b[1] for b in bad)
+        findings = LazyFindings(
+            _findings, obligation, context.spec, unit, tuple(f.id for f in sessions), bad, tuple(counted), held, attended,
+            attendance_known, covered, fulfilled_on,
+        )
+        return context.conclude(obligation, unit, findings, outcomes=outcomes, fulfilled_on=fulfilled_on, evidence=[f.id for f in sessions], due=due)
+
+
+def _findings(
+    obligation: Obligation, spec: Any, unit: Unit, evidence: tuple[str, ...], bad: list, counted: tuple[str, ...], held: int,
+    attended: dict[str, int], attendance_known: bool, covered: bool, fulfilled_on: Any,
+) -> list[Finding]:
+    """The findings of a study-session verdict, from what :meth:`StudySession.evaluate_unit` found.
+
+    Their outcomes are the ones ``evaluate_unit`` decided the status from.
+    """
+    p = obligation.params
+    party, a_clause, s_clause, clauses, share = _static(obligation, spec)
+    audience = p["audience"]
+    required = p["sessions"]
+    findings: list[Finding] = []
+    # sessions held
+    if not counted:
+        findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause, evidence))
+    elif held >= required:
+        findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, counted))
+    else:
+        findings.append(Finding("sessions", "partial", "sessions_short", {"held": held, "required": required}, s_clause, counted))
+    # audience coverage
+    if counted:
+        _, detail = audience_coverage(audience["categories"], unit.audience, attended, audience["coverage"], party)
+        pm, nm = detail["party_members"], detail["non_members"]
+        params = {
+            "pm_attended": pm["attended"], "pm_required": pm["headcount"],
+            "nm_attended": nm["attended"], "nm_required": nm["headcount"],
+            "share": share,
+        }
+        if not attendance_known:
+            findings.append(Finding("audience", "unknown", "audience_unknown", params, a_clause, counted, detail))
+        elif covered:
+            findings.append(Finding("audience", "pass", "audience_ok", params, a_clause, counted, detail))
+        else:
+            short = [c for c in audience["categories"] if detail[c]["attended"] < detail[c]["target"]]
+            params["categories"] = ", ".join(short)
+            findings.append(Finding("audience", "partial", "audience_short", params, a_clause, counted, detail))
+    # presenter, content, materials: failures matter only while unfulfilled
+    for name, ok_code, clause in clauses:
+        for check, outcome, code, params, fid in bad:
+            if check != name:
+                continue
+            if fulfilled_on is not None:
+                outcome = "info"
+            findings.append(Finding(name, outcome, code, params, clause, (fid,)))
+        if counted and p.get(name):
+            findings.append(Finding(name, "pass", ok_code, {"count": len(counted)}, clause, counted))
+    return findings
 
 
 @hookimpl
