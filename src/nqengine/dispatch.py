@@ -1,4 +1,4 @@
-"""The default evaluation of an obligation: the kind's ``evaluate_unit`` per unit.
+"""The default evaluation of an obligation: the kind's ``evaluate_units`` (or ``evaluate_unit`` per unit).
 
 Registered ``trylast`` so that a plugin implementing
 ``nqengine_evaluate_obligation`` (or wrapping it) comes first.  A plugin that
@@ -22,39 +22,72 @@ __all__ = ["evaluate_units"]
 def evaluate_units(obligation: Any, units: Sequence[Any], context: Any) -> list[Any]:
     """One verdict per unit from the obligation's kind, on the variant each unit is held to.
 
-    A kind that raises fails with a :class:`PluginError` naming the plugin
-    that registered the kind, the obligation and the unit.
+    Units held to the same variant (the obligation as written, or one of its
+    exceptions) go to the kind together, through its ``evaluate_units`` when
+    it has one (:class:`~nqengine.kinds.ObligationKind` does: it calls
+    ``evaluate_unit`` per unit unless the kind shares work across units),
+    else unit by unit.  A kind that raises fails with a :class:`PluginError`
+    naming the plugin that registered the kind, the obligation and the unit.
     """
     kind = context.catalogue.kind(obligation.kind)
-    evaluate_unit = kind.evaluate_unit
+    if not obligation.exceptions:  # the usual case: every unit is held to the obligation as written
+        return _checked(_run(kind, obligation, units, context), obligation, units, context)
     as_of = context.as_of
-    oid = obligation.id
-    plain = not obligation.exceptions  # the usual case: every unit is held to the obligation as written
-    out = []
-    append = out.append
-    unit = None
+    groups: dict[int, tuple[Any, Any, list[int]]] = {}
+    for i, unit in enumerate(units):
+        variant, exception = obligation.for_unit(unit, as_of)
+        groups.setdefault(id(variant), (variant, exception, []))[2].append(i)
+    out: list[Any] = [None] * len(units)
+    for variant, exception, positions in groups.values():
+        members = [units[i] for i in positions]
+        verdicts = _checked(_run(kind, variant, members, context), obligation, members, context)
+        for i, verdict in zip(positions, verdicts):
+            out[i] = _cite_changes(verdict, variant, exception)
+    return out
+
+
+def _run(kind: Any, variant: Any, units: Sequence[Any], context: Any) -> Any:
+    """The kind's verdicts for ``units`` on ``variant``; a failure names the unit it happened on."""
+    batch = getattr(kind, "evaluate_units", None)
     try:
-        for unit in units:
-            if plain:
-                verdict = evaluate_unit(obligation, unit, context)
-                if type(verdict) is not Verdict or verdict.unit != unit.id or verdict.obligation != oid:
-                    _bad_verdict(verdict, obligation, unit, context)
-                append(verdict)
-                continue
-            variant, exception = obligation.for_unit(unit, as_of)
-            verdict = evaluate_unit(variant, unit, context)
-            if not isinstance(verdict, Verdict) or verdict.unit != unit.id or verdict.obligation != oid:
-                _bad_verdict(verdict, obligation, unit, context)
-            append(_cite_changes(verdict, variant, exception))
-    except PluginError as exc:
-        raise exc.at(obligation=oid, unit=unit.id if unit is not None else None)
+        if batch is not None:
+            return batch(variant, units, context)
+        evaluate_unit = kind.evaluate_unit
+        return [evaluate_unit(variant, unit, context) for unit in units]
     except Exception as exc:
+        failing = _failing_unit(kind, variant, units, context) if len(units) > 1 else (units[0] if units else None)
+        uid = failing.id if failing is not None else None
+        if isinstance(exc, PluginError):
+            raise exc.at(obligation=variant.id, unit=uid)
+        raise PluginError(
+            plugin=context.catalogue.plugin_of_kind(variant.kind), hook="nqengine_evaluate_obligation", obligation=variant.id, unit=uid,
+            code="plugin_raised", params={"error": f"{type(exc).__name__} in {variant.kind}.evaluate_unit(): {exc}"},
+        ) from exc
+
+
+def _failing_unit(kind: Any, variant: Any, units: Sequence[Any], context: Any) -> Any:
+    """The first unit whose own evaluation raises (the evaluation is failing anyway: side effects do not matter)."""
+    for unit in units:
+        try:
+            kind.evaluate_unit(variant, unit, context)
+        except Exception:
+            return unit
+    return None
+
+
+def _checked(verdicts: Any, obligation: Any, units: Sequence[Any], context: Any) -> list[Any]:
+    """``verdicts``, once each is known to be the verdict of its unit on ``obligation``."""
+    oid = obligation.id
+    if not isinstance(verdicts, list) or len(verdicts) != len(units):
+        got = f"{type(verdicts).__name__} of {len(verdicts)}" if isinstance(verdicts, (list, tuple)) else type(verdicts).__name__
         raise PluginError(
             plugin=context.catalogue.plugin_of_kind(obligation.kind), hook="nqengine_evaluate_obligation", obligation=oid,
-            unit=unit.id if unit is not None else None,
-            code="plugin_raised", params={"error": f"{type(exc).__name__} in {obligation.kind}.evaluate_unit(): {exc}"},
-        ) from exc
-    return out
+            code="plugin_bad_return", params={"got": f"{obligation.kind}.evaluate_units() -> {got}", "expected": f"a list of {len(units)} verdicts, one per unit"},
+        )
+    for verdict, unit in zip(verdicts, units):
+        if type(verdict) is not Verdict or verdict.unit != unit.id or verdict.obligation != oid:
+            _bad_verdict(verdict, obligation, unit, context)
+    return verdicts
 
 
 def _bad_verdict(verdict: Any, obligation: Any, unit: Any, context: Any) -> None:

@@ -226,7 +226,7 @@ class Context:
         if due_evidence:
             evidence = tuple(dict.fromkeys((*evidence, *due_evidence)))
             due_evidence.clear()
-        else:
+        elif type(evidence) is not tuple or len(evidence) > 1:
             evidence = tuple(dict.fromkeys(evidence))
         self.used.update(evidence)
         if outcomes is None:
@@ -243,7 +243,8 @@ class Context:
             dissolved = unit
             timed = False
         elif status is None:
-            status = status_for(outcomes, fulfilled_on, due, as_of, self.due_soon_window(obligation))
+            window = obligation.due_soon_days
+            status = status_for(outcomes, fulfilled_on, due, as_of, self.spec.due_soon_days if window is None else window)
             timed = True
         else:
             timed = False
@@ -260,7 +261,7 @@ class Context:
             explained,
             evidence,
             fulfilled_on,
-            self.interpretation(obligation),
+            hit[1] if (hit := self._interpretations.get(id(obligation))) is not None and hit[0] is obligation else self.interpretation(obligation),
             (exception.document,) if exception is not None and exception.document else (),
         )
 

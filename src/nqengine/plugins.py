@@ -507,8 +507,8 @@ class _Provided:
         if name in ("_obj", "_plugin", "_hook"):  # not set yet (copy, pickle)
             raise AttributeError(name)
         value = getattr(self._obj, name)
-        # evaluate_unit is attributed by the evaluation that calls it, which knows the unit.
-        if name.startswith("__") or name == "evaluate_unit" or not callable(value) or isinstance(value, type):
+        # evaluate_unit(s) is attributed by the evaluation that calls it, which knows the unit.
+        if name.startswith("__") or name in ("evaluate_unit", "evaluate_units") or not callable(value) or isinstance(value, type):
             return value
         plugin, hook = self._plugin, self._hook
 

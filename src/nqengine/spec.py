@@ -280,7 +280,32 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
                 problems.extend(got)
     if problems:
         raise SpecError(problems)
+    _prepare_calendar(spec, cat)
     return spec
+
+
+def _prepare_calendar(spec: Spec, cat: Any) -> None:
+    """Load the calendar's tables for the plan's years now, with the spec that names the calendar.
+
+    A plan with working-day deadlines reads its calendar in every evaluation;
+    the first read of a year loads the ``holidays`` library's tables (~0.1 s
+    in a fresh process).  Paying that while loading the spec keeps evaluation
+    cost proportional to the units and facts evaluated.  The calendar object
+    is shared through the catalogue, so the evaluations that follow reuse it.
+    """
+    if not any(
+        v.deadline is not None and v.deadline.working_days
+        for ob in spec.obligations for v in (ob, *(e.obligation for e in ob.exceptions))
+    ):
+        return
+    years = {d.year for d in (spec.effective, *spec.events.values()) if d is not None}
+    years |= {v.deadline.date.year for ob in spec.obligations for v in (ob, *(e.obligation for e in ob.exceptions)) if v.deadline is not None and v.deadline.date is not None}
+    try:
+        calendar = cat.calendar(spec.calendar, spec.calendar_overrides)
+        for year in sorted(years):
+            calendar.add_working_days(dt.date(year, 12, 24), 1)  # reads the year's days off, and the next year's
+    except Exception:  # a calendar plugin that fails will fail again, attributed, when the evaluation needs it
+        return
 
 
 def _require_declared_plugins(root: Node, pm: Any) -> None:

@@ -59,6 +59,18 @@ class ObligationKind:
     def evaluate_unit(self, obligation: "Obligation", unit: "Unit", context: "Context") -> "Verdict":
         raise NotImplementedError
 
+    def evaluate_units(self, obligation: "Obligation", units: Sequence["Unit"], context: "Context") -> list["Verdict"]:
+        """One verdict per unit, in order: :meth:`evaluate_unit` for each.
+
+        Every unit given is held to ``obligation`` as given (the engine
+        groups units by the variant they are held to).  A kind may override
+        this to share work across units — look up what depends only on the
+        obligation once — as long as each verdict is the one
+        :meth:`evaluate_unit` would give for its unit.
+        """
+        evaluate_unit = self.evaluate_unit
+        return [evaluate_unit(obligation, unit, context) for unit in units]
+
 
 def checks_clause(params: Mapping[str, Any], key: str, default: str) -> str:
     """The clause of sub-rule ``key`` (its own ``clause:`` if given, else ``default``)."""

@@ -12,7 +12,7 @@ date the conforming sessions first reach both.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from nqengine.hookspecs import hookimpl
 from nqengine.kinds import AUDIENCE, ObligationKind, checks_clause, clause_field
@@ -46,42 +46,101 @@ REQUIREMENT = Record(
 )
 
 
-def check_presenter(rule: dict, fact: Fact, unit: Unit, context: Any) -> tuple[str, str, dict]:
-    """(outcome, code, params) of the presenter check of one session."""
+_RULES: dict[int, tuple[Any, Any]] = {}
+
+
+def _compiled(rule: Any, compile: Any) -> Any:
+    """``compile(rule)``, once per rule object (the entry keeps the object, so its id is never reused)."""
+    hit = _RULES.get(id(rule))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    if len(_RULES) > 1024:  # rules made on the fly by a plugin must not pile up
+        _RULES.clear()
+    value = compile(rule)
+    _RULES[id(rule)] = (rule, value)
+    return value
+
+
+def _presenter_rule(rule: Mapping[str, Any]) -> tuple[frozenset, tuple]:
+    return frozenset(rule["roles"]), tuple((w.get("kind"), w.get("body"), w.get("term")) for w in rule.get("qualifications") or [])
+
+
+def _rule(params: Mapping[str, Any]) -> tuple:
+    """(presenter, content, materials, audience categories, coverage, sessions) of a study obligation's params."""
+    audience = params["audience"]
+    return (
+        params.get("presenter"), params.get("content"), params.get("materials"),
+        tuple(audience["categories"]), audience["coverage"], params["sessions"],
+    )
+
+
+_PASS = ("pass", "", None)
+
+
+def check_presenter(rule: dict, fact: Fact, unit: Unit, context: Any, *, detail: bool = True) -> tuple[str, str, dict]:
+    """(outcome, code, params) of the presenter check of one session.
+
+    With ``detail=False`` a pass returns ``("pass", "", None)`` without the
+    parameters that would describe it (the study kind does not report them).
+    """
+    return _presenter(rule, _compiled(rule, _presenter_rule), fact, unit, context.registry, detail)
+
+
+def _presenter(rule: dict, compiled: tuple[frozenset, tuple], fact: Fact, unit: Unit, registry: Any, detail: bool) -> tuple[str, str, Any]:
+    """:func:`check_presenter`, with the rule compiled by :func:`_presenter_rule`."""
     ref = fact.data.get("presenter")
     if not ref:
         return "unknown", "presenter_missing", {"fact": fact.id}
-    person = context.registry.person(ref)
+    person = registry.people.get(ref) or registry.person(ref)
     if person is None:
         return "unknown", "presenter_unknown", {"fact": fact.id, "presenter": ref}
-    roles = [r.role for r in person.roles if r.unit == unit.id and r.valid_on(fact.date)]
-    if not any(r in rule["roles"] for r in roles):
+    allowed, qualifications = compiled
+    day, uid = fact.date, unit.id
+    for r in person.roles:
+        if r.unit == uid and r.role in allowed and (r.valid_from is None or r.valid_from <= day) and (r.valid_to is None or day <= r.valid_to):
+            break
+    else:
+        roles = [r.role for r in person.roles if r.unit == uid and r.valid_on(day)]
         return "fail", "presenter_role", {
             "fact": fact.id, "presenter": person.name, "roles": ", ".join(roles) or "—",
-            "required": ", ".join(rule["roles"]), "date": fact.date,
+            "required": ", ".join(rule["roles"]), "date": day,
         }
-    for wanted in rule.get("qualifications") or []:
-        w = {k: wanted.get(k) for k in ("kind", "body", "term")}
-        if not any(q.satisfies(w) and q.valid_on(fact.date) for q in person.qualifications):
-            what = " ".join(str(v) for v in w.values() if v)
-            return "fail", "presenter_qualification", {"fact": fact.id, "presenter": person.name, "qualification": what, "date": fact.date}
+    for kind, body, term in qualifications:
+        for q in person.qualifications:
+            if (
+                (kind is None or q.kind == kind) and (body is None or q.body == body) and (term is None or q.term == term)
+                and (q.valid_from is None or q.valid_from <= day) and (q.valid_to is None or day <= q.valid_to)
+            ):
+                break
+        else:
+            what = " ".join(str(v) for v in (kind, body, term) if v)
+            return "fail", "presenter_qualification", {"fact": fact.id, "presenter": person.name, "qualification": what, "date": day}
+    if not detail:
+        return _PASS
+    roles = [r.role for r in person.roles if r.unit == uid and r.valid_on(day)]
     return "pass", "presenter_ok", {"fact": fact.id, "presenter": person.name, "roles": ", ".join(roles)}
 
 
-def _check_listed(block: dict | None, fact: Fact, field: str) -> tuple[str, str, dict]:
+def _check_listed(block: dict | None, fact: Fact, field: str) -> tuple[str, str, dict | None]:
     if not block:
-        return "pass", "", {}
+        return _PASS
     given = fact.data.get(field)
     if given is None:
         return "unknown", f"{field}_missing", {"fact": fact.id}
-    missing = [x for x in block["required"] if x not in given]
-    if missing:
-        return "fail", f"{field}_lacking", {"fact": fact.id, "missing": ", ".join(missing)}
-    return "pass", f"{field}_ok", {"fact": fact.id}
+    required = block["required"]
+    if all(map(given.__contains__, required)):
+        return _PASS
+    missing = [x for x in required if x not in given]
+    return "fail", f"{field}_lacking", {"fact": fact.id, "missing": ", ".join(missing)}
 
 
 def _covered(categories: list[str], headcount: Mapping[str, int], attended: dict[str, int], share: float) -> bool:
     """The ``covered`` of :func:`audience_coverage`, without the detail (checked after every session)."""
+    if share == 1.0:  # everyone: min(attended, need) < need exactly when attended < need
+        for c in categories:
+            if attended[c] < headcount.get(c, 0):
+                return False
+        return True
     for c in categories:
         need = headcount.get(c, 0)
         if min(attended.get(c, 0), need) < math.ceil(share * need - 1e-9):
@@ -161,66 +220,76 @@ class StudySession(ObligationKind):
     }
 
     def evaluate_unit(self, obligation: Obligation, unit: Unit, context: Any) -> Verdict:
-        p = obligation.params
-        due = context.due(obligation, unit)
-        # a snapshot: an incremental evaluation appends to the index, and the findings are built later
-        sessions = tuple(context.facts(unit.id, "session"))
-        presenter, content, materials = p.get("presenter"), p.get("content"), p.get("materials")
-        audience = p["audience"]
-        categories, share = audience["categories"], audience["coverage"]
-        required = p["sessions"]
-        bad: list[tuple[str, str, str, dict, str]] = []  # (check, outcome, code, params, fact) of each failed check
-        held, attended = 0, dict.fromkeys(categories, 0)
-        attendance_known = True
-        fulfilled_on = None
-        counted: list[str] = []
-        for f in sessions:
-            ok = True
-            if presenter:
-                r = check_presenter(presenter, f, unit, context)
-                if r[0] != "pass":
-                    bad.append(("presenter", *r, f.id))
+        return self._evaluate(obligation, (unit,), context)[0]
+
+    def evaluate_units(self, obligation: Obligation, units: Sequence[Unit], context: Any) -> list[Verdict]:
+        if type(self).evaluate_unit is not StudySession.evaluate_unit:  # a subclass that judges a unit its own way
+            return super().evaluate_units(obligation, units, context)
+        return self._evaluate(obligation, units, context)
+
+    def _evaluate(self, obligation: Obligation, units: Sequence[Unit], context: Any) -> list[Verdict]:
+        """The verdicts of ``units``; what depends only on the obligation is looked up once."""
+        presenter, content, materials, categories, share, required = _rule(obligation.params)
+        any_check = bool(presenter or content or materials)
+        compiled = _presenter_rule(presenter) if presenter else None
+        due_of, facts_of, conclude, spec, registry = context.due, context.facts, context.conclude, context.spec, context.registry
+        out = []
+        for unit in units:
+            due = due_of(obligation, unit)
+            # a snapshot: an incremental evaluation appends to the index, and the findings are built later
+            sessions = tuple(facts_of(unit.id, "session"))
+            bad: list[tuple[str, str, str, dict, str]] = []  # (check, outcome, code, params, fact) of each failed check
+            held, attended = 0, dict.fromkeys(categories, 0)
+            attendance_known = True
+            fulfilled_on = None
+            counted: list[str] = []
+            headcount = unit.audience
+            for f in sessions:
+                ok = True
+                if presenter:
+                    r = _presenter(presenter, compiled, f, unit, registry, False)
+                    if r[0] != "pass":
+                        bad.append(("presenter", *r, f.id))
+                        ok = False
+                data = f.data
+                # the usual case inline (every required item listed); _check_listed says what is wrong otherwise
+                if content and ((given := data.get("content")) is None or not all(map(given.__contains__, content["required"]))):
+                    bad.append(("content", *_check_listed(content, f, "content"), f.id))
                     ok = False
-            if content:
-                r = _check_listed(content, f, "content")
-                if r[0] != "pass":
-                    bad.append(("content", *r, f.id))
+                if materials and ((given := data.get("materials")) is None or not all(map(given.__contains__, materials["required"]))):
+                    bad.append(("materials", *_check_listed(materials, f, "materials"), f.id))
                     ok = False
-            if materials:
-                r = _check_listed(materials, f, "materials")
-                if r[0] != "pass":
-                    bad.append(("materials", *r, f.id))
-                    ok = False
-            if not ok:
-                continue
-            counted.append(f.id)
-            data = f.data
-            held += data.get("sessions", 1)
-            got = data.get("attendance")
-            if got is None:
-                attendance_known = False
-            else:
-                for c in attended:
-                    attended[c] += got.get(c, 0)
-            if fulfilled_on is None and held >= required and attendance_known and _covered(categories, unit.audience, attended, share):
-                fulfilled_on = f.date
-        # The outcomes of the findings _findings() builds, from the same values: the status needs only these.
-        covered = fulfilled_on is not None or (bool(counted) and attendance_known and _covered(categories, unit.audience, attended, share))
-        outcomes = {"info" if not counted else "pass" if held >= required else "partial"}
-        if counted:
-            outcomes.add("unknown" if not attendance_known else "pass" if covered else "partial")
-            if presenter or content or materials:
-                outcomes.add("pass")
-        if bad:
-            if fulfilled_on is not None:
-                outcomes.add("info")
-            else:
-                outcomes.update(b[1] for b in bad)
-        findings = LazyFindings(
-            _findings, obligation, context.spec, unit, tuple(f.id for f in sessions), bad, tuple(counted), held, attended,
-            attendance_known, covered, fulfilled_on,
-        )
-        return context.conclude(obligation, unit, findings, outcomes=outcomes, fulfilled_on=fulfilled_on, evidence=[f.id for f in sessions], due=due)
+                if not ok:
+                    continue
+                counted.append(f.id)
+                held += data.get("sessions", 1)
+                got = data.get("attendance")
+                if got is None:
+                    attendance_known = False
+                else:
+                    for c, n in got.items():
+                        if c in attended:
+                            attended[c] += n
+                if fulfilled_on is None and held >= required and attendance_known and _covered(categories, headcount, attended, share):
+                    fulfilled_on = f.date
+            # The outcomes of the findings _findings() builds, from the same values: the status needs only these.
+            covered = fulfilled_on is not None or (bool(counted) and attendance_known and _covered(categories, headcount, attended, share))
+            outcomes = {"info" if not counted else "pass" if held >= required else "partial"}
+            if counted:
+                outcomes.add("unknown" if not attendance_known else "pass" if covered else "partial")
+                if any_check:
+                    outcomes.add("pass")
+            if bad:
+                if fulfilled_on is not None:
+                    outcomes.add("info")
+                else:
+                    outcomes.update(b[1] for b in bad)
+            ids = tuple([f.id for f in sessions])
+            findings = LazyFindings(
+                _findings, obligation, spec, unit, ids, bad, tuple(counted), held, attended, attendance_known, covered, fulfilled_on,
+            )
+            out.append(conclude(obligation, unit, findings, outcomes=outcomes, fulfilled_on=fulfilled_on, evidence=ids, due=due))
+        return out
 
 
 def _findings(
