@@ -13,6 +13,7 @@ import json
 import textwrap
 from typing import Any
 
+from nqengine.gcpause import gc_paused
 from nqengine.hookspecs import hookimpl
 from nqengine.i18n import message, status_label
 from nqengine.model import STATUSES, Finding, Verdict
@@ -28,7 +29,7 @@ def _iso(d: dt.date | None) -> str | None:
 
 
 def _vn(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "—"
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}" if d else "—"
 
 
 def _clause_json(spec: Any, cid: str | None) -> dict | None:
@@ -93,7 +94,7 @@ def evaluation_to_json(ev: Any, lang: str = "vi") -> dict:
         },
         "as_of": ev.as_of.isoformat(),
         "lang": lang,
-        "verdicts": [verdict_to_json(ev, v, lang) for v in ev.verdicts],
+        "verdicts": _verdicts_json(ev, lang),
         "unmatched_facts": [
             {
                 "fact": u.fact,
@@ -105,6 +106,12 @@ def evaluation_to_json(ev: Any, lang: str = "vi") -> dict:
         ],
         "summary": ev.summary(),
     }
+
+
+def _verdicts_json(ev: Any, lang: str) -> list[dict]:
+    # Every verdict's findings are built here if they were deferred: many small acyclic objects (see nqengine.gcpause).
+    with gc_paused():
+        return [verdict_to_json(ev, v, lang) for v in ev.verdicts]
 
 
 def render_json(ev: Any, lang: str = "vi") -> str:

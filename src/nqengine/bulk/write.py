@@ -19,6 +19,7 @@ import attrs
 
 from nqengine.bulk.checks import LIST_SEPARATOR
 from nqengine.formats import evaluation_to_json, verdict_to_json
+from nqengine.gcpause import gc_paused
 from nqengine.model import Fact, Registry
 
 __all__ = ["write_registry", "write_facts", "write_rows", "write_evaluation_json", "registry_rows", "fact_rows"]
@@ -141,9 +142,10 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
         if key == "verdicts" and evaluation.verdicts:
             out.write("[" + (nl or "\n"))
             last = len(evaluation.verdicts) - 1
-            for j, v in enumerate(evaluation.verdicts):
-                out.write(pad * 2 + dump(verdict_to_json(evaluation, v, lang), 2) + ("," if j < last else "") + (nl or "\n"))
-                n += 1
+            with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
+                for j, v in enumerate(evaluation.verdicts):
+                    out.write(pad * 2 + dump(verdict_to_json(evaluation, v, lang), 2) + ("," if j < last else "") + (nl or "\n"))
+                    n += 1
             out.write(pad + "]")
         else:
             out.write(dump(head[key], 1))
