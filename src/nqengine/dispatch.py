@@ -14,7 +14,7 @@ import attrs
 
 from nqengine.errors import PluginError
 from nqengine.hookspecs import hookimpl
-from nqengine.model import Finding, LazyFindings, Verdict, findings_tuple
+from nqengine.model import STATUSES, Finding, LazyFindings, Verdict, findings_tuple
 
 __all__ = ["evaluate_units"]
 
@@ -85,19 +85,26 @@ def _checked(verdicts: Any, obligation: Any, units: Sequence[Any], context: Any)
             code="plugin_bad_return", params={"got": f"{obligation.kind}.evaluate_units() -> {got}", "expected": f"a list of {len(units)} verdicts, one per unit"},
         )
     for verdict, unit in zip(verdicts, units):
-        if type(verdict) is not Verdict or verdict.unit != unit.id or verdict.obligation != oid:
+        if type(verdict) is not Verdict or verdict.unit != unit.id or verdict.obligation != oid or verdict.status not in _STATUSES:
             _bad_verdict(verdict, obligation, unit, context)
     return verdicts
+
+
+_STATUSES = frozenset(STATUSES)
 
 
 def _bad_verdict(verdict: Any, obligation: Any, unit: Any, context: Any) -> None:
     """Raise the :class:`PluginError` for a kind that returned something other than this unit's verdict."""
     if isinstance(verdict, Verdict) and verdict.unit == unit.id and verdict.obligation == obligation.id:
-        return  # a subclass of Verdict: accepted
-    got = f"a Verdict for ({verdict.obligation}, {verdict.unit})" if isinstance(verdict, Verdict) else type(verdict).__name__
+        if verdict.status in _STATUSES:
+            return  # a subclass of Verdict: accepted
+        got, expected = f"a Verdict with status {verdict.status!r}", "a status in " + ", ".join(STATUSES)
+    else:
+        got = f"a Verdict for ({verdict.obligation}, {verdict.unit})" if isinstance(verdict, Verdict) else type(verdict).__name__
+        expected = f"a Verdict for ({obligation.id}, {unit.id})"
     raise PluginError(
         plugin=context.catalogue.plugin_of_kind(obligation.kind), hook="nqengine_evaluate_obligation", obligation=obligation.id, unit=unit.id,
-        code="plugin_bad_return", params={"got": f"{obligation.kind}.evaluate_unit() -> {got}", "expected": f"a Verdict for ({obligation.id}, {unit.id})"},
+        code="plugin_bad_return", params={"got": f"{obligation.kind}.evaluate_unit() -> {got}", "expected": expected},
     )
 
 
@@ -126,3 +133,6 @@ def _with_amendment(findings: Any, exception: Any) -> tuple[Finding, ...]:
 @hookimpl(trylast=True)
 def nqengine_evaluate_obligation(obligation, units, context):
     return evaluate_units(obligation, units, context)
+
+
+nqengine_evaluate_obligation._nqengine_checks_results = True  # type: ignore[attr-defined]  # see _checked

@@ -91,7 +91,7 @@ class Context:
         self.facts_by_id: dict[str, Fact] = {}
         self.unmatched: list[UnmatchedFact] = []
         self.used: set[str] = set()
-        self._index: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        self._index: dict[tuple[str, str], list[Fact]] = {}
         for f in facts:
             self.admit(f)
         for lst in self._index.values():
@@ -117,7 +117,10 @@ class Context:
             self.unmatched.append(UnmatchedFact(f.id, "fact_after_as_of", {"date": f.date, "as_of": self.as_of}, f.source))
             self.used.add(f.id)  # accounted for
             return None
-        lst = self._index[(f.unit, f.type)]
+        key = (f.unit, f.type)
+        lst = self._index.get(key)
+        if lst is None:
+            lst = self._index[key] = []
         lst.append(f)
         return lst
 

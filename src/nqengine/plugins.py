@@ -201,7 +201,8 @@ class _Attribution:
         self.fn = impl.function
         self.argnames, self.kwargnames = tuple(impl.argnames), tuple(impl.kwargnames)
         self.spec_args = tuple(spec_args)
-        self.check = _RESULT_CHECKS.get(hook)
+        # an implementation that checks its own results (nqengine.dispatch, verdict by verdict) is not checked twice
+        self.check = None if getattr(self.fn, "_nqengine_checks_results", False) else _RESULT_CHECKS.get(hook)
         # pluggy passes every argument of the spec, in order: the common case needs no lookups.
         self.same = self.argnames == self.spec_args and not self.kwargnames
 
