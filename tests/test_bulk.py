@@ -380,6 +380,37 @@ def test_gc_paused_restores_the_collector():
         gc.enable()
 
 
+def test_gc_paused_ages_what_it_created_without_a_collection():
+    import gc
+
+    gc.collect()
+    before = gc.get_stats()[0]["collections"]
+    with gc_paused():
+        made = [[i] for i in range(5000)]  # far past the young generation's threshold (700)
+    assert gc.get_count()[0] < 700 and gc.get_freeze_count() == 0
+    [[i] for i in range(100)]  # the next allocations start no collection over the 5,000
+    assert gc.get_stats()[0]["collections"] == before
+    cycle: list = []
+    cycle.append(cycle)
+    del cycle, made
+    assert gc.collect() >= 1  # cycles are still found
+
+
+def test_gc_paused_leaves_a_program_that_freezes_alone():
+    import gc
+
+    kept = [[i] for i in range(10)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == frozen  # not unfrozen behind the program's back
+    finally:
+        gc.unfreeze()
+    del kept
+
+
 def test_registry_from_yaml_text_and_bulk_agree_on_names(tmp_path):
     text = "units:\n  - {id: u, name: Đảng bộ phường An Mỹ, kind: party_committee, sector: ward}\n"
     yaml_reg = load_registry_text(text, "r.yaml")

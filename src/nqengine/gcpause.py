@@ -18,11 +18,25 @@ __all__ = ["gc_paused"]
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Disable the cyclic collector inside the block; restore it after (if it was enabled)."""
+    """Disable the cyclic collector inside the block; restore it after (if it was enabled).
+
+    On the way out, the objects the block created are moved to the oldest
+    generation (``gc.freeze()`` then ``gc.unfreeze()``, which splice the
+    collector's lists without visiting the objects) rather than left young:
+    otherwise the first allocation after the block would start a collection
+    that walks every one of them (a second or more at national scale), only
+    to find no garbage.  This also ages the objects the rest of the program
+    created recently; a cycle among them is then found by the next full
+    collection instead of a young one.  Skipped if the program itself uses
+    ``gc.freeze()`` (unfreezing would release its frozen objects).
+    """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
