@@ -22,7 +22,9 @@ Composition happens on the located node tree before validation, so every
 error still points at the file and line where the value was written (base or
 extending file).  ``clauses``, ``events``, ``materials``, ``audience_categories``
 and ``documents`` merge by key; other top-level values of the extending spec
-replace the base's.  Amendments become ``exceptions`` of the obligation with
+replace the base's.  ``properties`` and ``examples`` are not inherited: they are
+claims about the plan that states them (its obligations, its unit kinds, its
+registry), so an extending plan states its own.  Amendments become ``exceptions`` of the obligation with
 their ``document`` and ``effective`` date, so a verdict resting on one cites
 both the original clause and the amending document.
 """
@@ -40,6 +42,8 @@ from nqengine.yamlsource import Node, compose_file
 __all__ = ["resolve_extends", "COMPOSITION_KEYS"]
 
 COMPOSITION_KEYS = ("extends", "remove", "override", "amendments")
+#: Top-level keys that belong to the file that states them and are not inherited.
+OWN_KEYS = ("properties", "examples")
 _MERGED_MAPS = ("clauses", "events", "materials", "audience_categories", "calendar_overrides")
 
 
@@ -97,7 +101,7 @@ def resolve_extends(root: Node, filename: str, _seen: tuple[str, ...] = ()) -> N
         base = _tag_base(resolve_extends(compose_file(path, SpecError), path, (*_seen, filename)))
         obs = base.get("obligations")
         base_obs = list(obs.value) if obs is not None and obs.kind == "seq" else []
-    merged = Node("map", list(base.value), "map", base.file, base.line, base.column)
+    merged = Node("map", [(k, v) for k, v in base.value if str(k.value) not in OWN_KEYS], "map", base.file, base.line, base.column)
     for k, v in root.value:
         name = str(k.value)
         if name in COMPOSITION_KEYS or name == "obligations":

@@ -41,8 +41,9 @@ def evaluate_units(obligation: Any, units: Sequence[Any], context: Any) -> list[
     for variant, exception, positions in groups.values():
         members = [units[i] for i in positions]
         verdicts = _checked(_run(kind, variant, members, context), obligation, members, context)
+        cites = variant.document or (exception is not None and exception.document)
         for i, verdict in zip(positions, verdicts):
-            out[i] = _cite_changes(verdict, variant, exception)
+            out[i] = _cite_changes(verdict, variant, exception) if cites else verdict
     return out
 
 

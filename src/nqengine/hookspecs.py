@@ -171,9 +171,10 @@ def nqengine_evaluate_obligation(
 
     Called once per obligation and evaluation, in dependency order (an
     obligation whose deadline counts from another's comes after it).  The
-    built-in implementation (``nqengine.dispatch``, ``trylast``) calls the
-    kind's ``evaluate_unit`` for each unit, on the obligation as it reads for
-    that unit (exceptions applied).  A plugin may take over an obligation by
+    built-in implementation (``nqengine.dispatch``, ``trylast``) groups the
+    units by the obligation as it reads for each (exceptions applied) and
+    calls the kind's ``evaluate_units`` per group (``evaluate_unit`` per unit
+    for a kind without it).  A plugin may take over an obligation by
     returning verdicts, or, with ``@hookimpl(wrapper=True)``, wrap the
     evaluation: ``verdicts = yield`` gives the verdicts of the
     implementations inside, and the wrapper returns them, changed or not

@@ -235,13 +235,14 @@ class StudySession(ObligationKind):
         conclude, spec, registry = context.conclude, context.spec, context.registry
         facts_of = context.facts  # through the context, whatever it is: a plugin may hand the kind a view that hides facts
         due_of = context.due
+        zero = dict.fromkeys(categories, 0)  # copied per unit: cheaper than building it
         out = []
         for unit in units:
             due = due_of(obligation, unit)
             # a snapshot: an incremental evaluation appends to the index, and the findings are built later
             sessions = tuple(facts_of(unit.id, "session"))
             bad: list[tuple[str, str, str, dict, str]] = []  # (check, outcome, code, params, fact) of each failed check
-            held, attended = 0, dict.fromkeys(categories, 0)
+            held, attended = 0, zero.copy()
             attendance_known = True
             fulfilled_on = None
             counted: list[str] = []
@@ -288,7 +289,8 @@ class StudySession(ObligationKind):
                     outcomes.update(b[1] for b in bad)
             ids = tuple([f.id for f in sessions])
             findings = LazyFindings(
-                _findings, obligation, spec, unit, ids, bad, tuple(counted), held, attended, attendance_known, covered, fulfilled_on,
+                _findings, obligation, spec, unit, ids, bad, ids if len(counted) == len(ids) else tuple(counted), held, attended,
+                attendance_known, covered, fulfilled_on,
             )
             out.append(conclude(obligation, unit, findings, outcomes=outcomes, fulfilled_on=fulfilled_on, evidence=ids, due=due))
         return out
