@@ -197,3 +197,13 @@ def test_a_kind_with_an_unknown_status_is_named():
     with pytest.raises(PluginError) as info:
         _run_kind(Odd())
     assert info.value.unit == "w1" and "a Verdict with status 'done'" in str(info.value)
+
+
+def test_then_extends_lazy_findings_in_place_or_after_they_are_built():
+    first = [Finding("a", "pass", "a_ok")]
+    lazy = LazyFindings(lambda: first)
+    assert lazy.then(lambda x: [Finding("b", "info", x)], "b_note") is lazy  # not built yet: extended in place
+    assert built(lazy.resolve()) == [("a", "pass", "a_ok"), ("b", "info", "b_note")]
+    later = lazy.then(lambda: [Finding("c", "info", "c_note")])  # built: a new one, the first unchanged
+    assert later is not lazy and built(lazy.resolve()) == [("a", "pass", "a_ok"), ("b", "info", "b_note")]
+    assert built(later.resolve()) == [("a", "pass", "a_ok"), ("b", "info", "b_note"), ("c", "info", "c_note")]

@@ -36,7 +36,10 @@ def evaluate_units(obligation: Any, units: Sequence[Any], context: Any) -> list[
     groups: dict[int, tuple[Any, Any, list[int]]] = {}
     for i, unit in enumerate(units):
         variant, exception = obligation.for_unit(unit, as_of)
-        groups.setdefault(id(variant), (variant, exception, []))[2].append(i)
+        group = groups.get(id(variant))
+        if group is None:
+            group = groups[id(variant)] = (variant, exception, [])
+        group[2].append(i)
     out: list[Any] = [None] * len(units)
     for variant, exception, positions in groups.values():
         members = [units[i] for i in positions]

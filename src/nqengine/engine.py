@@ -251,8 +251,10 @@ class Context:
             timed = True
         else:
             timed = False
-        if dissolved is None and not timed and type(findings) is not LazyFindings:
-            explained: Any = tuple(findings)
+        if dissolved is None and not timed:
+            explained: Any = findings if type(findings) is LazyFindings else tuple(findings)
+        elif type(findings) is LazyFindings:
+            explained = findings.then(_verdict_tail, obligation, dissolved, timed, status, due, fulfilled_on, as_of)
         else:
             explained = LazyFindings(_verdict_findings, findings, obligation, dissolved, timed, status, due, fulfilled_on, as_of)
         return Verdict(
@@ -270,11 +272,18 @@ class Context:
 
 
 def _verdict_findings(
-    findings: Sequence[Finding] | LazyFindings, obligation: Obligation, dissolved: Unit | None, timed: bool,
+    findings: Sequence[Finding], obligation: Obligation, dissolved: Unit | None, timed: bool,
     status: str, due: dt.date | None, fulfilled_on: dt.date | None, as_of: dt.date,
 ) -> list[Finding]:
     """A verdict's findings: the kind's, then the dissolved unit's or the timing finding (see ``conclude``)."""
-    out = list(findings_tuple(findings))
+    return [*findings, *_verdict_tail(obligation, dissolved, timed, status, due, fulfilled_on, as_of)]
+
+
+def _verdict_tail(
+    obligation: Obligation, dissolved: Unit | None, timed: bool, status: str, due: dt.date | None, fulfilled_on: dt.date | None, as_of: dt.date,
+) -> list[Finding]:
+    """What ``conclude`` adds after the kind's findings: the dissolved unit's finding, or the timing finding."""
+    out = []
     if dissolved is not None:
         out.append(Finding("unit", "info", "unit_dissolved", {"unit": dissolved.name, "date": dissolved.valid_to}, obligation.clause))
     if timed:

@@ -374,7 +374,9 @@ class LazyFindings:
     outcomes, and the explanation is built the first time anyone reads
     ``verdict.findings`` (the JSON writer, ``explain``, a plugin), then kept.
     ``build`` must depend only on its arguments, which must not change
-    afterwards: the result is the same whenever it is built.
+    afterwards: the result is the same whenever it is built.  A
+    ``LazyFindings`` belongs to one verdict (``conclude`` extends it with the
+    verdict's timing finding, see :meth:`then`).
     """
 
     __slots__ = ("_build", "_args", "_value")
@@ -394,8 +396,19 @@ class LazyFindings:
     def built(self) -> bool:
         return self._value is not None
 
+    def then(self, build: Any, *args: Any) -> "LazyFindings":
+        """These findings followed by those of ``build(*args)``: ``self``, extended in place, unless already built."""
+        if self._value is not None:
+            return LazyFindings(_chained, tuple, (self._value,), build, args)
+        self._build, self._args = _chained, (self._build, self._args, build, args)
+        return self
+
     def __reduce__(self) -> Any:  # pickles as the plain tuple it stands for
         return (tuple, (self.resolve(),))
+
+
+def _chained(first: Any, first_args: tuple, then: Any, then_args: tuple) -> list[Finding]:
+    return [*first(*first_args), *then(*then_args)]
 
 
 def findings_tuple(findings: Any) -> tuple[Finding, ...]:

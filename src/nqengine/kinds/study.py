@@ -275,30 +275,43 @@ class StudySession(ObligationKind):
                             attended[c] += n
                 if fulfilled_on is None and held >= required and attendance_known and _covered(categories, headcount, attended, share):
                     fulfilled_on = f.date
-            # The outcomes of the findings _findings() builds, from the same values: the status needs only these.
+            # The status needs only the outcomes of the findings _findings() will build, from the same values.
             covered = fulfilled_on is not None or (bool(counted) and attendance_known and _covered(categories, headcount, attended, share))
-            outcomes = {"info" if not counted else "pass" if held >= required else "partial"}
-            if counted:
-                outcomes.add("unknown" if not attendance_known else "pass" if covered else "partial")
-                if any_check:
-                    outcomes.add("pass")
-            if bad:
-                if fulfilled_on is not None:
-                    outcomes.add("info")
-                else:
-                    outcomes.update(b[1] for b in bad)
-            ids = tuple([f.id for f in sessions])
+            if not bad and covered and attendance_known and held >= required and counted:
+                outcomes: Any = _PASS_ONLY  # the usual case: every check passed
+            else:
+                outcomes = _outcomes(bool(counted), held >= required, attendance_known, covered, any_check, bad, fulfilled_on)
+            ids = (sessions[0].id,) if len(sessions) == 1 else tuple([f.id for f in sessions])
             findings = LazyFindings(
-                _findings, obligation, spec, unit, ids, bad, ids if len(counted) == len(ids) else tuple(counted), held, attended,
-                attendance_known, covered, fulfilled_on,
+                # kept until the findings are built: compact (a tuple of counts, no empty list), national scale keeps 10^5 of them
+                _findings, obligation, spec, unit, ids, bad or (), ids if len(counted) == len(ids) else tuple(counted), held,
+                tuple(attended.values()) if counted else None, attendance_known, covered, fulfilled_on,
             )
             out.append(conclude(obligation, unit, findings, outcomes=outcomes, fulfilled_on=fulfilled_on, evidence=ids, due=due))
         return out
 
 
+_PASS_ONLY = frozenset({"pass"})
+
+
+def _outcomes(counted: bool, enough: bool, known: bool, covered: bool, any_check: bool, bad: list, fulfilled_on: Any) -> set[str]:
+    """The outcomes of the findings :func:`_findings` builds, from the same values: the status needs only these."""
+    outcomes = {"info" if not counted else "pass" if enough else "partial"}
+    if counted:
+        outcomes.add("unknown" if not known else "pass" if covered else "partial")
+        if any_check:
+            outcomes.add("pass")
+    if bad:
+        if fulfilled_on is not None:
+            outcomes.add("info")
+        else:
+            outcomes.update(b[1] for b in bad)
+    return outcomes
+
+
 def _findings(
     obligation: Obligation, spec: Any, unit: Unit, evidence: tuple[str, ...], bad: list, counted: tuple[str, ...], held: int,
-    attended: dict[str, int], attendance_known: bool, covered: bool, fulfilled_on: Any,
+    attended: tuple[int, ...] | None, attendance_known: bool, covered: bool, fulfilled_on: Any,
 ) -> list[Finding]:
     """The findings of a study-session verdict, from what :meth:`StudySession.evaluate_unit` found.
 
@@ -318,7 +331,8 @@ def _findings(
         findings.append(Finding("sessions", "partial", "sessions_short", {"held": held, "required": required}, s_clause, counted))
     # audience coverage
     if counted:
-        _, detail = audience_coverage(audience["categories"], unit.audience, attended, audience["coverage"], party)
+        counts = dict(zip(audience["categories"], attended or ()))  # attended: the counts, in the order of the categories
+        _, detail = audience_coverage(audience["categories"], unit.audience, counts, audience["coverage"], party)
         pm, nm = detail["party_members"], detail["non_members"]
         params = {
             "pm_attended": pm["attended"], "pm_required": pm["headcount"],
