@@ -430,3 +430,29 @@ def test_attendance_text_is_normalised_like_yaml_text(tmp_path, pm):
     ok = _write(tmp_path, "ok.csv", _rows(*(rows[i] for i in (0, 2, 3))))
     by_id = {f.id: f for f in load_facts_bulk([sessions, ok], pm)}
     assert by_id["s1"].data["attendance"] == {"dang_vien": 3}
+
+
+def test_load_facts_reads_several_files_as_one(tmp_path, pm):
+    from nqengine.facts import load_facts
+
+    (tmp_path / "a.yaml").write_text(
+        "facts:\n"
+        "  - {id: s1, type: session, unit: p-an-my, date: 05/10/2020, presenter: nv-an}\n"
+        "  - {type: attendance, unit: p-an-my, date: 06/10/2020, session: s9, member: m0, category: dang_vien}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.csv").write_text(
+        "id,type,unit,date,presenter,attendance.dang_vien\ns9,session,p-an-my,2020-10-06,nv-an,\n", encoding="utf-8"
+    )
+    rows = _write(tmp_path, "rows.csv", _rows(*[("p-an-my", "2020-10-05", "s1", f"dv{i}", "dang_vien") for i in range(3)]))
+    # rows in one file, their sessions in others, a YAML attendance row for a CSV session: all folded
+    facts = load_facts([tmp_path / "a.yaml", tmp_path / "b.csv", rows], pm)
+    by_id = {f.id: f for f in facts}
+    assert sorted(by_id) == ["s1", "s9"]
+    assert by_id["s1"].data["attendance"] == {"dang_vien": 3} and by_id["s9"].data["attendance"] == {"dang_vien": 1}
+    # every problem of every file at once
+    (tmp_path / "c.yaml").write_text("facts:\n  - {id: x, type: sesion, unit: p-an-my, date: 05/10/2020}\n", encoding="utf-8")
+    (tmp_path / "d.yaml").write_text("facts:\n  - {id: y, type: report, unit: p-an-my, date: 31/02/2020}\n", encoding="utf-8")
+    with pytest.raises(FactsError) as info:
+        load_facts([tmp_path / "c.yaml", tmp_path / "d.yaml"], pm)
+    assert [(Path(p.file).name, p.line) for p in info.value.problems] == [("c.yaml", 2), ("d.yaml", 2)]

@@ -57,6 +57,42 @@ def test_explicit_files(capsys, tmp_path):
     assert "chưa đến hạn" in (tmp_path / "out.txt").read_text(encoding="utf-8")
 
 
+def test_json_to_a_file_is_streamed_and_equals_the_rendered_text(capsys, tmp_path):
+    from nqengine.formats import render_json
+
+    out = tmp_path / "out.json"
+    assert main(["evaluate", str(FOLDER), "--as-of", "01/11/2020", "--format", "json", "--lang", "en", "-o", str(out)]) == 0
+    spec, registry, facts = nqengine.load_folder(FOLDER)
+    assert out.read_text(encoding="utf-8") == render_json(nqengine.evaluate(spec, registry, facts, "01/11/2020"), "en")
+    assert main(["evaluate", str(FOLDER), "--as-of", "01/11/2020", "--format", "json", "--lang", "en"]) == 0
+    assert capsys.readouterr().out == out.read_text(encoding="utf-8")
+
+
+def test_several_facts_files_are_read_as_one(capsys, tmp_path):
+    """Sessions in the YAML file, per-member attendance rows for one of them in a CSV file."""
+    spec, registry, facts = nqengine.load_folder(FOLDER)
+    session = next(f for f in facts if f.type == "session" and f.data.get("attendance"))
+    yaml_text = (FOLDER / "facts.yaml").read_text(encoding="utf-8")
+    rows = ["type,unit,date,session,member,category"]
+    for category, count in session.data["attendance"].items():
+        rows += [f"attendance,{session.unit},{session.date.isoformat()},{session.id},m-{category}-{i},{category}" for i in range(count)]
+    # the same facts, but this session's counts come from the rows
+    counts = "attendance: {" + ", ".join(f"{c}: {n}" for c, n in session.data["attendance"].items()) + "}"
+    assert yaml_text.count(counts) == 1, counts
+    (tmp_path / "facts.yaml").write_text(yaml_text.replace(counts, "note: counts in attendance.csv"), encoding="utf-8")
+    (tmp_path / "attendance.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ["evaluate", str(FOLDER), "--as-of", "20/11/2020", "--format", "json", "--lang", "en"]
+    assert main(args + ["--facts", str(tmp_path / "facts.yaml"), "--facts", str(tmp_path / "attendance.csv")]) == 0
+    split = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert split["verdicts"] == whole["verdicts"] and split["summary"] == whole["summary"]
+    # the rows alone: they name a session no file holds, located at their rows
+    assert main(args + ["--facts", str(tmp_path / "attendance.csv")]) == 2
+    err = capsys.readouterr().err
+    assert f"attendance.csv:2:" in err and session.id in err
+
+
 def test_check_ok(capsys):
     assert main(["check", str(FOLDER / "plan.yaml")]) == 0
     assert "hợp lệ (14 nghĩa vụ)" in capsys.readouterr().out

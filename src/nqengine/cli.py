@@ -28,7 +28,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("spec", help="spec file, or a folder holding plan.yaml, registry.yaml, facts.yaml")
     p.add_argument("--registry", help="registry file (default: registry.yaml beside the spec)")
-    p.add_argument("--facts", help="facts file (default: facts.yaml beside the spec)")
+    p.add_argument("--facts", action="append", metavar="FILE",
+                   help="facts file, YAML, JSON Lines or CSV (default: facts.yaml beside the spec); repeat it to read several "
+                        "files as one (attendance rows in one, their sessions in another)")
     p.add_argument("--as-of", required=True, help="evaluation date, dd/mm/yyyy or yyyy-mm-dd")
 
 
@@ -70,13 +72,13 @@ def _version() -> str:
     return f"nqengine {__version__}"
 
 
-def _paths(args: argparse.Namespace) -> tuple[str, str, str]:
+def _paths(args: argparse.Namespace) -> tuple[str, str, list[str]]:
     spec = args.spec
     folder = spec if os.path.isdir(spec) else os.path.dirname(spec) or "."
     return (
         os.path.join(spec, "plan.yaml") if os.path.isdir(spec) else spec,
         args.registry or os.path.join(folder, "registry.yaml"),
-        args.facts or os.path.join(folder, "facts.yaml"),
+        args.facts or [os.path.join(folder, "facts.yaml")],
     )
 
 
@@ -125,12 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             fmt = cat.formats.get(args.format)
             if fmt is None:
                 raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
-            text = fmt.render(ev, args.lang)
+            write = getattr(fmt, "write", None)  # a format that can stream (json) writes as it goes
             if args.output:
                 with open(args.output, "w", encoding="utf-8") as fh:
-                    fh.write(text)
+                    write(ev, fh, args.lang) if write is not None else fh.write(fmt.render(ev, args.lang))
+            elif write is not None:
+                write(ev, out, args.lang)
             else:
-                out.write(text)
+                out.write(fmt.render(ev, args.lang))
             return 0
         from nqengine.formats import explain_text
 

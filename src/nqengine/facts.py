@@ -11,7 +11,7 @@ reason, so no fact is ever dropped silently.
 from __future__ import annotations
 
 import os
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping, Sequence
 
 from nqengine.errors import FactsError, Problem
 from nqengine.model import Fact, Source
@@ -38,16 +38,40 @@ COMMON_FACT_FIELDS: dict[str, Field] = {
 }
 
 
-def load_facts(path: str | os.PathLike[str], pm: Any = None) -> list[Fact]:
-    """Load facts from YAML, JSON Lines (``.jsonl``) or CSV (``.csv``)."""
-    name = os.fspath(path)
-    if os.path.isdir(name):
-        name = os.path.join(name, "facts.yaml")
-    if name.endswith((".jsonl", ".csv")):
+def load_facts(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], pm: Any = None) -> list[Fact]:
+    """Load facts from YAML, JSON Lines (``.jsonl``) or CSV (``.csv``), or from several such files.
+
+    Several files are read as one: every problem in any of them is reported
+    together, and per-member ``attendance`` rows are folded into the sessions
+    they name, whichever file holds the session (sessions in a YAML file,
+    a million attendance rows in a CSV file).  A folder means its ``facts.yaml``.
+    """
+    names = [os.fspath(p) for p in ([path] if isinstance(path, (str, os.PathLike)) else path)]
+    names = [os.path.join(n, "facts.yaml") if os.path.isdir(n) else n for n in names]
+    bulk = [n for n in names if n.endswith(_BULK)]
+    if len(names) == 1 and not bulk:
+        return _build(compose_file(names[0], FactsError), names[0], pm)
+    facts: list[Fact] = []
+    problems: list[Problem] = []
+    for name in names:
+        if name.endswith(_BULK):
+            continue
+        try:
+            facts.extend(_build(compose_file(name, FactsError), name, pm, fold=False))
+        except FactsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise FactsError(problems)
+    if bulk:
         from nqengine.bulk import load_facts_bulk
 
-        return load_facts_bulk(name, pm)
-    return _build(compose_file(name, FactsError), name, pm)
+        return load_facts_bulk(bulk, pm, prior=facts)
+    from nqengine.attendance import fold_attendance
+
+    return fold_attendance(facts)
+
+
+_BULK = (".jsonl", ".csv")
 
 
 def load_facts_text(text: str, filename: str = "<facts>", pm: Any = None) -> list[Fact]:
@@ -78,7 +102,7 @@ def fact_schema(types: Mapping[str, FactType]) -> Record:
     return Record(COMMON_FACT_FIELDS, extra=extra)
 
 
-def _build(root: Node, filename: str, pm: Any) -> list[Fact]:
+def _build(root: Node, filename: str, pm: Any, fold: bool = True) -> list[Fact]:
     problems: list[Problem] = []
     types = _types(pm)
     top = Record({"facts": Field(ListOf(fact_schema(types)), required=True)}).validate(root, "", problems)
@@ -99,6 +123,8 @@ def _build(root: Node, filename: str, pm: Any) -> list[Fact]:
                 source=Source(n.file, n.line, n.column),
             )
         )
+    if not fold:  # read with other files: folded with theirs (see load_facts)
+        return out
     from nqengine.attendance import fold_attendance  # per-member rows become their session's counts
 
     return fold_attendance(out)

@@ -224,6 +224,12 @@ class JsonFormat:
     def render(self, evaluation: Any, lang: str = "vi") -> str:
         return render_json(evaluation, lang)
 
+    def write(self, evaluation: Any, out: Any, lang: str = "vi") -> None:
+        """The text of :meth:`render`, written to ``out`` one verdict at a time (national evaluations)."""
+        from nqengine.bulk.write import write_evaluation_json
+
+        write_evaluation_json(evaluation, out, lang, indent=2)
+
 
 class TableFormat:
     name = "table"

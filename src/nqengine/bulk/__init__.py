@@ -142,21 +142,24 @@ def _hint(word: str, choices: Iterable[str]) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def load_facts_bulk(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], pm: Any = None) -> list[Fact]:
+def load_facts_bulk(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], pm: Any = None, prior: Sequence[Fact] = ()
+) -> list[Fact]:
     """Load facts from one or more ``.jsonl``/``.csv`` files, streamed row by row.
 
     ``path`` may be a list of files read as one: attendance rows in any of
     them are folded into session facts from any of them (the sessions in one
-    file, a million attendance rows in another).  Each fact's ``id``
-    defaults to ``file:line``.  Raises :class:`~nqengine.errors.FactsError`
-    listing every bad row.
+    file, a million attendance rows in another).  ``prior`` are facts already
+    read (from YAML), read as one with the files: their attendance facts are
+    folded with the rows.  Each fact's ``id`` defaults to ``file:line``.
+    Raises :class:`~nqengine.errors.FactsError` listing every bad row.
     """
     paths = [os.fspath(path)] if isinstance(path, (str, os.PathLike)) else [os.fspath(p) for p in path]
     with gc_paused():  # millions of acyclic rows: see nqengine.gcpause
-        return _load_facts(paths, _types(pm))
+        return _load_facts(paths, _types(pm), prior)
 
 
-def _load_facts(paths: list[str], types: Mapping[str, Any]) -> list[Fact]:
+def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact] = ()) -> list[Fact]:
     schema = fact_schema(types)
     checks = {name: RecordCheck({**COMMON_FACT_FIELDS, **t.fields}) for name, t in types.items()}
     own = {name: [k for k in t.fields if k not in COMMON_FACT_FIELDS] for name, t in types.items()}
@@ -164,6 +167,15 @@ def _load_facts(paths: list[str], types: Mapping[str, Any]) -> list[Fact]:
     tally = AttendanceTally()
     attendance = _Attendance(checks.get("attendance"), tally, problems)
     out: list[Fact] = []
+    for f in prior:
+        if f.type != "attendance":
+            out.append(f)
+            continue
+        src = f.source or Source("<facts>", 1, 1)
+        d = f.data
+        found = tally.add(d["member"], f.unit, d["session"], d["category"], f.date, src.file, src.line)
+        if found is not None:
+            problems.add(found)
     for name in paths:
         base = os.path.basename(name)
         for row in read_rows(name, problems, attendance.csv_lane(name)):
