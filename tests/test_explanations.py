@@ -17,6 +17,7 @@ import pickle
 
 import attrs
 import pytest
+from helpers import facts, registry, spec
 
 import nqengine
 from nqengine.engine import _evaluate
@@ -25,8 +26,6 @@ from nqengine.hookspecs import hookimpl
 from nqengine.kinds import ObligationKind
 from nqengine.kinds.study import StudySession
 from nqengine.model import Finding, LazyFindings, Verdict
-
-from helpers import facts, registry, spec
 
 D = dt.date
 

@@ -30,7 +30,6 @@ from nqengine.model import (
     Unit,
     UnmatchedFact,
     Verdict,
-    findings_tuple,
 )
 
 __all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "add_findings", "decide_status", "status_for", "ONE_DAY"]
