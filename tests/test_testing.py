@@ -186,3 +186,19 @@ def test_builtin_plugin_loads_without_importing_hypothesis():
     code = "import sys; import nqengine; nqengine.get_plugin_manager(); print('hypothesis' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+AN_MY = Path(__file__).resolve().parent.parent / "specs" / "an-my-xxi"
+
+
+@given(data=st.data())
+def test_a_unit_named_by_id_and_as_a_parent_gets_the_kind_its_selector_asks_for(data):
+    """An Mỹ: study-party-committee applies to {kinds: party_committee, units: p-an-my}, and the
+    ward's cells hang under p-an-my (parents: p-an-my); the ward committee must be a party committee."""
+    an_my_pm = get_plugin_manager()
+    spec = nqengine.load_spec(AN_MY, pm=an_my_pm)
+    study = spec.obligation("study-party-committee")
+    assert study.applies_to.ids == {"p-an-my"} and study.applies_to.kinds == {"party_committee"}
+    registry = data.draw(testing.registries(spec))
+    ward = registry.units["p-an-my"]
+    assert study.applies_to.matches(ward), (ward.kind, ward.sector)

@@ -344,12 +344,14 @@ def registries(
             sector = draw(st.sampled_from(sorted(sel.sectors) if sel is not None and sel.sectors else list(SECTORS)))
         rows[uid] = {"id": uid, "kind": kind, "parent": parent if parent != uid else None, "sector": sector}
 
-    for sel in selectors:  # parents first: other units hang under them
-        for pid in sorted(sel.parents):
-            add(pid, None, ["city_committee", "party_committee"])
+    # Units a selector names by id first, with the kind and sector it asks for: the same unit may
+    # also be another selector's parent (a ward committee its cells hang under), and must still match.
     for sel in selectors:
         for uid in sorted(sel.ids - sel.exclude):
             add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(sorted(sel.parents))) if sel.parents else ROOT_ID)
+    for sel in selectors:  # then the parents other units hang under
+        for pid in sorted(sel.parents):
+            add(pid, None, ["city_committee", "party_committee"])
     for v in _variants(spec) if spec else ():
         ch = v.params.get("channel")
         if isinstance(ch, Mapping):
