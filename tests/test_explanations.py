@@ -206,3 +206,33 @@ def test_then_extends_lazy_findings_in_place_or_after_they_are_built():
     later = lazy.then(lambda: [Finding("c", "info", "c_note")])  # built: a new one, the first unchanged
     assert later is not lazy and built(lazy.resolve()) == [("a", "pass", "a_ok"), ("b", "info", "b_note")]
     assert built(later.resolve()) == [("a", "pass", "a_ok"), ("b", "info", "b_note"), ("c", "info", "c_note")]
+
+
+def test_findings_read_from_many_threads_at_once_are_the_same_everywhere():
+    import sys
+    import threading
+
+    def build(i):
+        return [Finding("x", "pass", "x_ok", {"i": i}), Finding("y", "info", "y_note", {"i": i})]
+
+    lazies = [LazyFindings(build, i) for i in range(3000)]
+    errors, results = [], [[] for _ in range(4)]
+
+    def read(k):
+        try:
+            results[k] = [built(lazy.resolve()) for lazy in lazies]
+        except Exception as exc:  # pragma: no cover - a reader that fails
+            errors.append(exc)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=read, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []
+    assert results[0] == results[1] == results[2] == results[3] == [[("x", "pass", "x_ok"), ("y", "info", "y_note")]] * 3000

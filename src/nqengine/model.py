@@ -385,11 +385,17 @@ class LazyFindings:
         self._build, self._args, self._value = build, args, None
 
     def resolve(self) -> tuple[Finding, ...]:
-        """The findings, built now if they were not yet."""
+        """The findings, built now if they were not yet.
+
+        Safe to call from several threads: each may build, all get equal findings.
+        """
         value = self._value
         if value is None:
-            value = self._value = tuple(self._build(*self._args))
-            self._build = self._args = None  # let go of what they were built from
+            build, args = self._build, self._args
+            if build is None:  # another thread built them in between
+                return self._value  # type: ignore[return-value]
+            value = self._value = tuple(build(*args))
+            self._build = self._args = None  # let go of what they were built from (after _value is set)
         return value
 
     @property
