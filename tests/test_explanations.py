@@ -236,3 +236,17 @@ def test_findings_read_from_many_threads_at_once_are_the_same_everywhere():
         sys.setswitchinterval(old)
     assert errors == []
     assert results[0] == results[1] == results[2] == results[3] == [[("x", "pass", "x_ok"), ("y", "info", "y_note")]] * 3000
+
+
+def test_conclude_keeps_the_findings_as_given_and_needs_no_outcomes_for_a_given_status():
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    s = spec(STUDY, pm)
+    ev, ctx = _evaluate(s, registry(), [], D(2020, 10, 1), pm)
+    ob, unit = s.obligations[0], ev.registry.units["w1"]
+    mine = [Finding("sessions", "info", "sessions_none", {})]
+    v = ctx.conclude(ob, unit, mine, fulfilled_on=None, due=D(2020, 10, 30))
+    mine.append(Finding("sessions", "fail", "sessions_none", {}))  # the kind reuses its list afterwards
+    assert v.status == "pending" and built(v.findings) == [("sessions", "info", "sessions_none"), ("timing", "info", "timing_open")]
+    lazy = LazyFindings(lambda: [Finding("duty", "info", "duty_not_checkable", {"type": ""})])
+    v = ctx.conclude(ob, unit, lazy, fulfilled_on=None, status="not_applicable")
+    assert v.status == "not_applicable" and built(v.findings) == [("duty", "info", "duty_not_checkable")]

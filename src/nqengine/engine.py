@@ -231,10 +231,13 @@ class Context:
         elif type(evidence) is not tuple or len(evidence) > 1:
             evidence = tuple(dict.fromkeys(evidence))
         self.used.update(evidence)
-        if outcomes is None:
-            if type(findings) is LazyFindings:
+        lazy = type(findings) is LazyFindings
+        if not lazy:
+            findings = tuple(findings)  # the kind's list, as it is now
+        if outcomes is None and status is None:
+            if lazy:
                 raise TypeError("conclude(): LazyFindings need the outcomes= of the findings they will build")
-            outcomes = {f.outcome for f in findings}
+            outcomes = {f.outcome for f in findings}  # type: ignore[union-attr]
         as_of = self.as_of
         dissolved = None
         if (
@@ -246,14 +249,14 @@ class Context:
             timed = False
         elif status is None:
             window = obligation.due_soon_days
-            status = status_for(outcomes, fulfilled_on, due, as_of, self.spec.due_soon_days if window is None else window)
+            status = status_for(outcomes, fulfilled_on, due, as_of, self.spec.due_soon_days if window is None else window)  # type: ignore[arg-type]
             timed = True
         else:
             timed = False
         if dissolved is None and not timed:
-            explained: Any = findings if type(findings) is LazyFindings else tuple(findings)
-        elif type(findings) is LazyFindings:
-            explained = findings.then(_verdict_tail, obligation, dissolved, timed, status, due, fulfilled_on, as_of)
+            explained: Any = findings
+        elif lazy:
+            explained = findings.then(_verdict_tail, obligation, dissolved, timed, status, due, fulfilled_on, as_of)  # type: ignore[union-attr]
         else:
             explained = LazyFindings(_verdict_findings, findings, obligation, dissolved, timed, status, due, fulfilled_on, as_of)
         return Verdict(
