@@ -82,6 +82,8 @@ def _failing_unit(kind: Any, variant: Any, units: Sequence[Any], context: Any) -
 def _checked(verdicts: Any, obligation: Any, units: Sequence[Any], context: Any) -> list[Any]:
     """``verdicts``, once each is known to be the verdict of its unit on ``obligation``."""
     oid = obligation.id
+    if isinstance(verdicts, tuple):
+        verdicts = list(verdicts)
     if not isinstance(verdicts, list) or len(verdicts) != len(units):
         got = f"{type(verdicts).__name__} of {len(verdicts)}" if isinstance(verdicts, (list, tuple)) else type(verdicts).__name__
         raise PluginError(
