@@ -26,6 +26,23 @@ clauses:
 obligations:
 """
 
+#: A one-obligation plan (study sessions for the cells' party members); tests append to it.
+MINI_PLAN = """\
+nqengine: 1
+id: mini
+title: Kế hoạch nhỏ
+document: {id: kh, title: Kế hoạch, issued: 01/09/2020}
+clauses: {II.1: "Học tập trước ngày 31/10/2020."}
+obligations:
+  - id: study
+    kind: study_session
+    title: Học tập
+    clause: II.1
+    applies_to: {kinds: grassroots_cell}
+    deadline: {date: 31/10/2020, inclusive: false}
+    audience: {categories: [dang_vien]}
+"""
+
 REGISTRY = """\
 units:
   - {id: city, name: Thành ủy, kind: city_committee}

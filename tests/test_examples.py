@@ -15,23 +15,12 @@ from nqengine.examples import load_examples, run_example, run_examples
 from nqengine.plugins import get_plugin_manager
 from nqengine.spec import load_spec_text
 
+from helpers import MINI_PLAN
+
 ROOT = Path(__file__).resolve().parent.parent
 TAM_KY = ROOT / "specs" / "tam-ky-xxi"
 
-SPEC = """\
-nqengine: 1
-id: mini
-title: Kế hoạch nhỏ
-document: {id: kh, title: Kế hoạch, issued: 01/09/2020}
-clauses: {II.1: "Học tập trước ngày 31/10/2020."}
-obligations:
-  - id: study
-    kind: study_session
-    title: Học tập
-    clause: II.1
-    applies_to: {kinds: grassroots_cell}
-    deadline: {date: 31/10/2020, inclusive: false}
-    audience: {categories: [dang_vien]}
+SPEC = MINI_PLAN + """\
     presenter: {roles: [secretary]}
 examples:
   - name: on time

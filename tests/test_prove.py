@@ -15,6 +15,8 @@ from nqengine.prove import DeclaredProperties, load_properties, prove
 from nqengine.spec import load_spec_text
 from nqengine.spec_dump import dump_spec
 
+from helpers import MINI_PLAN
+
 HERE = Path(__file__).resolve().parent
 TAM_KY = HERE.parent / "specs" / "tam-ky-xxi"
 BROKEN = HERE / "broken_specs"
@@ -103,20 +105,7 @@ def test_a_random_seed_is_printed(capsys):
     assert "(seed " in capsys.readouterr().out
 
 
-SPEC = """\
-nqengine: 1
-id: mini
-title: Kế hoạch nhỏ
-document: {id: kh, title: Kế hoạch, issued: 01/09/2020}
-clauses: {II.1: "Học tập trước ngày 31/10/2020."}
-obligations:
-  - id: study
-    kind: study_session
-    title: Học tập
-    clause: II.1
-    applies_to: {kinds: grassroots_cell}
-    deadline: {date: 31/10/2020, inclusive: false}
-    audience: {categories: [dang_vien]}
+SPEC = MINI_PLAN + """\
 properties:
 """
 

@@ -46,18 +46,19 @@ REQUIREMENT = Record(
 )
 
 
-_RULES: dict[int, tuple[Any, Any]] = {}
+_CACHE: dict[tuple[int, ...], tuple[tuple, Any]] = {}
 
 
-def _compiled(rule: Any, compile: Any) -> Any:
-    """``compile(rule)``, once per rule object (the entry keeps the object, so its id is never reused)."""
-    hit = _RULES.get(id(rule))
-    if hit is not None and hit[0] is rule:
+def _compiled(objs: tuple, compile: Any) -> Any:
+    """``compile(*objs)``, once per combination of objects (an entry keeps them, so their ids are never reused)."""
+    key = tuple(map(id, objs))
+    hit = _CACHE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objs)):
         return hit[1]
-    if len(_RULES) > 1024:  # rules made on the fly by a plugin must not pile up
-        _RULES.clear()
-    value = compile(rule)
-    _RULES[id(rule)] = (rule, value)
+    if len(_CACHE) > 1024:  # rules and variants made on the fly by a plugin must not pile up
+        _CACHE.clear()
+    value = compile(*objs)
+    _CACHE[key] = (objs, value)
     return value
 
 
@@ -83,7 +84,7 @@ def check_presenter(rule: dict, fact: Fact, unit: Unit, context: Any, *, detail:
     With ``detail=False`` a pass returns ``("pass", "", None)`` without the
     parameters that would describe it (the study kind does not report them).
     """
-    return _presenter(rule, _compiled(rule, _presenter_rule), fact, unit, context.registry, detail)
+    return _presenter(rule, _compiled((rule,), _presenter_rule), fact, unit, context.registry, detail)
 
 
 def _presenter(rule: dict, compiled: tuple[frozenset, tuple], fact: Fact, unit: Unit, registry: Any, detail: bool) -> tuple[str, str, Any]:
@@ -179,30 +180,23 @@ def audience_coverage(
     return ok, detail
 
 
-_STATIC: dict[int, tuple[Obligation, Any, tuple]] = {}
-
-
 def _static(obligation: Obligation, spec: Any) -> tuple:
-    """What :meth:`StudySession.evaluate_unit` reads of an obligation and its spec, the same for every unit.
+    """What :func:`_findings` reads of an obligation and its spec, the same for every unit, computed once per variant.
 
-    (party-member categories, audience clause, sessions clause, [(check, pass code, clause)], coverage as text),
-    computed once per obligation variant; the entry keeps its objects, so an id is never reused while cached.
+    (party-member categories, audience clause, sessions clause, [(check, pass code, clause)], coverage as text).
     """
-    hit = _STATIC.get(id(obligation))
-    if hit is not None and hit[0] is obligation and hit[1] is spec:
-        return hit[2]
+    return _compiled((obligation, spec), _static_of)
+
+
+def _static_of(obligation: Obligation, spec: Any) -> tuple:
     p = obligation.params
-    value = (
+    return (
         {c for c, meta in spec.audience_categories.items() if meta.get("party_member")},
         checks_clause(p, "audience", obligation.clause),
         obligation.clause,  # the number of sessions is the obligation's own rule, whoever moved its deadline
         [(name, f"{name}_ok_all", checks_clause(p, name, obligation.clause)) for name in ("presenter", "content", "materials")],
         f"{p['audience']['coverage']:.0%}",
     )
-    if len(_STATIC) > 256:  # variants made on the fly by a plugin must not pile up
-        _STATIC.clear()
-    _STATIC[id(obligation)] = (obligation, spec, value)
-    return value
 
 
 class StudySession(ObligationKind):
