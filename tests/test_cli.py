@@ -58,7 +58,7 @@ def test_explicit_files(capsys, tmp_path):
 
 
 def test_json_to_a_file_is_streamed_and_equals_the_rendered_text(capsys, tmp_path):
-    from nqengine.formats import render_json
+    from nqengine.render.formats import render_json
 
     out = tmp_path / "out.json"
     assert main(["evaluate", str(FOLDER), "--as-of", "01/11/2020", "--format", "json", "--lang", "en", "-o", str(out)]) == 0

@@ -8,7 +8,7 @@ import pytest
 
 import nqengine
 from helpers import registry, spec
-from nqengine.engine import Context, decide_status
+from nqengine.evaluation.engine import Context, decide_status
 from nqengine.model import Finding
 
 D = dt.date
@@ -100,7 +100,7 @@ def test_weekends_do_not_move_a_date_deadline():
 
 
 def test_event_recorded_per_unit_overrides_the_spec():
-    from nqengine.facts import load_facts_text
+    from nqengine.inputs import load_facts_text
 
     pm = nqengine.get_plugin_manager(load_entrypoints=False)
     s = spec(

@@ -24,11 +24,11 @@ from typing import Any
 import pytest
 
 import nqengine
-from nqengine import spec as spec_module
-from nqengine.facts import COMMON_FACT_FIELDS
+from nqengine.spec import load as spec_module
+from nqengine.inputs.facts import COMMON_FACT_FIELDS
 from nqengine.model import OUTCOMES, STATUSES
 from nqengine.plugins import DEFAULT_PLUGINS, catalogue_for
-from nqengine.registry import REGISTRY_SCHEMA
+from nqengine.inputs.registry import REGISTRY_SCHEMA
 from nqengine.schema import Choice, Field, ListOf, MapOf, Record, Validator
 
 ROOT = Path(__file__).resolve().parent.parent

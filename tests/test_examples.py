@@ -11,7 +11,7 @@ import pytest
 import nqengine
 from nqengine.cli import main
 from nqengine.errors import SpecError
-from nqengine.examples import load_examples, run_example, run_examples
+from nqengine.testing.examples import load_examples, run_example, run_examples
 from nqengine.plugins import get_plugin_manager
 from nqengine.spec import load_spec_text
 

@@ -20,11 +20,11 @@ import pytest
 from helpers import facts, registry, spec
 
 import nqengine
-from nqengine.engine import _evaluate
+from nqengine.evaluation.engine import _evaluate
 from nqengine.errors import PluginError
-from nqengine.hookspecs import hookimpl
-from nqengine.kinds import ObligationKind
-from nqengine.kinds.study import StudySession
+from nqengine.plugins.hookspecs import hookimpl
+from nqengine.evaluation.kinds import ObligationKind
+from nqengine.evaluation.kinds.study import StudySession
 from nqengine.model import Finding, LazyFindings, Verdict
 
 D = dt.date

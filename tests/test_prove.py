@@ -11,9 +11,9 @@ import nqengine
 from nqengine.cli import main
 from nqengine.errors import SpecError
 from nqengine.plugins import get_plugin_manager
-from nqengine.prove import DeclaredProperties, load_properties, prove
+from nqengine.testing.prove import DeclaredProperties, load_properties, prove
 from nqengine.spec import load_spec_text
-from nqengine.spec_dump import dump_spec
+from nqengine.spec.dump import dump_spec
 
 from helpers import MINI_PLAN
 

@@ -13,7 +13,20 @@ import os
 import sys
 from typing import Sequence
 
+from nqengine import api
+from nqengine._version import __version__
 from nqengine.dates import InvalidDate, parse_date
+from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
+from nqengine.plugins.manager import (
+    catalogue_for,
+    declared_plugins,
+    get_plugin_manager,
+    list_plugins,
+    require_plugins,
+)
+from nqengine.render.formats import explain_text
+from nqengine.spec.load import load_spec
+from nqengine.testing.examples import cli_test
 
 EXIT_INPUT = 2
 EXIT_PLUGIN = 3
@@ -67,8 +80,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from nqengine import __version__
-
     return f"nqengine {__version__}"
 
 
@@ -83,18 +94,16 @@ def _paths(args: argparse.Namespace) -> tuple[str, str, list[str]]:
 
 
 def _evaluation(args: argparse.Namespace, pm):
-    import nqengine
-
     spec_path, reg_path, facts_path = _paths(args)
     try:
         as_of = parse_date(args.as_of)
     except InvalidDate as exc:
         raise _Usage(f"--as-of: {exc.message_vi if args.lang == 'vi' else exc}") from None
     _require_declared(spec_path, pm)
-    spec = nqengine.load_spec(spec_path, pm=pm)
-    registry = nqengine.load_registry(reg_path)
-    facts = nqengine.load_facts(facts_path, pm=pm)
-    return nqengine.evaluate(spec, registry, facts, as_of, pm=pm)
+    spec = api.load_spec(spec_path, pm=pm)
+    registry = api.load_registry(reg_path)
+    facts = api.load_facts(facts_path, pm=pm)
+    return api.evaluate(spec, registry, facts, as_of, pm=pm)
 
 
 class _Usage(Exception):
@@ -102,9 +111,6 @@ class _Usage(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
-    from nqengine.plugins import catalogue_for, get_plugin_manager
-
     args = build_parser().parse_args(argv)
     out = sys.stdout
     try:
@@ -114,11 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "plugins":
             return _plugins(args, pm)
         if args.command == "test":
-            from nqengine.examples import cli_test
-
             return cli_test(args.specs, pm, args.lang)
         if args.command == "prove":
-            from nqengine.prove import cli_prove
+            from nqengine.testing.prove import (
+                cli_prove,  # imports Hypothesis (optional, slow to import): only prove needs it
+            )
 
             return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
         ev = _evaluation(args, pm)
@@ -136,7 +142,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 out.write(fmt.render(ev, args.lang))
             return 0
-        from nqengine.formats import explain_text
 
         out.write(explain_text(ev, args.obligation, args.unit, args.lang))
         return 0
@@ -157,7 +162,6 @@ def _require_declared(spec_path: str, pm) -> None:
     Checked before the spec is loaded: without the plugin its kinds and fact
     types would be reported as unknown, which hides the cause.
     """
-    from nqengine.plugins import declared_plugins, require_plugins
 
     spec_id, needed = declared_plugins(spec_path)
     if needed:
@@ -165,9 +169,6 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
-    from nqengine.errors import InputError
-    from nqengine.spec import load_spec
-
     status = 0
     for path in args.specs:
         _require_declared(path, pm)
@@ -184,8 +185,6 @@ def _check(args: argparse.Namespace, pm) -> int:
 
 
 def _plugins(args: argparse.Namespace, pm) -> int:
-    from nqengine.plugins import list_plugins
-
     rows = list_plugins(pm)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import os
 import math
+import os
 import re
 import unicodedata
 from typing import Any, Callable, Mapping, Sequence
 
 from nqengine.dates import InvalidDate, parse_date, parse_deadline_date
 from nqengine.errors import Problem
-from nqengine.i18n import Term
-from nqengine.yamlsource import Node, join_path, resolve_plain, scalar_value
+from nqengine.i18n import Term, message
+from nqengine.yamlsource import Node, join_path, resolve_plain, scalar_value, to_python
 
 __all__ = [
     "INVALID",
@@ -102,8 +102,6 @@ class _Registered(str):
     """A lazily translated "(registered: a, b)" suffix."""
 
     def render(self, lang: str) -> str:
-        from nqengine.i18n import message
-
         return message("registered_choices", lang, choices=str(self))
 
 
@@ -111,8 +109,6 @@ class _Hint(str):
     """A lazily translated "did you mean" suffix."""
 
     def render(self, lang: str) -> str:
-        from nqengine.i18n import message
-
         return message("did_you_mean", lang, suggestion=str(self))
 
 
@@ -189,8 +185,6 @@ class Any_(Validator):
     """Any YAML value, converted to plain Python."""
 
     def validate(self, node, path, problems):
-        from nqengine.yamlsource import to_python
-
         return to_python(node)
 
 
