@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
+    from nqengine.draft.cli import add_parser as add_draft_parser
+
+    _add_common(add_draft_parser(sub))
     return parser
 
 
@@ -121,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nqengine.prove import cli_prove
 
             return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
+        if args.command == "draft":
+            from nqengine.draft.cli import cli_draft
+
+            return cli_draft(args, pm)
         ev = _evaluation(args, pm)
         if args.command == "evaluate":
             cat = catalogue_for(pm)

@@ -68,6 +68,7 @@ DEFAULT_PLUGINS = (
     "nqengine.formats",
     "nqengine.dispatch",
     "nqengine.testing_builtin",
+    "nqengine.draft.vocabulary",
 )
 
 _CATALOGUE_HOOKS = (
@@ -181,6 +182,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_evaluate_obligation": _expect_verdicts,
     "nqengine_extra_findings": _expect_findings,
     "nqengine_testing_strategies": _expect_mapping,
+    "nqengine_draft_vocabulary": _expect_mapping,
 }
 
 
