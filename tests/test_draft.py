@@ -337,3 +337,40 @@ def test_unreadable_files_are_located_errors(tmp_path):
     with pytest.raises(InputError) as info:
         nqengine.draft.draft_file(latin)
     assert "UTF-8 (.txt)" in info.value.render("en")
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A one-page PDF showing ``lines`` (ASCII) in Helvetica, one text line each: a PDF's lines are layout."""
+    ops = ["BT /F1 11 Tf 14 TL 50 800 Td"] + [f"({line}) Tj T*" for line in lines] + ["ET"]
+    stream = "\n".join(ops).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_is_read_with_its_wrapped_lines_rejoined(tmp_path):
+    pytest.importorskip("pypdf")
+    lines = ["KE HOACH", "Hoc tap Nghi quyet", "I. NOI DUNG", "1. Cac chi bo to chuc hoc tap Nghi quyet, hoan thanh",
+             "truoc ngay 31/10/2020.", "2. Cac chi bo bao cao ket qua.", "- Bao cao lan mot;", "- Bao cao lan hai."]
+    (tmp_path / "plan.pdf").write_bytes(_pdf(lines))
+    draft = nqengine.draft.draft_file(tmp_path / "plan.pdf")
+    assert draft.clauses == {
+        "I.1": "Cac chi bo to chuc hoc tap Nghi quyet, hoan thanh truoc ngay 31/10/2020.",
+        "I.2": "Cac chi bo bao cao ket qua.",
+        "I.2.1": "Bao cao lan mot;",
+        "I.2.2": "Bao cao lan hai.",
+    }
+    assert [p.where for p in draft.layout.paragraphs][:4] == ["page 1, line 1", "page 1, line 2", "page 1, line 3", "page 1, line 4"]

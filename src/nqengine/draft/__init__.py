@@ -72,7 +72,10 @@ class Draft:
         """The draft as the mapping ``plan.yaml`` holds."""
         meta = self.layout.metadata
         title = meta.title or self.name
-        doc_title = f"{meta.doc_type.capitalize()} {title[:1].lower()}{title[1:]}" if meta.doc_type else title
+        if meta.doc_type and not title.isupper():
+            doc_title = f"{meta.doc_type.capitalize()} {title[:1].lower()}{title[1:]}"
+        else:  # an all-capitals title keeps its case: lower-casing Vietnamese capitals is guesswork
+            doc_title = f"{meta.doc_type} {title}" if meta.doc_type else title
         document: dict[str, Any] = {"id": _slug(meta.number) if meta.number else f"doc-{self.name}", "title": doc_title}
         if meta.issuer:
             document["issuer"] = meta.issuer

@@ -114,7 +114,9 @@ def _pdf(path: str) -> list[Paragraph]:
             words = clean(raw)
             if not words:
                 continue
-            if current and not _STARTS.match(words) and not current.endswith((".", ":", ";", "!", "?")):
+            # Capitalised lines (KẾ HOẠCH, I. NỘI DUNG, the header) stand alone.
+            if (current and not _STARTS.match(words) and not current.endswith((".", ":", ";", "!", "?"))
+                    and not current.isupper() and not words.isupper()):
                 current = f"{current} {words}"
                 continue
             if current:

@@ -36,11 +36,12 @@ _MULTI = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<rest>\S.*)$")
 _ARABIC = re.compile(r"^(?P<n>\d{1,2})[.)]\s+(?P<rest>\S.*)$")
 _LETTER = re.compile(r"^(?P<n>[a-zđ])[.)]\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[-–—•+*]\s*(?P<rest>\S.*)$")
+_NATIONAL_HEADINGS = ("ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐỘC LẬP - TỰ DO - HẠNH PHÚC")
 _DOC_TYPES = ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "CHỈ THỊ", "THÔNG BÁO", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "KẾT LUẬN")
 _NUMBER = re.compile(r"^Số\s*:?\s*(?P<n>\d+[-–]?[A-ZĐ]*/[\wĐđ/.-]+)", re.I)
 _PLACE_DATE = re.compile(r"^(?P<place>[^,\d]{2,60}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
 _SIGNATURE = re.compile(r"^(?:T/M|TM\.?|K/T|KT\.?|Q\.)\s|^(?:PHÓ\s+)?BÍ THƯ$|^(?:PHÓ\s+)?TRƯỞNG BAN$|^\(?(?:Đã ký|đã ký)\)?$")
-_ISSUER = re.compile(r"(?P<who>Ban (?:Thường vụ|Chấp hành|Tuyên giáo(?: và Dân vận)?)\s+(?:[\wĐđ]+\s+){0,1}?(?:ủy|Ủy)(?:\s+[A-ZĐ][\wđ]*){0,3})\s+(?:xây dựng|ban hành|triển khai)\s+(?:Kế hoạch|Chương trình|Hướng dẫn)")
+_ISSUER = re.compile(r"(?P<who>Ban (?:Thường vụ|Chấp hành|Tuyên giáo(?: và Dân vận)?)\s+(?:[\wĐđ]+\s+){0,1}?(?:ủy|Ủy)(?:\s+[A-ZĐ][\wđ]*){0,3})(?:\s+\([^)]*\))?\s+(?:xây dựng|ban hành|triển khai)\s+(?:[KCH]|kế hoạch|chương trình|hướng dẫn)")
 
 
 @attrs.define
@@ -142,15 +143,17 @@ def _metadata(paras: list[Paragraph], meta: Metadata, placed: dict[int, str]) ->
             meta.place = m["place"].strip()
             placed[p.index] = "metadata issued"
             meta.paragraphs["issued"] = [p.index]
-        elif p.text.upper() == "ĐẢNG CỘNG SẢN VIỆT NAM" or set(p.text) <= set("*-–—_ "):
+        elif p.text.upper() in _NATIONAL_HEADINGS or set(p.text) <= set("*-–—_ "):
             placed[p.index] = "metadata heading"
         elif p.text.upper() == p.text and not meta.issuer:
             # The issuing body: the last capitalised line before "Số" (the superior is above it).
             placed[p.index] = "metadata issuer"
     issuers = [p for p in header if placed.get(p.index) == "metadata issuer"]
     if issuers:
-        meta.issuer = issuers[-1].text
-        meta.paragraphs["issuer"] = [issuers[-1].index]
+        # "ỦY BAN NHÂN DÂN / TỈNH NGHỆ AN": a last line that names a place completes the line above.
+        last = issuers[-2:] if len(issuers) > 1 and re.match(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\b", issuers[-1].text) else issuers[-1:]
+        meta.issuer = " ".join(p.text for p in last)
+        meta.paragraphs["issuer"] = [p.index for p in last]
     start = type_at + 1 if type_at is not None else 0
     title: list[Paragraph] = []
     for p in paras[start:]:
@@ -160,8 +163,8 @@ def _metadata(paras: list[Paragraph], meta: Metadata, placed: dict[int, str]) ->
                 start = p.index + 1
                 break
             continue
-        if (not _is_title(p.text) or len(p.text.split()) > 45 or _ROMAN.match(p.text) or _ARABIC.match(p.text)
-                or re.match(r"^(Căn cứ|Thực hiện|Từ ngày|Ngày \d)", p.text)):
+        # A title has no final punctuation; the preamble that follows it ends in "." or ":".
+        if not _is_title(p.text) or len(p.text.split()) > 90 or _ROMAN.match(p.text) or _ARABIC.match(p.text):
             start = p.index
             break
         title.append(p)
