@@ -16,6 +16,8 @@ from typing import Sequence
 from nqengine import api
 from nqengine._version import __version__
 from nqengine.dates import InvalidDate, parse_date
+from nqengine.draft.cli import add_parser as add_draft_parser
+from nqengine.draft.cli import cli_draft
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
 from nqengine.plugins.manager import (
     catalogue_for,
@@ -27,6 +29,7 @@ from nqengine.plugins.manager import (
 from nqengine.render.formats import explain_text
 from nqengine.spec.load import load_spec
 from nqengine.testing.examples import cli_test
+from nqengine.testing.prove import cli_prove
 
 EXIT_INPUT = 2
 EXIT_PLUGIN = 3
@@ -76,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
+
+    _add_common(add_draft_parser(sub))
     return parser
 
 
@@ -122,11 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "test":
             return cli_test(args.specs, pm, args.lang)
         if args.command == "prove":
-            from nqengine.testing.prove import (
-                cli_prove,  # imports Hypothesis (optional, slow to import): only prove needs it
-            )
-
             return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
+        if args.command == "draft":
+            return cli_draft(args, pm)
         ev = _evaluation(args, pm)
         if args.command == "evaluate":
             cat = catalogue_for(pm)

@@ -221,6 +221,44 @@ def nqengine_extra_findings(
 
 
 # --------------------------------------------------------------------------
+# Drafting hooks: when ``nqengine draft`` reads a plan's text.
+# --------------------------------------------------------------------------
+
+
+@hookspec
+def nqengine_draft_vocabulary() -> Mapping[str, Any]:
+    """Return the words this plugin teaches the drafter (``nqengine draft``).
+
+    Called once per draft or ``draft --check``, before the text is read.  The
+    built-in vocabulary (``nqengine.draft.vocabulary``) is registered first, so
+    a plugin's entries add to it or override it, phrase by phrase.
+
+    :return: a dict of sections, each a dict from a phrase of the plan
+        (matched NFC-normalised and case-insensitive, whole words, longest
+        first) to what it means:
+
+        ``"labels"``
+            a label that starts a clause ("Thời gian thực hiện") to the field
+            it fills: ``"audience"``, ``"deadline"``, ``"presenter"``,
+            ``"materials"`` or ``"recipients"``;
+        ``"units"``
+            a name of units to a selector (``{"kinds": "party_committee"}``)
+            or to one unit's registry id (``"ban-thuong-vu"``), used for
+            ``applies_to``, ``parents``, a report's ``to`` and ``via`` and a
+            reporter's recognising body;
+        ``"audience"``
+            an audience phrase to a category: ``{"id", "vi", "en"}`` and
+            optionally ``"party_member": True``;
+        ``"audience_groups"``, ``"deliverables"``, ``"roles"``
+            a phrase to a dissemination group (``"people"``), a deliverable
+            name (``"own_plan"``) or a role (``"secretary"``).
+
+        Another section, or a section that is not a dict, fails with a
+        ``PluginError``.
+    """
+
+
+# --------------------------------------------------------------------------
 # Testing hooks
 # --------------------------------------------------------------------------
 

@@ -78,6 +78,7 @@ DEFAULT_PLUGINS = (
     "nqengine.formats",
     "nqengine.dispatch",
     "nqengine.testing_builtin",
+    "nqengine.draft.vocabulary",
 )
 
 #: Built-in plugin name → its module.  They are imported by name, as installed
@@ -96,6 +97,7 @@ DEFAULT_PLUGIN_MODULES = {
     "nqengine.formats": "nqengine.render.formats",
     "nqengine.dispatch": "nqengine.evaluation.dispatch",
     "nqengine.testing_builtin": "nqengine.testing.builtin",
+    "nqengine.draft.vocabulary": "nqengine.draft.vocabulary",
 }
 
 _CATALOGUE_HOOKS = (
@@ -205,6 +207,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_evaluate_obligation": _expect_verdicts,
     "nqengine_extra_findings": _expect_findings,
     "nqengine_testing_strategies": _expect_mapping,
+    "nqengine_draft_vocabulary": _expect_mapping,
 }
 
 
