@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
+    from nqengine.service.commands import add_subcommands  # serve, token, log, replay (issue 14)
+
+    add_subcommands(sub, _add_common)
     return parser
 
 
@@ -121,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nqengine.prove import cli_prove
 
             return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
+        from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS, run as run_service
+
+        if args.command in SERVICE_COMMANDS:
+            return run_service(args, pm)
         ev = _evaluation(args, pm)
         if args.command == "evaluate":
             cat = catalogue_for(pm)
