@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TAM_KY = ROOT / "specs" / "tam-ky-xxi"
@@ -104,7 +105,7 @@ class Server:
 
 
 def request(method: str, url: str, token: str | None = None, body: bytes | dict | None = None,
-            content_type: str = "application/json", timeout: float = 60) -> tuple[int, dict, bytes]:
+            content_type: str = "application/json", timeout: float = 60) -> tuple[int, Any, bytes]:
     """``(status, headers, body)`` of one HTTP request (standard library only)."""
     data = json.dumps(body, ensure_ascii=False).encode() if isinstance(body, dict) else body
     req = urllib.request.Request(url, data=data, method=method)
@@ -114,9 +115,9 @@ def request(method: str, url: str, token: str | None = None, body: bytes | dict 
         req.add_header("Content-Type", content_type)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, dict(r.headers), r.read()
+            return r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+        return e.code, e.headers, e.read()
 
 
 def tam_ky_facts() -> list[dict]:
