@@ -27,6 +27,9 @@ from nqengine.plugins.manager import (
     require_plugins,
 )
 from nqengine.render.formats import explain_text
+from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS
+from nqengine.service.commands import add_subcommands as add_service_subcommands
+from nqengine.service.commands import run as run_service
 from nqengine.spec.load import load_spec
 from nqengine.testing.examples import cli_test
 from nqengine.testing.prove import cli_prove
@@ -79,8 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
-
     _add_common(add_draft_parser(sub))
+    add_service_subcommands(sub, _add_common)
     return parser
 
 
@@ -130,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
         if args.command == "draft":
             return cli_draft(args, pm)
+        if args.command in SERVICE_COMMANDS:
+            return run_service(args, pm)
         ev = _evaluation(args, pm)
         if args.command == "evaluate":
             cat = catalogue_for(pm)
