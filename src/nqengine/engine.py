@@ -62,6 +62,16 @@ class Evaluation:
             raise UnknownKeyError(f"no verdict for obligation {obligation!r} and unit {unit!r}")
         return self._index[key]
 
+    def rollup(self, unit: str | None = None) -> Any:
+        """The roll-up of ``unit`` (by id or name) and everything below it, per obligation.
+
+        A :class:`nqengine.rollup.UnitRollup`; without ``unit``, the whole
+        :class:`nqengine.rollup.Rollup` tree.  Computed once per evaluation.
+        """
+        from nqengine.rollup import rollup_of
+
+        return rollup_of(self, unit)
+
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts per status per obligation, every status present (0 when none)."""
         out: dict[str, dict[str, int]] = {ob.id: dict.fromkeys(STATUSES, 0) for ob in self.spec.obligations}

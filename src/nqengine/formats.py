@@ -17,6 +17,7 @@ from nqengine.gcpause import gc_paused
 from nqengine.hookspecs import hookimpl
 from nqengine.i18n import message, status_label
 from nqengine.model import STATUSES, Finding, Verdict
+from nqengine.rollup import rollup_json
 
 __all__ = ["JSON_FORMAT_VERSION", "evaluation_to_json", "render_json", "render_table", "explain_text", "verdict_to_json"]
 
@@ -105,6 +106,7 @@ def evaluation_to_json(ev: Any, lang: str = "vi") -> dict:
             for u in ev.unmatched_facts
         ],
         "summary": ev.summary(),
+        "rollup": rollup_json(ev),
     }
 
 

@@ -21,6 +21,7 @@ from nqengine.bulk.checks import LIST_SEPARATOR
 from nqengine.formats import evaluation_to_json, verdict_to_json
 from nqengine.gcpause import gc_paused
 from nqengine.model import Fact, Registry
+from nqengine.rollup import rollup_json
 
 __all__ = ["write_registry", "write_facts", "write_rows", "write_evaluation_json", "registry_rows", "fact_rows"]
 
@@ -127,6 +128,7 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     """
     head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
     head["summary"] = evaluation.summary()
+    head["rollup"] = rollup_json(evaluation)
     nl = "\n" if indent else ""
     pad = " " * (indent or 0)
 
