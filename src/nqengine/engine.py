@@ -437,18 +437,22 @@ def evaluate(
     as_of: dt.date,
     *,
     pm: Any = None,
+    progress: Any = None,
 ) -> Evaluation:
     """Evaluate ``spec`` against ``registry`` and ``facts`` as of ``as_of``.
 
     Returns an :class:`Evaluation` with one verdict per applicable (obligation,
     unit) and every fact either used as evidence or listed as unmatched with
     its reason.  ``pm`` is the plugin manager (default: a new one from
-    :func:`nqengine.plugins.get_plugin_manager`).
+    :func:`nqengine.plugins.get_plugin_manager`).  ``progress``, when given,
+    is called as ``progress(obligation_id, obligations)`` after each obligation (``obligations``: how many there are).
     """
-    return _evaluate(spec, registry, facts, as_of, pm)[0]
+    return _evaluate(spec, registry, facts, as_of, pm, progress)[0]
 
 
-def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any) -> tuple[Evaluation, Context]:
+def _evaluate(
+    spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any, progress: Any = None
+) -> tuple[Evaluation, Context]:
     """:func:`evaluate`, also returning the context (kept by :mod:`nqengine.incremental`)."""
     from nqengine.plugins import catalogue_for, get_plugin_manager
 
@@ -474,6 +478,8 @@ def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.d
                 fulfilled[key] = v.fulfilled_on
                 dues[key] = v.due
                 verdicts.append(v)
+            if progress is not None:
+                progress(oid, len(spec.obligations))
         unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
     return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx
 

@@ -66,6 +66,7 @@ DEFAULT_PLUGINS = (
     "nqengine.attendance",
     "nqengine.calendar_plugin",
     "nqengine.formats",
+    "nqengine.render.builtin",
     "nqengine.dispatch",
     "nqengine.testing_builtin",
 )
@@ -122,6 +123,12 @@ def _expect_mapping(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str
     if result is None or isinstance(result, Mapping):
         return None
     return _describe(result), "dict", None
+
+
+def _expect_template(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
+    if result is None or callable(getattr(result, "render", None)):
+        return None
+    return _describe(result), "an object with render(report)", None
 
 
 def _expect_problems(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
@@ -181,6 +188,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_evaluate_obligation": _expect_verdicts,
     "nqengine_extra_findings": _expect_findings,
     "nqengine_testing_strategies": _expect_mapping,
+    "nqengine_report_template": _expect_template,
 }
 
 
