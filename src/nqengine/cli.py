@@ -141,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             fmt = cat.formats.get(args.format)
             if fmt is None:
                 raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
+            if args.command == "report" and args.unit and ev.registry.unit(args.unit) is None:
+                raise _Usage(f"--unit: {args.unit!r} " + ("không có trong danh sách tổ chức" if args.lang == "vi" else "is not in the registry"))
             write_output(fmt, ev, args.lang, args.output, out, width=getattr(args, "width", None),
                          unit=args.unit if args.command == "report" else None)
             return 0

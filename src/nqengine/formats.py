@@ -140,7 +140,6 @@ _HEAD = {
 
 # Status, due and done columns with their separators; the unit's name gets what is left.
 _FIXED = 2 + 1 + 19 + 1 + 10 + 1 + 10
-_NAME_MIN = 20
 
 
 def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
@@ -156,7 +155,7 @@ def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
         by_ob.setdefault(v.obligation, []).append(v)
     names = {uid: u.name for uid, u in ev.registry.units.items()}
     longest = max((len(names.get(v.unit, v.unit)) for v in ev.verdicts), default=len(h[0]))
-    name_w = max(len(h[0]), longest if width is None else min(longest, max(_NAME_MIN, width - _FIXED)))
+    name_w = max(len(h[0]), longest if width is None else min(longest, width - _FIXED))
     for ob in spec.obligations:
         vs = by_ob.get(ob.id, [])
         head = f"[{ob.id}] "

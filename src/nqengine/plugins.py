@@ -532,6 +532,7 @@ class _Provided:
                 return _Provided(out, plugin, hook)
             return out
 
+        method.__wrapped__ = value  # type: ignore[attr-defined]  # inspect.signature sees the real parameters
         return method
 
     @property

@@ -29,14 +29,14 @@ def reader_width(width: int | None, to_file: bool, stream: Any) -> int | None:
 
 
 def render_options(fn: Any, **options: Any) -> dict[str, Any]:
-    """The ``options`` that ``fn`` accepts (by name, or all with ``**kwargs``), leaving out those that are None."""
+    """The ``options`` that ``fn`` names (None included: ``width=None`` means no limit); with ``**kwargs``, those set."""
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return {}
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return {k: v for k, v in options.items() if v is not None}
-    return {k: v for k, v in options.items() if k in params and v is not None}
+    return {k: v for k, v in options.items() if k in params}
 
 
 def write_output(fmt: Any, ev: Any, lang: str, output: str | None, stdout: Any, *, width: int | None = None,
