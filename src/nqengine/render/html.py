@@ -23,11 +23,23 @@ from typing import Any
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import message, status_label
 from nqengine.model import STATUSES
-from nqengine.render.common import STATUS_COLOURS, vn_date
+from nqengine.render.common import vn_date
 
 __all__ = ["HtmlFormat", "render_html", "dashboard_data", "EXPLAIN_ALL"]
 
 EXPLAIN_ALL = 20_000
+
+#: Status colours on screen: stronger than the spreadsheet's cell fills, told apart on a projector.
+DASH_COLOURS = {
+    "not_applicable": "#d0d7de",
+    "pending": "#9ecae1",
+    "due_soon": "#f2c94c",
+    "met": "#2e9e5b",
+    "met_late": "#8bc34a",
+    "overdue": "#e5534b",
+    "violated": "#a4262c",
+    "indeterminate": "#9a7fd1",
+}
 
 _UI = {
     "title": ("Bảng theo dõi thực hiện kế hoạch", "Plan follow-up dashboard"),
@@ -45,6 +57,7 @@ _UI = {
     "all": ("Tất cả", "All"),
     "done": ("Đã thực hiện", "Done"),
     "members": ("Đảng viên dự", "Members attended"),
+    "members_short": ("ĐV dự", "members"),
     "non_members": ("Ngoài Đảng dự", "Non-members attended"),
     "more": ("Xem thêm", "Show more"),
     "shown": ("Đang hiện {shown}/{total}", "Showing {shown} of {total}"),
@@ -117,7 +130,7 @@ def dashboard_data(ev: Any, lang: str = "vi") -> dict:
         "as_of_vn": vn_date(ev.as_of),
         "statuses": list(STATUSES),
         "labels": [status_label(s, lang) for s in STATUSES],
-        "colours": ["#" + STATUS_COLOURS[s] for s in STATUSES],
+        "colours": [DASH_COLOURS[s] for s in STATUSES],
         "obligations": [
             {"id": ob.id, "title": ob.title, "clause": ob.clause,
              "due": dues[ob.id].most_common(1)[0][0] if ob.id in dues else None}

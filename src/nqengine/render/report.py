@@ -124,8 +124,8 @@ class Report:
     as_of: dt.date
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%".replace(".", ",")
+def _pct(part: int, whole: int) -> str:
+    return "—" if not whole else f"{100 * part / whole:.1f}%".replace(".", ",")
 
 
 def _place(name: str) -> str | None:
@@ -188,19 +188,19 @@ def build_report(ev: Any, unit: str | None = None, lang: str = "vi") -> Report:
         c = r.counts
         sec2.append(Block("bullet", _t("ob_line", lang, title=titles[oid], clause=clauses[oid], applicable=r.applicable,
                                        met=c["met"], late=c["met_late"], violated=c["violated"],
-                                       not_yet=sum(c[s] for s in NOT_YET), share=_pct(r.share_done))))
+                                       not_yet=sum(c[s] for s in NOT_YET), share=_pct(r.done, r.applicable))))
         a = r.attendance
         if a is not None:
-            sec2.append(Block("paragraph", _t("attendance", lang, ma=a.members_attended, m=a.members, mr=_pct(a.members_rate),
-                                              na=a.non_members_attended, n=a.non_members, nr=_pct(a.non_members_rate))))
+            sec2.append(Block("paragraph", _t("attendance", lang, ma=a.members_attended, m=a.members, mr=_pct(a.members_attended, a.members),
+                                              na=a.non_members_attended, n=a.non_members, nr=_pct(a.non_members_attended, a.non_members))))
         kids = [tree[k] for k in top.children if oid in tree[k].obligations and tree[k].obligations[oid].applicable]
         if len(kids) > 1:
             rows = [(_t("col_unit", lang), _t("col_done", lang), _t("col_share", lang), *((_t("col_members", lang),) if a else ()))]
             for k in kids:
                 kr = k.obligations[oid]
                 ka = kr.attendance
-                rows.append((k.name, f"{kr.done}/{kr.applicable}", _pct(kr.share_done),
-                             *((f"{ka.members_attended}/{ka.members} ({_pct(ka.members_rate)})",) if a and ka else (("—",) if a else ()))))
+                rows.append((k.name, f"{kr.done}/{kr.applicable}", _pct(kr.done, kr.applicable),
+                             *((f"{ka.members_attended}/{ka.members} ({_pct(ka.members_attended, ka.members)})",) if a and ka else (("—",) if a else ()))))
             sec2.append(Block("paragraph", _t("by_level", lang)))
             sec2.append(Block("table", rows=tuple(rows)))
         late = [x for x in late_by_ob.get(oid, ()) if x in inside]

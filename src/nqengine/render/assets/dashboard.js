@@ -41,7 +41,9 @@
   $("nq-title").textContent = D.title;
   $("nq-asof").textContent = U.as_of + " " + D.as_of_vn;
   $("overview-h").textContent = U.overview;
-  var list = $("overview-list");
+  var list = $("overview-list"), legend = el("div", "legend");
+  D.labels.forEach(function (l, i) { var k = el("span", "key", l); var sw = el("i"); sw.style.background = D.colours[i]; k.insertBefore(sw, k.firstChild); legend.appendChild(k); });
+  list.appendChild(legend);
   D.obligations.forEach(function (ob, oi) {
     var f = figures(total(oi));
     if (!f.total) return;
@@ -78,7 +80,10 @@
     row.appendChild(el("div", "num done", f.done + "/" + f.applicable));
     row.appendChild(el("div", "num share", pct(f.share)));
     var bad = f.counts[OVERDUE] + f.counts[VIOLATED];
-    row.appendChild(el("div", "num " + (bad ? "bad" : "muted"), f.att ? pct(f.att[1] ? f.att[0] / f.att[1] : null) + " ĐV" : (bad ? bad + " " + U.overdue + "/" + U.violated : "")));
+    row.appendChild(el("div", "num " + (bad ? "bad" : "muted"), bad ? bad + " " + U.overdue + "/" + U.violated : ""));
+    var at = el("div", "num muted att", f.att ? pct(f.att[1] ? f.att[0] / f.att[1] : null) + " " + U.members_short : "");
+    if (f.att) at.title = attText(f.att);
+    row.appendChild(at);
     return row;
   }
   function toggle(row, kids, oi, btn) {
