@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p = sub.add_parser("report", help="the draft báo cáo kết quả of a unit, as a Word document (docx) or Markdown (md)")
     _add_inputs(p)
-    p.add_argument("--unit", help="the unit reporting, id or name (default: the unit at the top of the registry's tree)")
+    p.add_argument("--unit", help="the unit reporting, id or name (default: the unit at the top of the registry's tree with the most verdicts below it)")
     p.add_argument("--format", choices=("docx", "md"), default="docx", help="docx (default) or md")
     p.add_argument("-o", "--output", help="write to this file (required for docx on a terminal)")
     _add_common(p)

@@ -137,9 +137,16 @@ def report_docx(r: Report) -> bytes:
             if b.kind == "table":
                 t = d.add_table(rows=0, cols=len(b.rows[0]))
                 t.style = "Table Grid"
+                t.autofit = False
+                rest = len(b.rows[0]) - 1
+                others = [2.8, 2.2, 4.2][:rest] if rest == 3 else [3.2] * rest
+                widths = [Cm(16.5 - sum(others))] + [Cm(w) for w in others]  # the unit's name gets the room
+                for col, w in zip(t.columns, widths):
+                    col.width = w
                 for i, row in enumerate(b.rows):
                     cells = t.add_row().cells
-                    for c, text in zip(cells, row):
+                    for c, text, w in zip(cells, row, widths):
+                        c.width = w
                         _run(_first(c), text, size=12, bold=i == 0)
                 _par(d, space_after=6)
                 continue

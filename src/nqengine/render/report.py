@@ -33,7 +33,7 @@ _SYMBOLS = {"city_committee": "TU", "provincial_committee": "TU", "district_comm
             "grassroots_cell": "CB", "standing_committee": "TU"}
 # Prefixes of a committee's name that precede its place ("Thành ủy Tam Kỳ" -> "Tam Kỳ").
 _PLACE_PREFIXES = ("Ban Thường vụ Thành ủy ", "Thành ủy ", "Tỉnh ủy ", "Huyện ủy ", "Quận ủy ", "Thị ủy ",
-                   "Đảng bộ phường ", "Đảng bộ xã ", "Đảng bộ thị trấn ", "Đảng ủy phường ", "Đảng ủy xã ")
+                   "Đảng bộ phường ", "Đảng bộ xã ", "Đảng bộ thị trấn ", "Đảng bộ thành phố ", "Đảng bộ tỉnh ", "Đảng ủy phường ", "Đảng ủy xã ")
 
 _T = {
     "party": ("ĐẢNG CỘNG SẢN VIỆT NAM", "COMMUNIST PARTY OF VIETNAM"),
@@ -149,14 +149,14 @@ def _named(ids: Any, names: dict, lang: str) -> str:
 
 
 def build_report(ev: Any, unit: str | None = None, lang: str = "vi") -> Report:
-    """The draft report of ``unit`` (id or name; default: the first unit at the top of the roll-up)."""
+    """The draft report of ``unit`` (id or name; default: the unit at the top of the roll-up with the most verdicts below it)."""
     tree = ev.rollup()
     if unit is None:
         if not tree.roots:
             from nqengine.errors import NQEngineError
 
             raise NQEngineError("no verdict to report on")
-        unit = tree.roots[0]
+        unit = max(tree.roots, key=lambda r: sum(o.total for o in tree[r].obligations.values()))  # the widest tree
     top = ev.rollup(unit)
     reg = ev.registry
     u = reg.units[top.unit]

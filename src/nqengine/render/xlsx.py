@@ -56,6 +56,12 @@ def _fit(ws: Any, widths: list[int]) -> None:
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, w + 2))
     ws.auto_filter.ref = ws.dimensions
+    # Printed: A4 landscape, every column on the page, as many pages down as it takes.
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
 
 
 def _measure(widths: list[int], values: list[Any]) -> None:

@@ -4,6 +4,8 @@
   var U = D.ui, NS = D.statuses.length, PAGE = 200, TABLE_PAGE = 100;
   var MET = D.statuses.indexOf("met"), LATE = D.statuses.indexOf("met_late"), NA = D.statuses.indexOf("not_applicable");
   var OVERDUE = D.statuses.indexOf("overdue"), VIOLATED = D.statuses.indexOf("violated");
+  var DARK = [MET, VIOLATED, OVERDUE];
+  function badge(s) { var b = el("span", "badge", D.labels[s]); b.style.background = D.colours[s]; if (DARK.indexOf(s) >= 0) b.style.color = "#fff"; return b; }
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined && text !== null) e.textContent = String(text); return e; }
   function vn(iso) { if (!iso) return "—"; var p = iso.split("-"); return p[2] + "/" + p[1] + "/" + p[0]; }
@@ -178,7 +180,7 @@
       var i = rows[j], v = D.verdicts[i], tr = el("tr"); tr.dataset.index = i;
       tr.appendChild(el("td", "", D.obligations[v[0]].id));
       tr.appendChild(el("td", "", D.names[v[1]]));
-      var td = el("td"), b = el("span", "badge", D.labels[v[2]]); b.style.background = D.colours[v[2]]; td.appendChild(b); tr.appendChild(td);
+      var td = el("td"); td.appendChild(badge(v[2])); tr.appendChild(td);
       tr.appendChild(el("td", "num", vn(v[3]))); tr.appendChild(el("td", "num", vn(v[4])));
       tr.addEventListener("click", explain.bind(null, i));
       body.appendChild(tr);
@@ -197,7 +199,7 @@
   function explain(i) {
     var v = D.verdicts[i], x = D.explain[i], body = $("explain-body"); body.textContent = "";
     body.appendChild(el("h3", "", D.names[v[1]] + " — " + D.obligations[v[0]].title));
-    var p = el("p"), b = el("span", "badge", D.labels[v[2]]); b.style.background = D.colours[v[2]]; p.appendChild(b);
+    var p = el("p"); p.appendChild(badge(v[2]));
     p.appendChild(document.createTextNode("  " + U.due + ": " + vn(v[3]) + "  ·  " + U.done_on + ": " + vn(v[4]))); body.appendChild(p);
     if (!x) { body.appendChild(el("p", "muted", U.no_explanation + " --unit " + v[1] + " --obligation " + D.obligations[v[0]].id)); }
     else {
