@@ -17,7 +17,7 @@ FOLDER = ROOT / "specs" / "tam-ky-xxi"
 
 
 def test_evaluate_table_vietnamese_80_columns(capsys):
-    assert main(["evaluate", str(FOLDER), "--as-of", "20/11/2020"]) == 0
+    assert main(["evaluate", str(FOLDER), "--as-of", "20/11/2020", "--width", "80"]) == 0
     out = capsys.readouterr().out
     assert "Đảng bộ phường Hòa Hương" in out and "không đạt yêu cầu" in out
     assert "theo 20/11/2020" in out
@@ -25,7 +25,7 @@ def test_evaluate_table_vietnamese_80_columns(capsys):
 
 
 def test_evaluate_table_english(capsys):
-    assert main(["evaluate", str(FOLDER), "--as-of", "2020-11-20", "--lang", "en"]) == 0
+    assert main(["evaluate", str(FOLDER), "--as-of", "2020-11-20", "--lang", "en", "--width", "80"]) == 0
     out = capsys.readouterr().out
     assert "violated" in out and "as of 20/11/2020" in out
     assert max(len(line) for line in out.splitlines()) <= 80

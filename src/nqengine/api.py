@@ -23,9 +23,14 @@ from nqengine.spec.load import load_spec
 __all__ = ["load_spec", "load_registry", "load_facts", "load_folder", "evaluate", "explain", "to_json", "get_plugin_manager"]
 
 
-def evaluate(spec: Spec, registry: Registry, facts: list[Fact], as_of: _dt.date | str, *, pm: Any = None) -> Evaluation:
-    """Evaluate ``spec`` as of ``as_of`` (a date, or text dd/mm/yyyy or yyyy-mm-dd)."""
-    return _evaluate(spec, registry, facts, parse_date(as_of), pm=pm)
+def evaluate(
+    spec: Spec, registry: Registry, facts: list[Fact], as_of: _dt.date | str, *, pm: Any = None, progress: Any = None
+) -> Evaluation:
+    """Evaluate ``spec`` as of ``as_of`` (a date, or text dd/mm/yyyy or yyyy-mm-dd).
+
+    ``progress``, when given, is called as ``progress(obligation_id, obligations)`` after each of the ``obligations``.
+    """
+    return _evaluate(spec, registry, facts, parse_date(as_of), pm=pm, progress=progress)
 
 
 def explain(evaluation: Evaluation, obligation: str, unit: str, lang: str = "vi") -> str:

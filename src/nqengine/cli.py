@@ -27,6 +27,8 @@ from nqengine.plugins.manager import (
     require_plugins,
 )
 from nqengine.render.formats import explain_text
+from nqengine.render.output import write_output
+from nqengine.render.progress import progress_bar
 from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS
 from nqengine.service.commands import add_subcommands as add_service_subcommands
 from nqengine.service.commands import run as run_service
@@ -62,8 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p = sub.add_parser("evaluate", help="evaluate a spec as of a date")
     _add_inputs(p)
-    p.add_argument("--format", default="table", help="table (default) or json, or a plugin's format")
+    p.add_argument("--format", default="table",
+                   help="table (default), json, csv, xlsx, html, docx or md (the draft report), or a plugin's format")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--width", type=int, metavar="N",
+                   help="columns the table must fit (default: the terminal's; no limit, full names, for a file or a pipe)")
+    _add_common(p)
+    p = sub.add_parser("report", help="the draft báo cáo kết quả of a unit, as a Word document (docx) or Markdown (md)")
+    _add_inputs(p)
+    p.add_argument("--unit", help="the unit reporting, id or name (default: the unit at the top of the registry's tree with the most verdicts below it)")
+    p.add_argument("--format", choices=("docx", "md"), default="docx", help="docx (default) or md")
+    p.add_argument("-o", "--output", help="write to this file (required for docx on a terminal)")
     _add_common(p)
     p = sub.add_parser("explain", help="explain one verdict: checks, evidence, clauses")
     _add_inputs(p)
@@ -111,7 +122,8 @@ def _evaluation(args: argparse.Namespace, pm):
     spec = api.load_spec(spec_path, pm=pm)
     registry = api.load_registry(reg_path)
     facts = api.load_facts(facts_path, pm=pm)
-    return api.evaluate(spec, registry, facts, as_of, pm=pm)
+    with progress_bar(sys.stderr, "evaluate" if args.lang == "en" else "đánh giá") as bar:
+        return api.evaluate(spec, registry, facts, as_of, pm=pm, progress=bar)
 
 
 class _Usage(Exception):
@@ -136,19 +148,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in SERVICE_COMMANDS:
             return run_service(args, pm)
         ev = _evaluation(args, pm)
-        if args.command == "evaluate":
+        if args.command in ("evaluate", "report"):
             cat = catalogue_for(pm)
             fmt = cat.formats.get(args.format)
             if fmt is None:
                 raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
-            write = getattr(fmt, "write", None)  # a format that can stream (json) writes as it goes
-            if args.output:
-                with open(args.output, "w", encoding="utf-8") as fh:
-                    write(ev, fh, args.lang) if write is not None else fh.write(fmt.render(ev, args.lang))
-            elif write is not None:
-                write(ev, out, args.lang)
-            else:
-                out.write(fmt.render(ev, args.lang))
+            if args.command == "report" and args.unit and ev.registry.unit(args.unit) is None:
+                raise _Usage(f"--unit: {args.unit!r} " + ("không có trong danh sách tổ chức" if args.lang == "vi" else "is not in the registry"))
+            write_output(fmt, ev, args.lang, args.output, out, width=getattr(args, "width", None),
+                         unit=args.unit if args.command == "report" else None)
             return 0
 
         out.write(explain_text(ev, args.obligation, args.unit, args.lang))

@@ -16,6 +16,7 @@ from typing import Any, Collection, Iterable, Mapping, Sequence
 import attrs
 
 from nqengine.errors import EvaluationError, PluginError, UnknownKeyError
+from nqengine.evaluation.rollup import rollup_of
 from nqengine.gcpause import gc_paused
 from nqengine.model import (
     STATUSES,
@@ -61,6 +62,15 @@ class Evaluation:
         if key not in self._index:
             raise UnknownKeyError(f"no verdict for obligation {obligation!r} and unit {unit!r}")
         return self._index[key]
+
+    def rollup(self, unit: str | None = None) -> Any:
+        """The roll-up of ``unit`` (by id or name) and everything below it, per obligation.
+
+        A :class:`nqengine.evaluation.rollup.UnitRollup`; without ``unit``, the whole
+        :class:`nqengine.evaluation.rollup.Rollup` tree.  Computed once per evaluation.
+        """
+
+        return rollup_of(self, unit)
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts per status per obligation, every status present (0 when none)."""
@@ -427,18 +437,22 @@ def evaluate(
     as_of: dt.date,
     *,
     pm: Any = None,
+    progress: Any = None,
 ) -> Evaluation:
     """Evaluate ``spec`` against ``registry`` and ``facts`` as of ``as_of``.
 
     Returns an :class:`Evaluation` with one verdict per applicable (obligation,
     unit) and every fact either used as evidence or listed as unmatched with
     its reason.  ``pm`` is the plugin manager (default: a new one from
-    :func:`nqengine.plugins.get_plugin_manager`).
+    :func:`nqengine.plugins.get_plugin_manager`).  ``progress``, when given,
+    is called as ``progress(obligation_id, obligations)`` after each obligation (``obligations``: how many there are).
     """
-    return _evaluate(spec, registry, facts, as_of, pm)[0]
+    return _evaluate(spec, registry, facts, as_of, pm, progress)[0]
 
 
-def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any) -> tuple[Evaluation, Context]:
+def _evaluate(
+    spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any, progress: Any = None
+) -> tuple[Evaluation, Context]:
     """:func:`evaluate`, also returning the context (kept by :mod:`nqengine.incremental`)."""
 
     if pm is None:
@@ -463,6 +477,8 @@ def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.d
                 fulfilled[key] = v.fulfilled_on
                 dues[key] = v.due
                 verdicts.append(v)
+            if progress is not None:
+                progress(oid, len(spec.obligations))
         unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
     return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx
 

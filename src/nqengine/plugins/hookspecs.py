@@ -100,7 +100,11 @@ def nqengine_register_output_formats() -> Sequence[Any]:
         the command line) and ``render(evaluation, lang: str) -> str``, where
         ``evaluation`` is an :class:`nqengine.engine.Evaluation` and ``lang``
         is ``"vi"`` or ``"en"``.  A format named like an earlier one
-        (``table``, ``json``) replaces it.
+        (``table``, ``json``) replaces it.  A format with ``binary = True``
+        (``xlsx``, ``docx``) returns ``bytes``.  ``render`` may accept more
+        keyword arguments, which the command line passes when it has them:
+        ``width`` (columns of the reader's terminal, None for a file) and
+        ``unit`` (the unit a report is about).
     """
 
 
@@ -134,6 +138,27 @@ def nqengine_obligation_fields(kind: "ObligationKind") -> Mapping[str, "Field"] 
     :return: a dict of :class:`nqengine.schema.Field` by key, or None to add
         nothing.  A key the kind (or another plugin) already defines fails
         with a ``PluginError``.
+    """
+
+
+@hookspec(firstresult=True)
+def nqengine_report_template(format: str) -> Any | None:
+    """Return the template that lays out the draft report in ``format``.
+
+    Called each time a report is rendered (``nqengine report --format
+    docx|md``, ``nqengine evaluate --format docx|md``).  The built-in
+    templates (``nqengine.render.builtin``, ``trylast``) lay it out as Party
+    documents are (Hướng dẫn 36-HD/VPTW); a province's office returns its own.
+
+    :param format: the format asked for, ``"docx"`` or ``"md"`` (or a
+        plugin's own report format).
+    :return: an object with ``render(report) -> bytes | str``, where
+        ``report`` is a :class:`nqengine.render.report.Report` (heading
+        elements, numbered sections of blocks, placeholders for what a person
+        must write); bytes for binary formats.  None to let the next
+        implementation answer.
+
+    Stops at first non-None result.
     """
 
 

@@ -76,6 +76,7 @@ DEFAULT_PLUGINS = (
     "nqengine.attendance",
     "nqengine.calendar_plugin",
     "nqengine.formats",
+    "nqengine.render.builtin",
     "nqengine.dispatch",
     "nqengine.testing_builtin",
     "nqengine.draft.vocabulary",
@@ -95,6 +96,7 @@ DEFAULT_PLUGIN_MODULES = {
     "nqengine.attendance": "nqengine.inputs.attendance",
     "nqengine.calendar_plugin": "nqengine.plugins.default_calendars",
     "nqengine.formats": "nqengine.render.formats",
+    "nqengine.render.builtin": "nqengine.render.builtin",
     "nqengine.dispatch": "nqengine.evaluation.dispatch",
     "nqengine.testing_builtin": "nqengine.testing.builtin",
     "nqengine.draft.vocabulary": "nqengine.draft.vocabulary",
@@ -154,6 +156,12 @@ def _expect_mapping(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str
     return _describe(result), "dict", None
 
 
+def _expect_template(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
+    if result is None or callable(getattr(result, "render", None)):
+        return None
+    return _describe(result), "an object with render(report)", None
+
+
 def _expect_problems(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
     if result is None:
         return None
@@ -208,6 +216,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_extra_findings": _expect_findings,
     "nqengine_testing_strategies": _expect_mapping,
     "nqengine_draft_vocabulary": _expect_mapping,
+    "nqengine_report_template": _expect_template,
 }
 
 
@@ -548,6 +557,7 @@ class _Provided:
                 return _Provided(out, plugin, hook)
             return out
 
+        method.__wrapped__ = value  # type: ignore[attr-defined]  # inspect.signature sees the real parameters
         return method
 
     @property

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import attrs
 
+from nqengine.evaluation.rollup import rollup_json
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import message, status_label
 from nqengine.model import STATUSES, Finding, Verdict
@@ -107,6 +108,7 @@ def evaluation_to_json(ev: Any, lang: str = "vi") -> dict:
             for u in ev.unmatched_facts
         ],
         "summary": ev.summary(),
+        "rollup": rollup_json(ev),
     }
 
 
@@ -120,8 +122,17 @@ def render_json(ev: Any, lang: str = "vi") -> str:
     return json.dumps(evaluation_to_json(ev, lang), ensure_ascii=False, indent=2) + "\n"
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cut(text: str, width: int | None) -> str:
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def _cut_words(text: str, width: int | None) -> str:
+    """``text`` cut at a space to fit ``width``, so no word (an id) is broken."""
+    if width is None or len(text) <= width:
+        return text
+    head = text[: width - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head) + "…"
 
 
 _HEAD = {
@@ -129,33 +140,43 @@ _HEAD = {
     "en": ("Unit", "Status", "Last day", "Done", "Unmatched facts", "Summary", "as of", "Clause", "due"),
 }
 
+# Status, due and done columns with their separators; the unit's name gets what is left.
+_FIXED = 2 + 1 + 19 + 1 + 10 + 1 + 10
 
-def render_table(ev: Any, lang: str = "vi") -> str:
-    """A report readable in an 80-column terminal, grouped by obligation."""
+
+def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
+    """A report grouped by obligation, fitting ``width`` columns (None: no limit, full names).
+
+    Only names and titles are cut to fit, with "…"; ids are never cut or wrapped mid-word.
+    """
     h = _HEAD["en" if lang == "en" else "vi"]
     spec = ev.spec
-    lines = [_cut(spec.title, WIDTH), f"{h[6]} {_vn(ev.as_of)}", ""]
+    lines = [_cut(spec.title, width), f"{h[6]} {_vn(ev.as_of)}", ""]
     by_ob: dict[str, list[Verdict]] = {}
     for v in ev.verdicts:
         by_ob.setdefault(v.obligation, []).append(v)
+    names = {uid: u.name for uid, u in ev.registry.units.items()}
+    longest = max((len(names.get(v.unit, v.unit)) for v in ev.verdicts), default=len(h[0]))
+    name_w = max(len(h[0]), longest if width is None else min(longest, width - _FIXED))
     for ob in spec.obligations:
         vs = by_ob.get(ob.id, [])
-        lines.append(_cut(f"[{ob.id}] {ob.title}", WIDTH))
-        lines.append(_cut(f"  {h[7]} {ob.clause}", WIDTH))
+        head = f"[{ob.id}] "
+        lines.append(head + _cut(ob.title, None if width is None else max(1, width - len(head))))
+        lines.append(_cut(f"  {h[7]} {ob.clause}", width))
         if not vs:
             lines.append("  —")
             lines.append("")
             continue
-        lines.append(f"  {h[0]:<34} {h[1]:<19} {h[2]:<10} {h[3]:<10}")
+        lines.append(f"  {h[0]:<{name_w}} {h[1]:<19} {h[2]:<10} {h[3]:<10}")
         for v in vs:
-            unit = ev.registry.units.get(v.unit)
-            name = _cut(unit.name if unit else v.unit, 34)
+            name = _cut(names.get(v.unit, v.unit), name_w)
             mark = "*" if v.interpretation else " "
-            row = f"  {name:<34} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on)}"
+            row = f"  {name:<{name_w}} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on)}"
             lines.append(row.rstrip())
         if any(v.interpretation for v in vs):
             note = "* hạn chót do kế hoạch diễn giải" if lang != "en" else "* due date is an interpretation"
-            lines.append("  " + note + ": " + _cut(next(v.interpretation for v in vs if v.interpretation), WIDTH - 6 - len(note)))
+            text = next(v.interpretation for v in vs if v.interpretation)
+            lines.append("  " + note + ": " + _cut_words(text, None if width is None else max(10, width - 6 - len(note))))
         lines.append("")
     lines.append(h[5])
     totals = dict.fromkeys(STATUSES, 0)
@@ -169,7 +190,11 @@ def render_table(ev: Any, lang: str = "vi") -> str:
         lines.append(f"{h[4]} ({len(ev.unmatched_facts)})")
         for u in ev.unmatched_facts:
             text = f"{u.fact}: {message(u.code, lang, **u.params)}"
-            lines.extend(textwrap.wrap(text, WIDTH - 2, initial_indent="  ", subsequent_indent="    "))
+            if width is None:
+                lines.append("  " + text)
+            else:  # ids hold hyphens: wrap at spaces only
+                lines.extend(textwrap.wrap(text, max(20, width - 2), initial_indent="  ", subsequent_indent="    ",
+                                           break_long_words=False, break_on_hyphens=False))
     return "\n".join(lines) + "\n"
 
 
@@ -228,6 +253,7 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     """
     head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
     head["summary"] = evaluation.summary()
+    head["rollup"] = rollup_json(evaluation)
     nl = "\n" if indent else ""
     pad = " " * (indent or 0)
 
@@ -269,8 +295,8 @@ class JsonFormat:
 class TableFormat:
     name = "table"
 
-    def render(self, evaluation: Any, lang: str = "vi") -> str:
-        return render_table(evaluation, lang)
+    def render(self, evaluation: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
+        return render_table(evaluation, lang, width)
 
 
 @hookimpl

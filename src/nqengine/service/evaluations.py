@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from nqengine.evaluate.incremental import IncrementalEvaluation
+from nqengine.evaluation.incremental import IncrementalEvaluation
 from nqengine.model import Fact, Verdict
 from nqengine.store.core import effective
 

@@ -40,6 +40,7 @@ from nqengine.inputs.registry import registry_from_records
 from nqengine.model import Spec
 from nqengine.plugins import get_plugin_manager
 from nqengine.render.formats import explain_text
+from nqengine.render.progress import progress_bar
 from nqengine.schema import INVALID, Bool, Choice, Field, ListOf, Record, Str, hint_for
 from nqengine.spec import UNIT_KINDS, load_spec
 from nqengine.spec.dump import dump_facts, dump_registry
@@ -315,18 +316,26 @@ def _guarded(run: Callable[..., None]) -> Callable[..., None]:
     return guarded
 
 
-def prove(spec: Spec, pm: Any = None, *, seed: int | None = None, max_examples: int = 50, only: Sequence[str] = ()) -> ProveReport:
-    """Run every check on ``max_examples`` generated cases each; the same ``seed`` gives the same run."""
+def prove(
+    spec: Spec, pm: Any = None, *, seed: int | None = None, max_examples: int = 50, only: Sequence[str] = (), progress: Any = None
+) -> ProveReport:
+    """Run every check on ``max_examples`` generated cases each; the same ``seed`` gives the same run.
+
+    ``progress``, when given, is called as ``progress(check_name, total_checks)`` after each check.
+    """
 
     pm = pm if pm is not None else get_plugin_manager()
     seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
     outcomes = []
-    for c in checks_for(spec, pm, only=only):
+    checks = list(checks_for(spec, pm, only=only))
+    for c in checks:
         failure = run_property(_guarded(c.run), c.inputs, max_examples=max_examples, seed=seed)
         if failure is not None:
             failure.spec = failure.spec or spec
             failure.property = c.name
         outcomes.append(Outcome(c.name, c.title, failure))
+        if progress is not None:
+            progress(c.name, len(checks))
     return ProveReport(spec, seed, max_examples, tuple(outcomes))
 
 
@@ -394,7 +403,8 @@ def cli_prove(paths: Sequence[str], pm: Any, *, seed: int | None, max_examples: 
             err.write(exc.render(lang) + "\n")
             status = 2
             continue
-        report = prove(spec, pm, seed=seed, max_examples=max_examples, only=only)
+        with progress_bar(err, "prove" if lang == "en" else "kiểm chứng") as bar:
+            report = prove(spec, pm, seed=seed, max_examples=max_examples, only=only, progress=bar)
         out.write(render_report(report, lang))
         if not report.passed and status == 0:
             status = 1
