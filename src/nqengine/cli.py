@@ -101,11 +101,40 @@ class _Usage(Exception):
     pass
 
 
+def _broken_pipe(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a closed pipe: the reader (``| head``) has stopped."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, BrokenPipeError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _quiet_pipe() -> int:
+    """End quietly once the reader has gone: no traceback, and no second error when Python flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (a test's StringIO)
+        pass
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except Exception as exc:
+        if _broken_pipe(exc):
+            return _quiet_pipe()
+        raise
+
+
+def _main(args: argparse.Namespace) -> int:
     from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
     from nqengine.plugins import catalogue_for, get_plugin_manager
 
-    args = build_parser().parse_args(argv)
     out = sys.stdout
     try:
         pm = get_plugin_manager(args.plugins)
@@ -144,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(exc.render(args.lang) + "\n")
         return EXIT_INPUT
     except (PluginError, MissingPluginError) as exc:
+        if _broken_pipe(exc):  # the reader of our output stopped (`| head`): the plugin did nothing wrong
+            return _quiet_pipe()
         sys.stderr.write(f"nqengine: {exc.render(args.lang)}\n")
         return EXIT_PLUGIN
     except (_Usage, NQEngineError) as exc:
