@@ -132,6 +132,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nhóm đối tượng '{ref}' chưa được khai báo trong 'audience_categories'{hint}",
         "audience category '{ref}' is not declared under 'audience_categories'{hint}",
     ),
+    "unknown_term": (
+        "'{field}': '{ref}' không có trong danh mục {vocabulary} (từ mới thì khai báo trong 'vocabularies.{vocabulary}'){hint}",
+        "'{field}': '{ref}' is not in the {vocabulary} vocabulary (declare a new word under 'vocabularies.{vocabulary}'){hint}",
+    ),
     "unknown_material": (
         "tài liệu '{ref}' chưa được khai báo trong 'materials'{hint}",
         "material '{ref}' is not declared under 'materials'{hint}",

@@ -68,6 +68,7 @@ DEFAULT_PLUGINS = (
     "nqengine.formats",
     "nqengine.dispatch",
     "nqengine.testing_builtin",
+    "nqengine.vocabularies",
 )
 
 _CATALOGUE_HOOKS = (
@@ -177,6 +178,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_register_output_formats": _expect_list,
     "nqengine_register_messages": _expect_mapping,
     "nqengine_obligation_fields": _expect_mapping,
+    "nqengine_vocabularies": _expect_mapping,
     "nqengine_spec_loaded": _expect_problems,
     "nqengine_evaluate_obligation": _expect_verdicts,
     "nqengine_extra_findings": _expect_findings,

@@ -171,6 +171,7 @@ def spec_schema() -> Record:
             "due_soon_days": Field(Int(min=0, max=MAX_DAYS), default=7),
             "plugins": Field(ListOf(Str()), default=list, doc="plugins the spec needs"),
             "audience_categories": Field(MapOf(Str(), CATEGORY), default=dict),
+            "vocabularies": _vocabularies_field(),
             "materials": Field(MapOf(Str(), Str()), default=dict),
             "events": Field(MapOf(Str(), _OptionalDate()), default=dict),
             "clauses": Field(MapOf(Str(), _ClauseValue()), required=True),
@@ -179,6 +180,12 @@ def spec_schema() -> Record:
             "properties": Field(Any_(), doc="properties 'nqengine prove' checks (deadline_order, every_kind_covered, satisfiable)"),
         }
     )
+
+
+def _vocabularies_field() -> Field:
+    from nqengine.vocabularies import VOCABULARIES_FIELD
+
+    return VOCABULARIES_FIELD
 
 
 class _OptionalDate(Date):

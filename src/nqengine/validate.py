@@ -153,6 +153,9 @@ def validate_spec(spec: Spec, cat: Any, root: Node, partial: Any = frozenset()) 
         if kind is not None and i not in partial:
             problems.extend(_lint(kind, ob, spec, cat))
     problems.extend(_cycles(spec, root))
+    from nqengine.vocabularies import check_spec_terms
+
+    problems.extend(check_spec_terms(spec, root, cat.pm))
     return problems
 
 
