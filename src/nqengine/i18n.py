@@ -132,6 +132,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nhóm đối tượng '{ref}' chưa được khai báo trong 'audience_categories'{hint}",
         "audience category '{ref}' is not declared under 'audience_categories'{hint}",
     ),
+    "plugin_key_not_declared": (
+        "khóa '{key}' thuộc plugin '{plugin}': hãy thêm '{plugin}' vào 'plugins:' của kế hoạch",
+        "the key '{key}' belongs to the plugin '{plugin}': add '{plugin}' to the plan's 'plugins:'",
+    ),
+    "unset_missing": (
+        "'unset': nghĩa vụ được kế thừa không có '{ref}' để bỏ",
+        "'unset': the inherited obligation has no '{ref}' to remove",
+    ),
     "unknown_term": (
         "'{field}': '{ref}' không có trong danh mục {vocabulary} (từ mới thì khai báo trong 'vocabularies.{vocabulary}'){hint}",
         "'{field}': '{ref}' is not in the {vocabulary} vocabulary (declare a new word under 'vocabularies.{vocabulary}'){hint}",

@@ -400,6 +400,10 @@ class _SpecBuilder:
         else:  # unknown kind: still check the common fields, ignore the rest
             fields.update({str(k.value): Field(Any_()) for k, _ in node.value if str(k.value) not in fields})
         parsed = Record(fields).validate(node, path, self.problems)
+        if kind is not None:
+            from nqengine.ownership import undeclared_plugin_keys
+
+            self.problems.extend(undeclared_plugin_keys(node, path, kind.name, self.cat, self.top.get("plugins") or ()))
         if parsed is INVALID or kind is None:
             return None
         return self._obligation(parsed, kind, path)
