@@ -239,9 +239,12 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         problems.append(root.get("nqengine").problem("unknown_version", "nqengine", version=version, supported=FORMAT_VERSION))  # type: ignore[union-attr]
     builder = _SpecBuilder(cat, top_map, problems)
     obligations = builder.obligations(root.get("obligations"))
-    if problems and (top is INVALID or builder.dropped):
-        raise SpecError(problems)  # references cannot be checked on a broken structure
-    doc = top_map["document"]
+    from nqengine.collect import dropped_ids, invalid_top_fields, kept_obligations, not_about, reindexed, without_noise
+
+    invalid = invalid_top_fields(root, schema) if top is INVALID else set()
+    if problems and (root.kind != "map" or not isinstance(root.get("obligations"), Node)):
+        raise SpecError(problems)  # nothing to check references on
+    doc = top_map.get("document") or {"id": "?", "title": "?"}  # a broken document: reported already
     document = Document(doc["id"], doc["title"], doc.get("issuer"), doc.get("number"), doc.get("issued"))
     documents = {document.id: document}
     for d in top_map.get("documents") or []:
@@ -253,8 +256,8 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         else:
             clauses[cid] = Clause(cid, value, document.id)
     spec = Spec(
-        id=top_map["id"],
-        title=top_map["title"],
+        id=top_map.get("id") or "?",
+        title=top_map.get("title") or "?",
         document=document,
         clauses=clauses,
         obligations=tuple(obligations),
@@ -272,7 +275,12 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
     )
     from nqengine.validate import validate_spec
 
-    problems.extend(validate_spec(spec, cat, root, partial=builder.partial))
+    if builder.dropped:  # check the obligations that could be built, named by their place in the file
+        found = validate_spec(spec, cat, kept_obligations(root, builder.kept), partial=builder.partial)
+        found = not_about(reindexed(found, builder.kept), dropped_ids(root, builder.kept))
+        problems.extend(without_noise(found, invalid))
+    else:
+        problems.extend(without_noise(validate_spec(spec, cat, root, partial=builder.partial), invalid))
     if not problems:
         for impl in pm.hook.nqengine_spec_loaded.get_hookimpls():
             from nqengine.errors import PluginError
@@ -372,7 +380,7 @@ class _SpecBuilder:
         the file); ``self.partial`` holds the indices of obligations kept with a
         faulty deadline left out, so their clauses and references are still checked.
         """
-        self.dropped, self.partial = False, set()
+        self.dropped, self.partial, self.kept = False, set(), []
         if seq is None or seq.kind != "seq":
             self.dropped = True
             return []
@@ -387,6 +395,7 @@ class _SpecBuilder:
             if len(self.problems) > n0:
                 self.partial.add(len(out))
             out.append(ob)
+            self.kept.append(i)
         return out
 
     def _one(self, node: Node, path: str) -> Obligation | None:
