@@ -38,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nqengine", description="Evaluate Party plans written as spec files.")
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="validate spec files")
-    p.add_argument("specs", nargs="+")
+    p = sub.add_parser("check", help="validate spec, registry and facts files, and what they refer to in each other")
+    p.add_argument("specs", nargs="+", metavar="PATH",
+                   help="a spec file, a registry or facts file (YAML, JSON Lines, CSV), or a folder holding plan.yaml, "
+                        "registry.yaml, facts.yaml; files given together are checked against each other")
     _add_common(p)
     p = sub.add_parser("evaluate", help="evaluate a spec as of a date")
     _add_inputs(p)
@@ -196,22 +198,9 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
-    from nqengine.errors import InputError
-    from nqengine.spec import load_spec
+    from nqengine.checkcmd import check_paths
 
-    status = 0
-    for path in args.specs:
-        _require_declared(path, pm)
-        try:
-            spec = load_spec(path, pm=pm)
-        except InputError as exc:
-            sys.stderr.write(exc.render(args.lang) + "\n")
-            status = EXIT_INPUT
-            continue
-        ok = "hợp lệ" if args.lang == "vi" else "ok"
-        noun = "nghĩa vụ" if args.lang == "vi" else "obligations"
-        sys.stdout.write(f"{spec.source}: {ok} ({len(spec.obligations)} {noun})\n")
-    return status
+    return check_paths(args.specs, pm, args.lang, _require_declared)
 
 
 def _plugins(args: argparse.Namespace, pm) -> int:

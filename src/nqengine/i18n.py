@@ -140,6 +140,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'unset': nghĩa vụ được kế thừa không có '{ref}' để bỏ",
         "'unset': the inherited obligation has no '{ref}' to remove",
     ),
+    "unknown_unit_reference": (
+        "đơn vị '{ref}' không có trong danh sách tổ chức (registry){hint}",
+        "unit '{ref}' is not in the registry{hint}",
+    ),
+    "fact_unit_unknown": (
+        "đơn vị '{ref}' của dữ kiện không có trong danh sách tổ chức: dữ kiện sẽ không được dùng{hint}",
+        "the fact's unit '{ref}' is not in the registry: the fact will not be used{hint}",
+    ),
+    "check_warning": ("cảnh báo", "warning"),
+    "unknown_person_reference": (
+        "người '{ref}' không có trong danh sách tổ chức (registry){hint}",
+        "person '{ref}' is not in the registry{hint}",
+    ),
+    "unknown_audience_key": (
+        "nhóm đối tượng '{ref}' không được kế hoạch khai báo, nên không bao giờ được tính{hint}",
+        "audience category '{ref}' is not declared by the plan, so it is never counted{hint}",
+    ),
     "unknown_term": (
         "'{field}': '{ref}' không có trong danh mục {vocabulary} (từ mới thì khai báo trong 'vocabularies.{vocabulary}'){hint}",
         "'{field}': '{ref}' is not in the {vocabulary} vocabulary (declare a new word under 'vocabularies.{vocabulary}'){hint}",
