@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 import nqengine
-from nqengine.inputs import bulk
+from nqengine.errors import FactsError, RegistryError
+from nqengine.gcpause import gc_paused
+from nqengine.inputs import bulk, load_facts_text
 from nqengine.inputs.bulk import load_facts_bulk, load_registry_bulk
 from nqengine.inputs.bulk.write import (
     fact_rows,
@@ -27,12 +29,8 @@ from nqengine.inputs.bulk.write import (
     write_registry,
     write_rows,
 )
-from nqengine.errors import FactsError, RegistryError
-from nqengine.render.formats import write_evaluation_json
-from nqengine.inputs import load_facts_text
-from nqengine.render.formats import render_json
-from nqengine.gcpause import gc_paused
 from nqengine.inputs.registry import load_registry_text
+from nqengine.render.formats import render_json, write_evaluation_json
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "specs" / "tam-ky-xxi"

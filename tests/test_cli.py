@@ -90,7 +90,7 @@ def test_several_facts_files_are_read_as_one(capsys, tmp_path):
     # the rows alone: they name a session no file holds, located at their rows
     assert main(args + ["--facts", str(tmp_path / "attendance.csv")]) == 2
     err = capsys.readouterr().err
-    assert f"attendance.csv:2:" in err and session.id in err
+    assert "attendance.csv:2:" in err and session.id in err
 
 
 def test_check_ok(capsys):

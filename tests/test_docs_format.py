@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 
 import nqengine
-from nqengine.spec import load as spec_module
 from nqengine.inputs.facts import COMMON_FACT_FIELDS
+from nqengine.inputs.registry import REGISTRY_SCHEMA
 from nqengine.model import OUTCOMES, STATUSES
 from nqengine.plugins import DEFAULT_PLUGINS, catalogue_for
-from nqengine.inputs.registry import REGISTRY_SCHEMA
 from nqengine.schema import Choice, Field, ListOf, MapOf, Record, Validator
+from nqengine.spec import load as spec_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_FORMAT = ROOT / "docs" / "spec-format.md"

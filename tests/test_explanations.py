@@ -20,12 +20,12 @@ import pytest
 from helpers import facts, registry, spec
 
 import nqengine
-from nqengine.evaluation.engine import _evaluate
 from nqengine.errors import PluginError
-from nqengine.plugins.hookspecs import hookimpl
+from nqengine.evaluation.engine import _evaluate
 from nqengine.evaluation.kinds import ObligationKind
 from nqengine.evaluation.kinds.study import StudySession
 from nqengine.model import Finding, LazyFindings, Verdict
+from nqengine.plugins.hookspecs import hookimpl
 
 D = dt.date
 

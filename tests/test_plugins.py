@@ -15,20 +15,26 @@ import textwrap
 import attrs
 import pluggy
 import pytest
+from helpers import MINI_PLAN
 
 import nqengine
 from nqengine.cli import main
-from nqengine.evaluation.engine import add_findings
 from nqengine.errors import MissingPluginError, PluginError, Problem, SpecError
-from nqengine.inputs import FactType, load_facts_text
-from nqengine.plugins.hookspecs import hookimpl
+from nqengine.evaluation.engine import add_findings
 from nqengine.evaluation.kinds import ObligationKind
-from nqengine.model import Finding, Verdict
-from nqengine.plugins import DEFAULT_PLUGINS, PluginManager, catalogue_for, get_plugin_manager, list_plugins
+from nqengine.inputs import FactType, load_facts_text
 from nqengine.inputs.registry import load_registry_text
+from nqengine.model import Finding, Verdict
+from nqengine.plugins import (
+    DEFAULT_PLUGINS,
+    PluginManager,
+    catalogue_for,
+    get_plugin_manager,
+    list_plugins,
+)
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Field, Str
 from nqengine.spec import load_spec_text
-from helpers import MINI_PLAN
 
 SPEC = """\
 nqengine: 1

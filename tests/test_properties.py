@@ -19,13 +19,18 @@ from hypothesis import strategies as st
 
 import nqengine
 from nqengine import testing
-from nqengine.testing import strategies
 from nqengine.evaluation import engine
-from nqengine.render import formats
-from nqengine.spec import dump as spec_dump
 from nqengine.evaluation.kinds import study
 from nqengine.plugins import get_plugin_manager
-from nqengine.testing.properties import INVARIANTS, STATUS_RANK, PropertyFailure, run_property
+from nqengine.render import formats
+from nqengine.spec import dump as spec_dump
+from nqengine.testing import strategies
+from nqengine.testing.properties import (
+    INVARIANTS,
+    STATUS_RANK,
+    PropertyFailure,
+    run_property,
+)
 
 TAM_KY = Path(__file__).resolve().parent.parent / "specs" / "tam-ky-xxi"
 

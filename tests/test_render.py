@@ -17,10 +17,10 @@ import pytest
 
 import nqengine
 from nqengine.cli import main
-from nqengine.render.formats import render_table
-from nqengine.plugins.hookspecs import hookimpl
 from nqengine.i18n import status_label
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.render.common import COLUMNS
+from nqengine.render.formats import render_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "specs" / "tam-ky-xxi"

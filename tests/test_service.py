@@ -6,7 +6,6 @@ import json
 import threading
 
 import pytest
-
 from service_support import TAM_KY, Server, make_token, nq, request, tam_ky_facts
 
 SPEC = "tam-ky-xxi"

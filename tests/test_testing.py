@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 
 import nqengine
 from nqengine import testing
-from nqengine.plugins import hookspecs
 from nqengine.errors import PluginError
 from nqengine.inputs import load_facts_text
-from nqengine.plugins.hookspecs import hookimpl
-from nqengine.model import Selector
-from nqengine.plugins import get_plugin_manager
 from nqengine.inputs.registry import load_registry_text
+from nqengine.model import Selector
+from nqengine.plugins import get_plugin_manager, hookspecs
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.spec import SECTORS, UNIT_KINDS
 from nqengine.spec.dump import dump_facts, dump_registry, dump_spec
 

@@ -1,7 +1,6 @@
 """nqengine: rules-as-code for Party plans that oblige organisations to act by a date.
 
 The Python API for embedding::
-
     import nqengine
     spec = nqengine.load_spec("specs/tam-ky-xxi")          # plan.yaml
     registry = nqengine.load_registry("specs/tam-ky-xxi")  # registry.yaml

@@ -15,6 +15,7 @@ from typing import Sequence
 
 from nqengine import api
 from nqengine._version import __version__
+from nqengine.checkcmd import check_paths
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.draft.cli import add_parser as add_draft_parser
 from nqengine.draft.cli import cli_draft
@@ -32,7 +33,6 @@ from nqengine.render.progress import progress_bar
 from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS
 from nqengine.service.commands import add_subcommands as add_service_subcommands
 from nqengine.service.commands import run as run_service
-from nqengine.spec.load import load_spec
 from nqengine.testing.examples import cli_test
 from nqengine.testing.prove import cli_prove
 
@@ -59,8 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nqengine", description="Evaluate Party plans written as spec files.")
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="validate spec files")
-    p.add_argument("specs", nargs="+")
+    p = sub.add_parser("check", help="validate spec, registry and facts files, and what they refer to in each other")
+    p.add_argument("specs", nargs="+", metavar="PATH",
+                   help="a spec file, a registry or facts file (YAML, JSON Lines, CSV), or a folder holding plan.yaml, "
+                        "registry.yaml, facts.yaml; files given together are checked against each other")
     _add_common(p)
     p = sub.add_parser("evaluate", help="evaluate a spec as of a date")
     _add_inputs(p)
@@ -130,8 +132,37 @@ class _Usage(Exception):
     pass
 
 
+def _broken_pipe(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a closed pipe: the reader (``| head``) has stopped."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, BrokenPipeError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _quiet_pipe() -> int:
+    """End quietly once the reader has gone: no traceback, and no second error when Python flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (a test's StringIO)
+        pass
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except Exception as exc:
+        if _broken_pipe(exc):
+            return _quiet_pipe()
+        raise
+
+
+def _main(args: argparse.Namespace) -> int:
     out = sys.stdout
     try:
         pm = get_plugin_manager(args.plugins)
@@ -165,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(exc.render(args.lang) + "\n")
         return EXIT_INPUT
     except (PluginError, MissingPluginError) as exc:
+        if _broken_pipe(exc):  # the reader of our output stopped (`| head`): the plugin did nothing wrong
+            return _quiet_pipe()
         sys.stderr.write(f"nqengine: {exc.render(args.lang)}\n")
         return EXIT_PLUGIN
     except (_Usage, NQEngineError) as exc:
@@ -185,19 +218,7 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
-    status = 0
-    for path in args.specs:
-        _require_declared(path, pm)
-        try:
-            spec = load_spec(path, pm=pm)
-        except InputError as exc:
-            sys.stderr.write(exc.render(args.lang) + "\n")
-            status = EXIT_INPUT
-            continue
-        ok = "hợp lệ" if args.lang == "vi" else "ok"
-        noun = "nghĩa vụ" if args.lang == "vi" else "obligations"
-        sys.stdout.write(f"{spec.source}: {ok} ({len(spec.obligations)} {noun})\n")
-    return status
+    return check_paths(args.specs, pm, args.lang, _require_declared)
 
 
 def _plugins(args: argparse.Namespace, pm) -> int:

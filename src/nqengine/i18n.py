@@ -132,6 +132,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nhóm đối tượng '{ref}' chưa được khai báo trong 'audience_categories'{hint}",
         "audience category '{ref}' is not declared under 'audience_categories'{hint}",
     ),
+    "plugin_key_not_declared": (
+        "khóa '{key}' thuộc plugin '{plugin}': hãy thêm '{plugin}' vào 'plugins:' của kế hoạch",
+        "the key '{key}' belongs to the plugin '{plugin}': add '{plugin}' to the plan's 'plugins:'",
+    ),
+    "unset_missing": (
+        "'unset': nghĩa vụ được kế thừa không có '{ref}' để bỏ",
+        "'unset': the inherited obligation has no '{ref}' to remove",
+    ),
+    "unknown_unit_reference": (
+        "đơn vị '{ref}' không có trong danh sách tổ chức (registry){hint}",
+        "unit '{ref}' is not in the registry{hint}",
+    ),
+    "fact_unit_unknown": (
+        "đơn vị '{ref}' của dữ kiện không có trong danh sách tổ chức: dữ kiện sẽ không được dùng{hint}",
+        "the fact's unit '{ref}' is not in the registry: the fact will not be used{hint}",
+    ),
+    "check_warning": ("cảnh báo", "warning"),
+    "unknown_person_reference": (
+        "người '{ref}' không có trong danh sách tổ chức (registry){hint}",
+        "person '{ref}' is not in the registry{hint}",
+    ),
+    "unknown_audience_key": (
+        "nhóm đối tượng '{ref}' không được kế hoạch khai báo, nên không bao giờ được tính{hint}",
+        "audience category '{ref}' is not declared by the plan, so it is never counted{hint}",
+    ),
+    "unknown_term": (
+        "'{field}': '{ref}' không có trong danh mục {vocabulary} (từ mới thì khai báo trong 'vocabularies.{vocabulary}'){hint}",
+        "'{field}': '{ref}' is not in the {vocabulary} vocabulary (declare a new word under 'vocabularies.{vocabulary}'){hint}",
+    ),
     "unknown_material": (
         "tài liệu '{ref}' chưa được khai báo trong 'materials'{hint}",
         "material '{ref}' is not declared under 'materials'{hint}",

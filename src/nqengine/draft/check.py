@@ -23,7 +23,7 @@ from nqengine.draft.drafting import draft_file
 from nqengine.draft.trace import dates_of
 from nqengine.i18n import message
 from nqengine.spec import load_spec
-from nqengine.spec.validate import node_at
+from nqengine.yamlsource import node_at
 
 __all__ = ["CheckProblem", "check_spec", "find_source"]
 

@@ -123,6 +123,23 @@ def nqengine_register_messages() -> Mapping[str, tuple[str, str]]:
 
 
 @hookspec
+def nqengine_vocabularies() -> Mapping[str, Mapping[str, tuple[str, str]]]:
+    """Return words this plugin adds to the declared vocabularies: ``{vocabulary: {word: (vietnamese, english)}}``.
+
+    Called once per plugin manager, when a spec is first checked.  The
+    vocabularies are ``roles``, ``qualifications``, ``audience_categories``,
+    ``sectors`` and ``deliverables`` (:data:`nqengine.spec.vocabularies.VOCABULARIES`);
+    a word used by a spec (a presenter's role, a qualification kind, a
+    deliverable) must be declared by a plugin, built-ins included, or by the
+    spec's own ``vocabularies:``, or loading the spec fails with "did you mean".
+
+    :return: a dict from a vocabulary name to ``{word: (vi, en)}``; words
+        from several plugins are merged.  An unknown vocabulary name fails
+        with a ``PluginError``.
+    """
+
+
+@hookspec
 def nqengine_obligation_fields(kind: "ObligationKind") -> Mapping[str, "Field"] | None:
     """Return fields this plugin adds to the obligations of ``kind``.
 

@@ -80,6 +80,7 @@ DEFAULT_PLUGINS = (
     "nqengine.dispatch",
     "nqengine.testing_builtin",
     "nqengine.draft.vocabulary",
+    "nqengine.vocabularies",
 )
 
 #: Built-in plugin name → its module.  They are imported by name, as installed
@@ -100,6 +101,7 @@ DEFAULT_PLUGIN_MODULES = {
     "nqengine.dispatch": "nqengine.evaluation.dispatch",
     "nqengine.testing_builtin": "nqengine.testing.builtin",
     "nqengine.draft.vocabulary": "nqengine.draft.vocabulary",
+    "nqengine.vocabularies": "nqengine.spec.vocabularies",
 }
 
 _CATALOGUE_HOOKS = (
@@ -211,6 +213,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_register_output_formats": _expect_list,
     "nqengine_register_messages": _expect_mapping,
     "nqengine_obligation_fields": _expect_mapping,
+    "nqengine_vocabularies": _expect_mapping,
     "nqengine_spec_loaded": _expect_problems,
     "nqengine_evaluate_obligation": _expect_verdicts,
     "nqengine_extra_findings": _expect_findings,

@@ -3,12 +3,14 @@
 A district plan usually repeats the city plan and changes a deadline or an
 audience; a later directive moves a deadline for some units from a date.
 Both are written as a new spec file::
-
     extends: ../tam-ky-xxi/plan.yaml     # path relative to this file
     remove: [portal-and-radio]           # obligations dropped, by id
     override:                            # partial changes, by id (mappings merge deeply)
       study-party-committee:
         deadline: {date: 25/10/2020, inclusive: true, clause: H.2}
+      report-results:
+        channel: {via: ~}                # an empty value removes the key
+        unset: [exceptions.0]            # or name what to remove: keys, list items
     obligations: [...]                   # new obligations (or a whole replacement, same id)
     amendments:                          # dated changes for some units, by another document
       - document: cv-45
@@ -36,7 +38,7 @@ import os
 from nqengine.errors import Problem, SpecError
 from nqengine.i18n import Term
 from nqengine.schema import hint_for
-from nqengine.yamlsource import Node, compose_file
+from nqengine.yamlsource import Node, compose_file, path_segments
 
 __all__ = ["resolve_extends", "COMPOSITION_KEYS"]
 
@@ -62,15 +64,74 @@ def _delete(mapping: Node, name: str) -> None:
     mapping.value = [(k, v) for k, v in mapping.value if not (k.kind == "scalar" and k.value == name)]
 
 
-def _merge(base: Node, change: Node) -> Node:
-    """Deep merge for mappings; anything else is replaced."""
+def _merge(base: Node, change: Node, patch: bool = False) -> Node:
+    """Deep merge for mappings; anything else is replaced.
+
+    With ``patch`` (an ``override``), an empty value (``~``) removes the key, as
+    in a JSON merge patch (RFC 7386): ``channel: {via: ~}`` drops the channel.
+    """
     if base.kind != "map" or change.kind != "map":
         return change
     out = Node("map", list(base.value), "map", base.file, base.line, base.column)
     for k, v in change.value:
+        if patch and v.kind == "scalar" and v.tag == "null":
+            _delete(out, str(k.value))
+            continue
         current = out.get(str(k.value))
-        _set(out, str(k.value), _merge(current, v) if current is not None else v)
+        _set(out, str(k.value), _merge(current, v, patch) if current is not None else v)
     return out
+
+
+def _unset(ob: Node, change: Node, where: str, problems: list[Problem]) -> Node:
+    """Apply an override's ``unset: [PATH, ...]``: remove keys (``channel.via``) or list items (``exceptions.0``).
+
+    A list item is named by its index, from 0: ``exceptions.0`` (or, quoted
+    for YAML, ``"exceptions[0]"``).
+
+    Paths are read against the obligation as inherited, before the override's
+    other changes; removing several items of one list removes the ones named.
+    """
+    items = change.value if change.kind == "seq" else [change]
+    out = _copy(ob)
+    doomed: list[tuple[Node, str | int]] = []
+    for i, item in enumerate(items):
+        text = str(item.value) if item.kind == "scalar" else ""
+        segs = [int(x) if isinstance(x, str) and x.isdigit() else x for x in path_segments(text)] if text else []
+        node: Node | None = out
+        for seg in segs[:-1]:
+            if node is None:
+                break
+            if isinstance(seg, int):
+                node = node.value[seg] if node.kind == "seq" and seg < len(node.value) else None
+            else:
+                node = node.get(seg) if node.kind == "map" else None
+        last = segs[-1] if segs else None
+        found = node is not None and last is not None and (
+            (isinstance(last, int) and node.kind == "seq" and last < len(node.value))
+            or (isinstance(last, str) and node.kind == "map" and node.get(last) is not None)
+        )
+        if not found:
+            problems.append(item.problem("unset_missing", f"{where}.unset[{i}]", ref=text))
+            continue
+        doomed.append((node, last))  # type: ignore[arg-type]
+    for node, last in doomed:
+        if isinstance(last, int):
+            node.value[last] = None  # type: ignore[index]  # removed below, so indices stay valid meanwhile
+        else:
+            _delete(node, last)
+    for node, last in doomed:
+        if isinstance(last, int):
+            node.value = [v for v in node.value if v is not None]
+    return out
+
+
+def _copy(node: Node) -> Node:
+    """A deep copy of the containers of ``node`` (scalars shared), so edits do not reach the base plan's tree."""
+    if node.kind == "map":
+        return Node("map", [(k, _copy(v)) for k, v in node.value], node.tag, node.file, node.line, node.column)
+    if node.kind == "seq":
+        return Node("seq", [_copy(v) for v in node.value], node.tag, node.file, node.line, node.column)
+    return node
 
 
 def _ob_id(node: Node) -> str | None:
@@ -136,7 +197,11 @@ def resolve_extends(root: Node, filename: str, _seen: tuple[str, ...] = ()) -> N
             doc_id = doc.get("id") if doc is not None and doc.kind == "map" else None
             if doc_id is not None and change.kind == "map" and change.get("document") is None:
                 change = _merge(change, Node("map", [(_key("document", doc_id), doc_id)], "map", k.file, k.line, k.column))
-            by_id[name] = _merge(by_id[name], change)
+            unset = change.get("unset") if change.kind == "map" else None
+            if unset is not None:
+                by_id[name] = _unset(by_id[name], unset, f"override.{name}", problems)
+                change = Node("map", [(kk, vv) for kk, vv in change.value if str(kk.value) != "unset"], "map", change.file, change.line, change.column)
+            by_id[name] = _merge(by_id[name], change, patch=True)
     new = root.get("obligations")
     if new is not None and new.kind == "seq":
         for n in new.value:

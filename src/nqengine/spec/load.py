@@ -46,8 +46,18 @@ from nqengine.schema import (
     Validator,
     hint_or_choices,
 )
+from nqengine.spec.collect import (
+    dropped_ids,
+    invalid_top_fields,
+    kept_obligations,
+    not_about,
+    reindexed,
+    without_noise,
+)
 from nqengine.spec.compose import resolve_extends
+from nqengine.spec.ownership import undeclared_plugin_keys
 from nqengine.spec.validate import validate_spec
+from nqengine.spec.vocabularies import VOCABULARIES_FIELD
 from nqengine.yamlsource import Node, compose_file, compose_text
 
 __all__ = ["load_spec", "load_spec_text", "FORMAT_VERSION", "UNIT_KINDS", "SECTORS", "spec_schema"]
@@ -184,6 +194,7 @@ def spec_schema() -> Record:
             "due_soon_days": Field(Int(min=0, max=MAX_DAYS), default=7),
             "plugins": Field(ListOf(Str()), default=list, doc="plugins the spec needs"),
             "audience_categories": Field(MapOf(Str(), CATEGORY), default=dict),
+            "vocabularies": _vocabularies_field(),
             "materials": Field(MapOf(Str(), Str()), default=dict),
             "events": Field(MapOf(Str(), _OptionalDate()), default=dict),
             "clauses": Field(MapOf(Str(), _ClauseValue()), required=True),
@@ -192,6 +203,10 @@ def spec_schema() -> Record:
             "properties": Field(Any_(), doc="properties 'nqengine prove' checks (deadline_order, every_kind_covered, satisfiable)"),
         }
     )
+
+
+def _vocabularies_field() -> Field:
+    return VOCABULARIES_FIELD
 
 
 class _OptionalDate(Date):
@@ -244,9 +259,11 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         problems.append(root.get("nqengine").problem("unknown_version", "nqengine", version=version, supported=FORMAT_VERSION))  # type: ignore[union-attr]
     builder = _SpecBuilder(cat, top_map, problems)
     obligations = builder.obligations(root.get("obligations"))
-    if problems and (top is INVALID or builder.dropped):
-        raise SpecError(problems)  # references cannot be checked on a broken structure
-    doc = top_map["document"]
+
+    invalid = invalid_top_fields(root, schema) if top is INVALID else set()
+    if problems and (root.kind != "map" or not isinstance(root.get("obligations"), Node)):
+        raise SpecError(problems)  # nothing to check references on
+    doc = top_map.get("document") or {"id": "?", "title": "?"}  # a broken document: reported already
     document = Document(doc["id"], doc["title"], doc.get("issuer"), doc.get("number"), doc.get("issued"))
     documents = {document.id: document}
     for d in top_map.get("documents") or []:
@@ -258,8 +275,8 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         else:
             clauses[cid] = Clause(cid, value, document.id)
     spec = Spec(
-        id=top_map["id"],
-        title=top_map["title"],
+        id=top_map.get("id") or "?",
+        title=top_map.get("title") or "?",
         document=document,
         clauses=clauses,
         obligations=tuple(obligations),
@@ -276,7 +293,12 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         raw=root,
     )
 
-    problems.extend(validate_spec(spec, cat, root, partial=builder.partial))
+    if builder.dropped:  # check the obligations that could be built, named by their place in the file
+        found = validate_spec(spec, cat, kept_obligations(root, builder.kept), partial=builder.partial)
+        found = not_about(reindexed(found, builder.kept), dropped_ids(root, builder.kept))
+        problems.extend(without_noise(found, invalid))
+    else:
+        problems.extend(without_noise(validate_spec(spec, cat, root, partial=builder.partial), invalid))
     if not problems:
         for impl in pm.hook.nqengine_spec_loaded.get_hookimpls():
             try:
@@ -373,7 +395,7 @@ class _SpecBuilder:
         the file); ``self.partial`` holds the indices of obligations kept with a
         faulty deadline left out, so their clauses and references are still checked.
         """
-        self.dropped, self.partial = False, set()
+        self.dropped, self.partial, self.kept = False, set(), []
         if seq is None or seq.kind != "seq":
             self.dropped = True
             return []
@@ -388,6 +410,7 @@ class _SpecBuilder:
             if len(self.problems) > n0:
                 self.partial.add(len(out))
             out.append(ob)
+            self.kept.append(i)
         return out
 
     def _one(self, node: Node, path: str) -> Obligation | None:
@@ -401,6 +424,8 @@ class _SpecBuilder:
         else:  # unknown kind: still check the common fields, ignore the rest
             fields.update({str(k.value): Field(Any_()) for k, _ in node.value if str(k.value) not in fields})
         parsed = Record(fields).validate(node, path, self.problems)
+        if kind is not None:
+            self.problems.extend(undeclared_plugin_keys(node, path, kind.name, self.cat, self.top.get("plugins") or ()))
         if parsed is INVALID or kind is None:
             return None
         return self._obligation(parsed, kind, path)

@@ -10,58 +10,16 @@ reference.
 from __future__ import annotations
 
 import inspect
-import re
 from typing import Any, Iterator
 
 from nqengine.errors import Problem
 from nqengine.model import Obligation, Spec
 from nqengine.schema import hint_for, hint_or_choices
-from nqengine.yamlsource import Node, join_path
+from nqengine.spec.vocabularies import check_spec_terms
+from nqengine.yamlsource import Node, join_path, node_at
+from nqengine.yamlsource import locate as _locate
 
 __all__ = ["validate_spec", "node_at"]
-
-_SEG = re.compile(r'\["((?:[^"\\]|\\.)*)"\]|([^.\[\]]+)|\[(\d+)\]')
-
-
-def _segments(path: str) -> list[str | int]:
-    out: list[str | int] = []
-    for quoted, name, index in _SEG.findall(path):
-        if name:
-            out.append(name)
-        elif index:
-            out.append(int(index))
-        else:
-            out.append(re.sub(r"\\(.)", r"\1", quoted))
-    return out
-
-
-def _walk(root: Node, segments: list[str | int]) -> Node | None:
-    node: Node | None = root
-    for seg in segments:
-        if node is None:
-            return None
-        if isinstance(seg, int):
-            node = node.value[seg] if node.kind == "seq" and seg < len(node.value) else None
-        else:
-            node = node.get(seg)
-    return node
-
-
-def node_at(root: Node, path: str) -> Node | None:
-    """The node at a path such as ``obligations[2].deadline.after`` or ``clauses["II.1"]``."""
-    return _walk(root, _segments(path))
-
-
-def _locate(root: Node, path: str) -> Node:
-    """The deepest existing node along ``path`` (for a located message)."""
-    segments = _segments(path)
-    while segments:
-        found = _walk(root, segments)
-        if found is not None:
-            return found
-        segments.pop()
-    return root
-
 
 def _clause_refs(ob: Obligation, base: str) -> Iterator[tuple[str, str]]:
     """(path, clause id) for every clause an obligation refers to."""
@@ -154,6 +112,8 @@ def validate_spec(spec: Spec, cat: Any, root: Node, partial: Any = frozenset()) 
         if kind is not None and i not in partial:
             problems.extend(_lint(kind, ob, spec, cat))
     problems.extend(_cycles(spec, root))
+
+    problems.extend(check_spec_terms(spec, root, cat.pm))
     return problems
 
 

@@ -15,7 +15,7 @@ from nqengine.evaluation.kinds import ObligationKind
 from nqengine.model import Finding, Obligation, Unit, Verdict
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Field, Str, hint_for
-from nqengine.spec.validate import node_at
+from nqengine.yamlsource import node_at
 
 __all__ = ["Duty"]
 
