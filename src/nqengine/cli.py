@@ -32,6 +32,15 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="facts file, YAML, JSON Lines or CSV (default: facts.yaml beside the spec); repeat it to read several "
                         "files as one (attendance rows in one, their sessions in another)")
     p.add_argument("--as-of", required=True, help="evaluation date, dd/mm/yyyy or yyyy-mm-dd")
+    _add_confinement(p)
+
+
+def _add_confinement(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-root", action="append", default=[], metavar="DIR",
+                   help="also read files under DIR (default: only the spec's folder, and the working directory when "
+                        "the spec is inside it); see docs/security.md")
+    p.add_argument("--max-input-mb", type=float, default=None, metavar="MB",
+                   help="refuse an input file larger than this (default 8192)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate spec files")
     p.add_argument("specs", nargs="+")
     _add_common(p)
+    _add_confinement(p)
     p = sub.add_parser("evaluate", help="evaluate a spec as of a date")
     _add_inputs(p)
     p.add_argument("--format", default="table", help="table (default) or json, or a plugin's format")
@@ -90,11 +100,22 @@ def _evaluation(args: argparse.Namespace, pm):
         as_of = parse_date(args.as_of)
     except InvalidDate as exc:
         raise _Usage(f"--as-of: {exc.message_vi if args.lang == 'vi' else exc}") from None
-    _require_declared(spec_path, pm)
-    spec = nqengine.load_spec(spec_path, pm=pm)
-    registry = nqengine.load_registry(reg_path)
-    facts = nqengine.load_facts(facts_path, pm=pm)
+    named = ([args.registry] if args.registry else []) + (args.facts or [])  # chosen by the person running nqengine
+    with _confined(args, spec_path, named):
+        _require_declared(spec_path, pm)
+        spec = nqengine.load_spec(spec_path, pm=pm)
+        registry = nqengine.load_registry(reg_path)
+        facts = nqengine.load_facts(facts_path, pm=pm)
     return nqengine.evaluate(spec, registry, facts, as_of, pm=pm)
+
+
+def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = ()):
+    from nqengine.confine import confined, default_roots
+
+    if args.max_input_mb is not None and not args.max_input_mb > 0:
+        raise _Usage("--max-input-mb: must be a positive number")
+    cap = None if args.max_input_mb is None else int(min(args.max_input_mb, 2.0**40) * 1024**2)
+    return confined(default_roots(spec_path, args.allow_root), files=named, max_bytes=cap)
 
 
 class _Usage(Exception):
@@ -129,7 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
             write = getattr(fmt, "write", None)  # a format that can stream (json) writes as it goes
             if args.output:
-                with open(args.output, "w", encoding="utf-8") as fh:
+                try:
+                    fh = open(args.output, "w", encoding="utf-8")
+                except OSError as exc:
+                    raise _Usage(f"-o {args.output}: {exc.strerror or exc}") from None
+                with fh:
                     write(ev, fh, args.lang) if write is not None else fh.write(fmt.render(ev, args.lang))
             elif write is not None:
                 write(ev, out, args.lang)
@@ -170,9 +195,10 @@ def _check(args: argparse.Namespace, pm) -> int:
 
     status = 0
     for path in args.specs:
-        _require_declared(path, pm)
         try:
-            spec = load_spec(path, pm=pm)
+            with _confined(args, path):
+                _require_declared(path, pm)
+                spec = load_spec(path, pm=pm)
         except InputError as exc:
             sys.stderr.write(exc.render(args.lang) + "\n")
             status = EXIT_INPUT

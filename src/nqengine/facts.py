@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any, ClassVar, Mapping, Sequence
 
+from nqengine.confine import check_input
 from nqengine.errors import FactsError, Problem
 from nqengine.model import Fact, Source
 from nqengine.schema import INVALID, Date, Field, ListOf, Record, Str, hint_for
@@ -49,6 +50,9 @@ def load_facts(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], 
     names = [os.fspath(p) for p in ([path] if isinstance(path, (str, os.PathLike)) else path)]
     names = [os.path.join(n, "facts.yaml") if os.path.isdir(n) else n for n in names]
     bulk = [n for n in names if n.endswith(_BULK)]
+    for n in names:
+        if not n.endswith(_BULK):  # a YAML tree takes ~40x its file: past a size, ask for JSON Lines
+            check_input(n, FactsError, yaml_facts=True)
     if len(names) == 1 and not bulk:
         return _build(compose_file(names[0], FactsError), names[0], pm)
     facts: list[Fact] = []

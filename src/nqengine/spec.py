@@ -202,7 +202,12 @@ def load_spec(path: str | os.PathLike[str], pm: Any = None) -> Spec:
     name = os.fspath(path)
     if os.path.isdir(name):
         name = os.path.join(name, "plan.yaml")
-    return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
+    from nqengine.confine import confined, current_policy, default_roots
+
+    if current_policy() is not None:
+        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
+    with confined(default_roots(name)):  # what 'extends' may name
+        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
 
 
 def load_spec_text(text: str, filename: str = "<spec>", pm: Any = None) -> Spec:
