@@ -470,7 +470,19 @@ def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.d
                 dues[key] = v.due
                 verdicts.append(v)
         unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
+        verdicts, unmatched = canonical_order(spec, verdicts, unmatched)
     return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx
+
+
+def canonical_order(spec: Spec, verdicts: Iterable[Verdict], unmatched: Iterable[UnmatchedFact]) -> tuple[list[Verdict], list[UnmatchedFact]]:
+    """Verdicts in the spec's obligation order, then by unit id; unmatched facts by fact id.
+
+    The order of the registry's and the facts' rows then never shows in the
+    output: the same inputs shuffled give the same JSON, byte for byte.
+    """
+    position = {ob.id: i for i, ob in enumerate(spec.obligations)}
+    ordered = sorted(verdicts, key=lambda v: (position.get(v.obligation, len(position)), v.obligation, v.unit))
+    return ordered, sorted(unmatched, key=lambda u: (u.fact, u.code))
 
 
 def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Context) -> list[Verdict]:
