@@ -59,8 +59,10 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _Timeout()
 
 
-def _argv(case: Case, folder: Path) -> list[str]:
-    argv = ["evaluate", str(folder), "--as-of", case.as_of, "--format", "json", "--lang", "en"]
+def _argv(case: Case, corpus: Corpus) -> list[str]:
+    folder = corpus.folder(case.spec)
+    # specs/ of the copy is the root: an-my-xxi extends ../tam-ky-xxi, as in the repository
+    argv = ["evaluate", str(folder), "--as-of", case.as_of, "--format", "json", "--lang", "en", "--allow-root", str(corpus.root / "specs")]
     if case.explicit_paths:
         argv += ["--registry", str(folder / f"registry.{case.registry_format}"), "--facts", str(folder / f"facts.{case.facts_format}")]
     return argv
@@ -89,7 +91,7 @@ def run_case(case: Case, corpus: Corpus, time_limit: float = 30.0) -> tuple[str,
             signal.setitimer(signal.ITIMER_REAL, time_limit)
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = main(_argv(case, folder))
+                code = main(_argv(case, corpus))
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
