@@ -156,7 +156,7 @@ def test_docx_read_back_has_the_party_layout_and_the_json_figures(ev, doc, tmp_p
     pm = o["attendance"]["party_members"]
     nm = o["attendance"]["non_members"]
     assert f"Đảng viên tham gia học tập: {pm['attended']}/{pm['headcount']} (69,1%); người ngoài Đảng: {nm['attended']}/{nm['headcount']} (59,0%)." in texts
-    assert "Đơn vị không đạt yêu cầu (3): Đảng bộ phường Hòa Hương, Đảng bộ xã Tam Thăng, Đảng bộ Quân sự thành phố." in texts
+    assert "Đơn vị không đạt yêu cầu (3): Đảng bộ Quân sự thành phố, Đảng bộ phường Hòa Hương, Đảng bộ xã Tam Thăng." in texts
     # The table by subordinate unit, against the roll-up of each.
     roll = _rollup(doc)
     table = d.tables[1]

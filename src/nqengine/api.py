@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os as _os
-from typing import Any
+from typing import Any, Sequence
 
+from nqengine.confine import confined, default_roots
 from nqengine.dates import parse_date
 from nqengine.evaluation.engine import Evaluation
 from nqengine.evaluation.engine import evaluate as _evaluate
@@ -43,13 +44,20 @@ def to_json(evaluation: Evaluation, lang: str = "vi") -> dict:
     return evaluation_to_json(evaluation, lang)
 
 
-def load_folder(folder: str | _os.PathLike[str], *, pm: Any = None) -> tuple[Spec, Registry, list[Fact]]:
-    """Load ``plan.yaml``, ``registry.yaml`` and ``facts.yaml`` from one spec folder."""
+def load_folder(
+    folder: str | _os.PathLike[str], *, pm: Any = None, allow_roots: Sequence[str] = (), max_bytes: int | None = None
+) -> tuple[Spec, Registry, list[Fact]]:
+    """Load ``plan.yaml``, ``registry.yaml`` and ``facts.yaml`` from one spec folder.
+
+    Files are read only inside the folder, the working directory when the
+    folder lies inside it, and ``allow_roots`` (see :mod:`nqengine.confine`).
+    """
     if pm is None:
         pm = get_plugin_manager()
     folder = _os.fspath(folder)
-    return (
-        load_spec(_os.path.join(folder, "plan.yaml"), pm=pm),
-        load_registry(_os.path.join(folder, "registry.yaml")),
-        load_facts(_os.path.join(folder, "facts.yaml"), pm=pm),
-    )
+    with confined(default_roots(folder, allow_roots), max_bytes=max_bytes):
+        return (
+            load_spec(_os.path.join(folder, "plan.yaml"), pm=pm),
+            load_registry(_os.path.join(folder, "registry.yaml")),
+            load_facts(_os.path.join(folder, "facts.yaml"), pm=pm),
+        )

@@ -16,6 +16,7 @@ from typing import Sequence
 from nqengine import api
 from nqengine._version import __version__
 from nqengine.checkcmd import check_paths
+from nqengine.confine import confined, default_roots
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.draft.cli import add_parser as add_draft_parser
 from nqengine.draft.cli import cli_draft
@@ -53,6 +54,15 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="facts file, YAML, JSON Lines or CSV (default: facts.yaml beside the spec); repeat it to read several "
                         "files as one (attendance rows in one, their sessions in another)")
     p.add_argument("--as-of", required=True, help="evaluation date, dd/mm/yyyy or yyyy-mm-dd")
+    _add_confinement(p)
+
+
+def _add_confinement(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-root", action="append", default=[], metavar="DIR",
+                   help="also read files under DIR (default: only the spec's folder, and the working directory when "
+                        "the spec is inside it); see docs/security.md")
+    p.add_argument("--max-input-mb", type=float, default=None, metavar="MB",
+                   help="refuse an input file larger than this (default 8192)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a spec file, a registry or facts file (YAML, JSON Lines, CSV), or a folder holding plan.yaml, "
                         "registry.yaml, facts.yaml; files given together are checked against each other")
     _add_common(p)
+    _add_confinement(p)
     p = sub.add_parser("evaluate", help="evaluate a spec as of a date")
     _add_inputs(p)
     p.add_argument("--format", default="table",
@@ -120,12 +131,21 @@ def _evaluation(args: argparse.Namespace, pm):
         as_of = parse_date(args.as_of)
     except InvalidDate as exc:
         raise _Usage(f"--as-of: {exc.message_vi if args.lang == 'vi' else exc}") from None
-    _require_declared(spec_path, pm)
-    spec = api.load_spec(spec_path, pm=pm)
-    registry = api.load_registry(reg_path)
-    facts = api.load_facts(facts_path, pm=pm)
+    named = ([args.registry] if args.registry else []) + (args.facts or [])  # chosen by the person running nqengine
+    with _confined(args, spec_path, named):
+        _require_declared(spec_path, pm)
+        spec = api.load_spec(spec_path, pm=pm)
+        registry = api.load_registry(reg_path)
+        facts = api.load_facts(facts_path, pm=pm)
     with progress_bar(sys.stderr, "evaluate" if args.lang == "en" else "đánh giá") as bar:
         return api.evaluate(spec, registry, facts, as_of, pm=pm, progress=bar)
+
+
+def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = ()):
+    if args.max_input_mb is not None and not args.max_input_mb > 0:
+        raise _Usage("--max-input-mb: must be a positive number")
+    cap = None if args.max_input_mb is None else int(min(args.max_input_mb, 2.0**40) * 1024**2)
+    return confined(default_roots(spec_path, args.allow_root), files=named, max_bytes=cap)
 
 
 class _Usage(Exception):
@@ -186,8 +206,15 @@ def _main(args: argparse.Namespace) -> int:
                 raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
             if args.command == "report" and args.unit and ev.registry.unit(args.unit) is None:
                 raise _Usage(f"--unit: {args.unit!r} " + ("không có trong danh sách tổ chức" if args.lang == "vi" else "is not in the registry"))
-            write_output(fmt, ev, args.lang, args.output, out, width=getattr(args, "width", None),
-                         unit=args.unit if args.command == "report" else None)
+            try:
+                write_output(fmt, ev, args.lang, args.output, out, width=getattr(args, "width", None),
+                             unit=args.unit if args.command == "report" else None)
+            except IsADirectoryError as exc:
+                raise _Usage(f"-o {args.output}: {exc.strerror or exc}") from None
+            except OSError as exc:
+                if _broken_pipe(exc):
+                    raise
+                raise _Usage(f"-o {args.output}: {exc.strerror or exc}") from None
             return 0
 
         out.write(explain_text(ev, args.obligation, args.unit, args.lang))
@@ -218,7 +245,8 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
-    return check_paths(args.specs, pm, args.lang, _require_declared)
+    with _confined(args, args.specs[0], args.specs):  # every path named on the command line may be read
+        return check_paths(args.specs, pm, args.lang, _require_declared)
 
 
 def _plugins(args: argparse.Namespace, pm) -> int:

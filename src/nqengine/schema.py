@@ -30,6 +30,7 @@ __all__ = [
     "Any_",
     "Str",
     "Int",
+    "MAX_COUNT",
     "Float",
     "Bool",
     "Choice",
@@ -211,17 +212,29 @@ class Str(Validator):
         return text
 
 
+#: Every count, number of days or headcount is below this (10⁹): far above any
+#: real organisation, far below what would overflow a date or a float.
+MAX_COUNT = 10**9 - 1
+
+
 class Int(Validator):
-    """A whole number, optionally bounded; ``08`` and ``010`` are decimal."""
+    """A whole number, bounded (by default to ±:data:`MAX_COUNT`); ``08`` and ``010`` are decimal."""
 
     type_name = "int"
     accepts = ("int",)
 
     def __init__(self, *, min: int | None = None, max: int | None = None, doc: str = ""):
-        self.min, self.max, self.doc = min, max, doc
+        self.min = -MAX_COUNT if min is None else min
+        self.max = MAX_COUNT if max is None else max
+        self.doc = doc
 
     def validate(self, node, path, problems):
         value = scalar_value(node) if node.kind == "scalar" else None
+        if node.kind == "scalar" and node.tag == "int" and isinstance(value, str):
+            # Too many digits for Python to read: certainly beyond the bound.
+            op, limit = (Term(">="), self.min) if value.lstrip().startswith("-") else (Term("<="), self.max)
+            problems.append(node.problem("out_of_range", path, field=_field_name(path), op=op, limit=limit, value=_shown(node.value)))
+            return INVALID
         if node.kind != "scalar" or node.tag != "int" or not isinstance(value, int):
             return self.wrong_type(node, path, problems, "int")
         return _check_range(self, node, path, problems, value)
@@ -234,14 +247,22 @@ class Float(Validator):
     accepts = ("int", "float")
 
     def __init__(self, *, min: float | None = None, max: float | None = None, doc: str = ""):
-        self.min, self.max, self.doc = min, max, doc
+        self.min = -MAX_COUNT if min is None else min
+        self.max = MAX_COUNT if max is None else max
+        self.doc = doc
 
     def validate(self, node, path, problems):
         value = scalar_value(node) if node.kind == "scalar" else None
+        if node.kind == "scalar" and node.tag == "int" and isinstance(value, str):
+            value = math.inf  # too many digits to read: not a finite number either
         if node.kind != "scalar" or node.tag not in ("int", "float") or isinstance(value, str):
             return self.wrong_type(node, path, problems, "number")
+        try:
+            value = float(value)  # an integer beyond 1.8e308 has no float
+        except OverflowError:
+            value = math.inf
         if not math.isfinite(value):
-            problems.append(node.problem("not_finite", path, field=_field_name(path), value=node.value))
+            problems.append(node.problem("not_finite", path, field=_field_name(path), value=_shown(node.value)))
             return INVALID
         return _check_range(self, node, path, problems, float(value))
 

@@ -28,6 +28,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from nqengine.confine import check_input
 from nqengine.errors import InputError, Problem, SpecError
 from nqengine.i18n import Term
 
@@ -321,6 +322,8 @@ def compose_text(text: str, file: str = "<string>", error: type[InputError] = Sp
         m = exc.problem_mark or exc.context_mark
         line, col = (m.line + 1, m.column + 1) if m else (1, 1)
         lines = text.split("\n")
+        if text and not text.endswith("\n") and line > len(lines):
+            line, col = len(lines), len(lines[-1]) + 1  # the end of a file without a final newline is its last line
         if m is not None and m.line < len(lines) and lines[m.line][m.column : m.column + 1] == "\t":
             problems.append(Problem(file, line, col, "", "yaml_tab"))
         else:
@@ -339,6 +342,8 @@ def compose_text(text: str, file: str = "<string>", error: type[InputError] = Sp
 def compose_file(path: str | os.PathLike[str], error: type[InputError] = SpecError) -> Node:
     """Read and parse a YAML file; every failure is a located ``error``."""
     name = os.fspath(path)
+
+    check_input(name, error)
     try:
         with open(name, "rb") as fh:
             data = fh.read()

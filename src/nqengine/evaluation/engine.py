@@ -126,6 +126,11 @@ class Context:
             self.unmatched.append(UnmatchedFact(f.id, "fact_after_as_of", {"date": f.date, "as_of": self.as_of}, f.source))
             self.used.add(f.id)  # accounted for
             return None
+        unit = self.registry.units.get(f.unit)
+        if unit is not None and not unit.valid_on(f.date):  # what a dissolved unit did after its end is no evidence
+            self.unmatched.append(UnmatchedFact(f.id, "fact_unit_not_valid", {"unit": f.unit, "date": f.date}, f.source))
+            self.used.add(f.id)
+            return None
         key = (f.unit, f.type)
         lst = self._index.get(key)
         if lst is None:
@@ -480,7 +485,19 @@ def _evaluate(
             if progress is not None:
                 progress(oid, len(spec.obligations))
         unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
+        verdicts, unmatched = canonical_order(spec, verdicts, unmatched)
     return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx
+
+
+def canonical_order(spec: Spec, verdicts: Iterable[Verdict], unmatched: Iterable[UnmatchedFact]) -> tuple[list[Verdict], list[UnmatchedFact]]:
+    """Verdicts in the spec's obligation order, then by unit id; unmatched facts by fact id.
+
+    The order of the registry's and the facts' rows then never shows in the
+    output: the same inputs shuffled give the same JSON, byte for byte.
+    """
+    position = {ob.id: i for i, ob in enumerate(spec.obligations)}
+    ordered = sorted(verdicts, key=lambda v: (position.get(v.obligation, len(position)), v.obligation, v.unit))
+    return ordered, sorted(unmatched, key=lambda u: (u.fact, u.code))
 
 
 def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Context) -> list[Verdict]:
@@ -570,6 +587,15 @@ def add_findings(obligation: Obligation, unit: Unit, verdict: Verdict, findings:
     return attrs.evolve(verdict, status=status, findings=tuple(checks + [new_timing]), evidence=evidence, fulfilled_on=fulfilled)
 
 
+def _event_reason(ctx: Context, f: Fact) -> tuple[str, dict]:
+    """Why an ``event`` fact was not read: an earlier one of the same unit and name was, or no deadline asks."""
+    name = f.data.get("name")
+    for other in ctx.facts(f.unit, "event"):
+        if other.id != f.id and other.id in ctx.used and other.data.get("name") == name:
+            return "fact_event_superseded", {"name": name, "first": other.id}
+    return "fact_event_unused", {"name": name}
+
+
 def _unmatched(ctx: Context, spec: Spec, registry: Registry, cat: Any) -> list[UnmatchedFact]:
     """A reason for every fact no verdict used."""
     consumers: dict[str, list[Obligation]] = defaultdict(list)
@@ -583,6 +609,8 @@ def _unmatched(ctx: Context, spec: Spec, registry: Registry, cat: Any) -> list[U
         unit = registry.units.get(f.unit)
         if unit is None:
             code, params = "fact_unknown_unit", {"unit": f.unit}
+        elif f.type == "event" and f.type not in consumers:
+            code, params = _event_reason(ctx, f)
         elif f.type not in consumers:
             code, params = "fact_type_unused", {"type": f.type}
         elif not any(ob.applies_to.matches(unit) for ob in consumers[f.type]):

@@ -45,6 +45,7 @@ from nqengine.evaluation.engine import (
     _fact_order,
     _unmatched,
     _with_extra_findings,
+    canonical_order,
     obligation_order,
 )
 from nqengine.gcpause import gc_paused
@@ -99,8 +100,9 @@ class IncrementalEvaluation:
         if self._evaluation is None:
             ctx = self._ctx
             unmatched = ctx.unmatched + _unmatched(ctx, self.spec, self.registry, self._catalogue)
+            verdicts, unmatched = canonical_order(self.spec, self._verdicts.values(), unmatched)
             self._evaluation = Evaluation(
-                self.spec, self.registry, self.as_of, list(self._verdicts.values()), unmatched, ctx.facts_by_id, self._catalogue
+                self.spec, self.registry, self.as_of, verdicts, unmatched, ctx.facts_by_id, self._catalogue
             )
         return self._evaluation
 

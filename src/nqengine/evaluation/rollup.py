@@ -31,6 +31,7 @@ import attrs
 from nqengine.errors import UnknownKeyError
 from nqengine.gcpause import gc_paused
 from nqengine.model import STATUSES
+from nqengine.spec.load import UNIT_KINDS
 
 __all__ = ["ROLLUP_FORMAT_VERSION", "Attendance", "ObligationRollup", "UnitRollup", "Rollup", "compute_rollup", "rollup_of", "rollup_json"]
 
@@ -218,9 +219,16 @@ def _tree(ev: Any, acc: dict) -> Rollup:
     touched: dict[str, None] = {}
     for uid, _ in acc:
         touched[uid] = None
-    position = {uid: i for i, uid in enumerate(units)}
     children: dict[str | None, list[str]] = {}
-    for uid in sorted(touched, key=lambda u: position.get(u, -1)):
+
+    # Higher kinds of unit first (the order of UNIT_KINDS: city committee, boards, party committees, cells...),
+    # then unit ids: the output never depends on the order of the registry's rows.
+    def rank(uid: str) -> tuple[int, str]:
+        u = units.get(uid)
+        kind = u.kind if u is not None else None
+        return (UNIT_KINDS.index(kind) if kind in UNIT_KINDS else len(UNIT_KINDS), uid)
+
+    for uid in sorted(touched, key=rank):
         u = units.get(uid)
         parent = u.parent if u is not None and u.parent in touched else None
         children.setdefault(parent, []).append(uid)

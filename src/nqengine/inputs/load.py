@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, Sequence
 
+from nqengine.confine import check_input
 from nqengine.errors import FactsError, Problem, RegistryError
 from nqengine.inputs.attendance import fold_attendance
 from nqengine.inputs.bulk import load_facts_bulk, load_registry_bulk
@@ -47,6 +48,9 @@ def load_facts(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], 
     names = [os.fspath(p) for p in ([path] if isinstance(path, (str, os.PathLike)) else path)]
     names = [os.path.join(n, "facts.yaml") if os.path.isdir(n) else n for n in names]
     bulk = [n for n in names if n.endswith(BULK_SUFFIXES)]
+    for n in names:
+        if not n.endswith(BULK_SUFFIXES):  # a YAML tree takes ~40x its file: past a size, ask for JSON Lines
+            check_input(n, FactsError, yaml_facts=True)
     facts: list[Fact] = []
     problems: list[Problem] = []
     for name in names:

@@ -119,9 +119,10 @@ def _truthy(name: str) -> bool:
 def normalize_name(name: str) -> str:
     """A plugin name as compared: case, ``-`` and ``_`` do not matter (``NQEngine_Foo`` = ``nqengine-foo``).
 
-    Dots do (``nqengine.attendance``, a built-in module, is not ``nqengine-attendance``).
+    Dots do (``nqengine.attendance``, a built-in module, is not ``nqengine-attendance``);
+    surrounding spaces do not (``" nqengine-attendance"`` is that plugin, as any name in a spec).
     """
-    return re.sub(r"[-_]+", "-", name).lower()
+    return re.sub(r"[-_]+", "-", name.strip()).lower()
 
 
 # --------------------------------------------------------------------------

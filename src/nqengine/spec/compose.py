@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 
+from nqengine.confine import check_input
 from nqengine.errors import Problem, SpecError
 from nqengine.i18n import Term
 from nqengine.schema import hint_for
@@ -156,9 +157,13 @@ def resolve_extends(root: Node, filename: str, _seen: tuple[str, ...] = ()) -> N
             path = os.path.join(path, "plan.yaml")
         if path in _seen or os.path.abspath(path) == os.path.abspath(filename):
             raise SpecError([ext.problem("extends_cycle", "extends", chain=" -> ".join((*_seen, filename, path)))])
-        if not os.path.exists(path):
-            raise SpecError([ext.problem("extends_missing", "extends", path=path)])
-        base = _tag_base(resolve_extends(compose_file(path, SpecError), path, (*_seen, filename)))
+        if "://" in str(ext.value) or not os.path.exists(path):
+            raise SpecError([ext.problem("extends_missing", "extends", target=str(ext.value)[:200])])
+        check_input(path, SpecError, line=ext.line, column=ext.column, at=ext.file)
+        base_root = compose_file(path, SpecError)
+        if base_root.kind != "map":
+            raise SpecError([base_root.problem("root_not_map", "", actual=Term(base_root.kind if base_root.kind != "scalar" else base_root.tag))])
+        base = _tag_base(resolve_extends(base_root, path, (*_seen, filename)))
         obs = base.get("obligations")
         base_obs = list(obs.value) if obs is not None and obs.kind == "seq" else []
     merged = Node("map", [(k, v) for k, v in base.value if str(k.value) not in OWN_KEYS], "map", base.file, base.line, base.column)

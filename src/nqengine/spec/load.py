@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from attrs import evolve
 
+from nqengine.confine import confined, current_policy, default_roots
 from nqengine.errors import PluginError, Problem, SpecError
 from nqengine.model import (
     Clause,
@@ -230,7 +231,11 @@ def load_spec(path: str | os.PathLike[str], pm: Any = None) -> Spec:
     name = os.fspath(path)
     if os.path.isdir(name):
         name = os.path.join(name, "plan.yaml")
-    return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
+
+    if current_policy() is not None:
+        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
+    with confined(default_roots(name)):  # what 'extends' may name
+        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
 
 
 def load_spec_text(text: str, filename: str = "<spec>", pm: Any = None) -> Spec:

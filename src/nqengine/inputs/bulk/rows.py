@@ -13,6 +13,7 @@ import json
 import os
 from typing import IO, Any, Callable, Iterable, Iterator
 
+from nqengine.confine import check_input
 from nqengine.errors import InputError, Problem
 from nqengine.i18n import MESSAGES
 
@@ -100,6 +101,11 @@ class Row:
 
 def _open(name: str, problems: Problems) -> IO[str] | None:
     try:
+        check_input(name, problems.error)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    try:
         if os.path.isdir(name):
             problems.add(Problem(name, 1, 1, "", "file_unreadable", {"detail": "is a folder"}))
             return None
@@ -154,6 +160,9 @@ def _jsonl_rows(name: str, problems: Problems) -> Iterator[Row]:
                     key = exc.args[0]
                     at = text.rfind(json.dumps(key, ensure_ascii=False))
                     problems.add(Problem(name, n, at + 1, "", "bulk_duplicate_key", {"key": key}))
+                    continue
+                except RecursionError:
+                    problems.add(Problem(name, n, 1, "", "json_line", {"detail": "nested too deep"}))
                     continue
                 except ValueError as exc:
                     col = getattr(exc, "colno", 1)
