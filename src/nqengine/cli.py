@@ -32,6 +32,8 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="facts file, YAML, JSON Lines or CSV (default: facts.yaml beside the spec); repeat it to read several "
                         "files as one (attendance rows in one, their sessions in another)")
     p.add_argument("--as-of", required=True, help="evaluation date, dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument("--period", help="for recurring obligations, only this period: 'quý II/2026', '6 tháng đầu năm 2026', 'năm 2026', '2026-Q2' "
+                                    "(default: the periods due by --as-of and the next one)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +96,15 @@ def _evaluation(args: argparse.Namespace, pm):
     spec = nqengine.load_spec(spec_path, pm=pm)
     registry = nqengine.load_registry(reg_path)
     facts = nqengine.load_facts(facts_path, pm=pm)
-    return nqengine.evaluate(spec, registry, facts, as_of, pm=pm)
+    period = None
+    if args.period:
+        from nqengine.periods import parse_period
+
+        try:
+            period = parse_period(args.period)
+        except InvalidDate as exc:
+            raise _Usage(f"--period: {exc.message_vi if args.lang == 'vi' else exc}") from None
+    return nqengine.evaluate(spec, registry, facts, as_of, pm=pm, period=period)
 
 
 class _Usage(Exception):
@@ -138,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         from nqengine.formats import explain_text
 
-        out.write(explain_text(ev, args.obligation, args.unit, args.lang))
+        out.write(explain_text(ev, args.obligation, args.unit, args.lang, period=ev.period))
         return 0
     except InputError as exc:
         sys.stderr.write(exc.render(args.lang) + "\n")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 from nqengine.errors import FactsError, Problem
 from nqengine.model import Fact, Source
+from nqengine.recurrence import PeriodPhrase
 from nqengine.schema import INVALID, Date, Field, ListOf, Record, Str, hint_for
 from nqengine.yamlsource import Node, compose_file, compose_text
 
@@ -35,6 +36,7 @@ COMMON_FACT_FIELDS: dict[str, Field] = {
     "unit": Field(Str(), required=True, doc="the unit the fact is about (id or name)"),
     "date": Field(Date(), required=True, doc="when it happened"),
     "note": Field(Str(), doc="free text"),
+    "period": Field(PeriodPhrase(), doc="the period the fact covers, for a recurring obligation: 'quý II/2026', '6 tháng đầu năm 2026', 'năm 2026'"),
 }
 
 
@@ -112,7 +114,7 @@ def _build(root: Node, filename: str, pm: Any, fold: bool = True) -> list[Fact]:
     out = []
     for rec in top["facts"]:
         n = rec.node
-        data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS}
+        data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS or (k == "period" and v is not None)}
         out.append(
             Fact(
                 id=rec.get("id") or f"{base}:{n.line}",

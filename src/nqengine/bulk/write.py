@@ -19,6 +19,7 @@ import attrs
 
 from nqengine.bulk.checks import LIST_SEPARATOR
 from nqengine.formats import evaluation_to_json, verdict_to_json
+from nqengine.recurrence import summary_by_period
 from nqengine.gcpause import gc_paused
 from nqengine.model import Fact, Registry
 
@@ -127,6 +128,7 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     """
     head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
     head["summary"] = evaluation.summary()
+    head["summary_by_period"] = summary_by_period(evaluation)
     nl = "\n" if indent else ""
     pad = " " * (indent or 0)
 
