@@ -382,3 +382,73 @@ def test_one_off_new_units_get_a_deadline_from_their_creation():
     ev = run(ob, report("r", "w2", "20/07/2026"), "01/10/2026")
     assert ev.verdict("bc", "w2").status == "met"
     assert ev.verdict("bc", "w1").due == D(2026, 3, 31)  # existing units keep the plan's date
+
+
+# --- incremental evaluation ---------------------------------------------------------------------
+
+
+def _inc_setup(initial: str, as_of: str = "31/12/2026"):
+    from nqengine.incremental import IncrementalEvaluation
+
+    calls: list[str] = []
+
+    class Spy:
+        @hookimpl(wrapper=True)
+        def nqengine_evaluate_obligation(self, obligation, units, context):
+            if context.period is not None:
+                calls.append(context.period.id)
+            return (yield)
+
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    pm.register(Spy(), "spy")
+    spec = load_spec_text(HEADER + textwrap.indent(QUARTERLY, "  "), "r.yaml", pm=pm)
+    reg = load_registry_text(REGISTRY, "reg.yaml")
+    facts = load_facts_text("facts:\n" + textwrap.indent(initial, "  "), "f.yaml", pm=pm) if initial else []
+    inc = IncrementalEvaluation(spec, reg, facts, as_of, pm=pm)
+    return inc, spec, reg, facts, pm, calls
+
+
+def _same_as_full(inc, spec, reg, facts, pm, as_of="31/12/2026"):
+    full = nqengine.evaluate(spec, reg, facts, as_of, pm=pm)
+    assert inc.evaluation.verdicts == full.verdicts
+    assert [(u.fact, u.code) for u in inc.evaluation.unmatched_facts] == [(u.fact, u.code) for u in full.unmatched_facts]
+
+
+@pytest.mark.parametrize(
+    "new,first_touched",
+    [
+        (report("n1", "w1", "10/09/2026", "quý III/2026"), "2026-Q3"),  # names its period
+        (report("n2", "w1", "01/10/2026"), "2026-Q3"),  # the earliest open period (Q1, Q2 are met)
+        (report("n3", "w1", "01/03/2026"), "2026-Q1"),  # dated before Q1's report: Q1 takes it first
+        (report("n4", "w1", "10/09/2026", "quý I/2031"), None),  # outside the term: no verdict changes
+    ],
+)
+def test_incremental_touches_only_the_periods_a_fact_can_change(new, first_touched):
+    initial = report("r1", "w1", "10/03/2026") + report("r2", "w1", "10/06/2026")
+    inc, spec, reg, facts, pm, calls = _inc_setup(initial)
+    calls.clear()
+    (fact,) = load_facts_text("facts:\n" + textwrap.indent(new, "  "), "g.yaml", pm=pm)
+    inc.add_fact(fact)
+    order = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]
+    touched = sorted(set(calls), key=order.index)
+    assert touched == ([] if first_touched is None else order[order.index(first_touched):])
+    _same_as_full(inc, spec, reg, facts + [fact], pm)
+
+
+def test_incremental_equals_full_evaluation_fact_by_fact():
+    inc, spec, reg, facts, pm, _ = _inc_setup("")
+    sequence = (
+        report("a", "w1", "05/04/2026")
+        + report("b", "w1", "20/03/2026", "quý I/2026")
+        + report("c", "w2", "15/09/2026")
+        + report("d", "w1", "01/07/2026", to="vp")
+        + report("e", "w1", "02/07/2026")
+        + report("f", "w3", "10/06/2026", "quý III/2026")
+        + report("g", "w1", "10/12/2026")
+    )
+    added = []
+    for fact in load_facts_text("facts:\n" + textwrap.indent(sequence, "  "), "g.yaml", pm=pm):
+        inc.add_fact(fact)
+        added.append(fact)
+        _same_as_full(inc, spec, reg, added, pm)
+    assert inc.verdict("quy", "w1", "2026-Q1").fulfilled_on == D(2026, 3, 20)

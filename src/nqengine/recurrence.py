@@ -23,7 +23,7 @@ A run as of a date shows the periods due by then and the next one; the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -242,10 +242,16 @@ def _existed(unit: Unit, period: Period) -> bool:
     return (unit.valid_from is None or unit.valid_from <= period.end) and (unit.valid_to is None or unit.valid_to >= period.start)
 
 
-def evaluate_recurring(pm: Any, ob: Obligation, registry: Any, index: Any, ctx: Any, selected: str | None = None) -> list[Verdict]:
+def evaluate_recurring(
+    pm: Any, ob: Obligation, registry: Any, index: Any, ctx: Any, selected: str | None = None,
+    *, unit: Unit | None = None, start: str | None = None, kept: Mapping[str, Verdict] | None = None,
+) -> list[Verdict]:
     """The verdicts of a recurring obligation: per shown period, per unit that existed in it.
 
     Verdicts come period by period, units in registry order within a period.
+    For incremental evaluation, ``unit`` limits it to one unit and ``start``
+    to the periods from that one on; the unit's verdicts of earlier periods,
+    ``kept`` by period id, keep the facts they were attributed.
     """
     from nqengine.engine import _evaluate_obligation, _with_extra_findings
 
@@ -255,13 +261,15 @@ def evaluate_recurring(pm: Any, ob: Obligation, registry: Any, index: Any, ctx: 
     shown_ids = {p.id for p in shown}
     kind = ctx.catalogue.kind(ob.kind)
     consumed = frozenset(t for v in (ob, *(e.obligation for e in ob.exceptions)) for t in kind.consumes(v))
-    units = _units_for(ob, registry, index)
+    units = _units_for(ob, registry, index) if unit is None else ([unit] if ob.applies_to.matches(unit) else [])
     # Facts of the consumed types per unit: named ones by period, the rest in date order.
     named: dict[tuple[str, str], list[Fact]] = {}
     pool: dict[str, list[Fact]] = {}
     for u in units:
         for t in sorted(consumed):
             for f in ctx.facts(u.id, t):
+                if f.data.get("about") not in (None, ob.id):  # a report about another obligation
+                    continue
                 pid = f.data.get("period")
                 if pid is not None:
                     named.setdefault((u.id, pid), []).append(f)
@@ -272,10 +280,16 @@ def evaluate_recurring(pm: Any, ob: Obligation, registry: Any, index: Any, ctx: 
     claimed: set[str] = set()
     known = {p.id: p for p in evaluated}
     out: list[Verdict] = []
+    resumed = start is None
     for period in evaluated:
         members = [u for u in units if _existed(u, period)]
         if not members:
             continue
+        if not resumed:
+            if period.id != start:  # unchanged: its verdict keeps the facts it was attributed
+                claimed.update(fid for u in members for fid in (kept[period.id].evidence if kept and period.id in kept else ()))
+                continue
+            resumed = True
         variant = _for_period(ob, period, ctx.calendar)
         assigned: dict[tuple[str, str], list[Fact]] = {}
         attributed: dict[str, list[Fact]] = {}
@@ -324,8 +338,45 @@ def evaluate_recurring(pm: Any, ob: Obligation, registry: Any, index: Any, ctx: 
             if extra:
                 v = _with_extra_findings(pm, variant, u, v, pctx)
             out.append(v)
-    _unknown_periods(ctx, units, named, known, ob, evaluated)
+    if unit is None:
+        _unknown_periods(ctx, units, named, known, ob, evaluated)
     return out
+
+
+def first_affected(ob: Obligation, fact: Fact, kept: Mapping[str, Verdict], ctx: Any) -> str | None:
+    """The first period of ``fact``'s unit whose verdict ``fact`` can change (None: none of those shown).
+
+    A fact naming its period changes that period (and, as it may close it,
+    the attribution of later ones).  A fact naming none changes the earliest
+    period it could count for that is still open, or that took a fact dated
+    after it (taken in date order, the new fact would have come first).
+    """
+    pid = fact.data.get("period")
+    if pid is not None:
+        return pid if pid in kept else None
+    rec: Recurrence = ob.recurrence  # type: ignore[assignment]
+    key = (fact.date, fact.id)
+    last = max((_start_of(rec, q) for q in kept), default=None)
+    for p in rec.periods():
+        if last is None or p.start > last:
+            return None
+        if p.id not in kept:
+            continue
+        if fact.date < p.coverage_start and fact.date < p.start:
+            continue
+        v = kept[p.id]
+        if v.fulfilled_on is None:
+            return p.id
+        for fid in v.evidence:
+            f = ctx.facts_by_id.get(fid)
+            if f is not None and f.type == fact.type and f.data.get("period") is None and (f.date, f.id) > key:
+                return p.id
+    return None
+
+
+def _start_of(rec: Recurrence, pid: str) -> dt.date:
+    p = rec.period(pid)
+    return p.start if p is not None else dt.date.min
 
 
 def _with_notes(findings: Any, notes: tuple[Finding, ...]) -> tuple[Finding, ...]:
