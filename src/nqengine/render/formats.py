@@ -175,16 +175,12 @@ def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
             lines.append("")
             continue
         lines.append(f"  {h[0]:<{name_w}} {h[1]:<19} {h[2]:<10} {h[3]:<10}")
-        for v in vs:
-            name = _cut(names.get(v.unit, v.unit), name_w)
-        lines.append(f"  {h[0]:<34} {h[1]:<19} {h[2]:<10} {h[3]:<10}")
         shown_period = None
         for v in vs:
             if v.period != shown_period:  # a recurring obligation: its verdicts grouped by period
                 shown_period = v.period
-                lines.append(_cut(f"  · {h[9]} {period_label(v.period, lang)}" if v.period else "  ·", WIDTH))
-            unit = ev.registry.units.get(v.unit)
-            name = _cut(unit.name if unit else v.unit, 34)
+                lines.append(_cut(f"  · {h[9]} {period_label(v.period, lang)}" if v.period else "  ·", width))
+            name = _cut(names.get(v.unit, v.unit), name_w)
             mark = "*" if v.interpretation else " "
             row = f"  {name:<{name_w}} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on)}"
             lines.append(row.rstrip())
