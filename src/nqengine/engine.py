@@ -309,22 +309,28 @@ def status_for(
 ) -> str:
     """The status rule, in one place, from the outcomes of a verdict's checks.
 
-    A failed check means ``violated``; a check that lacks evidence means
-    ``indeterminate``; otherwise fulfilment decides ``met``/``met_late``, and
-    without it the calendar decides ``pending``/``due_soon``/``overdue`` — except
-    that progress short of the requirement (too few sessions, audience not yet
-    covered) once the deadline has passed is ``violated``.
+    ``violated`` means the unit can no longer comply on time: once the due date
+    has passed without a conforming fulfilment, evidence that does not conform
+    (a failed check: wrong presenter, wrong recipient; or progress short of
+    the requirement: too few sessions, audience not covered) is ``violated``,
+    and no evidence at all is ``overdue``.  Before the due date (or with no due
+    date) the same evidence can still be put right: the verdict is
+    ``pending``/``due_soon`` and the failing checks are its findings.  A check
+    that lacks evidence means ``indeterminate``; fulfilment decides
+    ``met``/``met_late``, unless a check failed on the fulfilment itself.
     """
-    if "fail" in outcomes:
-        return "violated"
     if fulfilled_on is not None:
+        if "fail" in outcomes:
+            return "violated"
         return "met" if due is None or fulfilled_on <= due else "met_late"
+    if due is not None and as_of > due and ("fail" in outcomes or "partial" in outcomes):
+        return "violated"
     if "unknown" in outcomes:
         return "indeterminate"
     if due is None:
         return "pending"
     if as_of > due:
-        return "violated" if "partial" in outcomes else "overdue"
+        return "overdue"
     if as_of >= due - dt.timedelta(days=window):
         return "due_soon"
     return "pending"

@@ -254,6 +254,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "timing_open": ("còn {days} ngày đến hạn chót {due}", "{days} days left until the last day ({due})"),
     "unit_dissolved": ("đơn vị {unit} đã giải thể/sáp nhập ngày {date}, trước hạn", "unit {unit} ceased to exist on {date}, before the deadline"),
     "sessions_none": ("chưa có hội nghị hợp lệ nào (cần {required} buổi)", "no conforming session yet ({required} required)"),
+    "sessions_not_counted": (
+        "đã tổ chức {held} hội nghị nhưng chưa hội nghị nào được tính (cần {required} buổi hợp lệ): xem các bước kiểm tra bên dưới",
+        "{held} session(s) held but none counts yet ({required} conforming required): see the checks below",
+    ),
+    "session_other_group": (
+        "{fact}: hội nghị dành cho nhóm '{group}', không phải '{wanted}': không tính cho nghĩa vụ này",
+        "{fact}: session held for group '{group}', not '{wanted}': it does not count for this obligation",
+    ),
     "sessions_ok": ("đã tổ chức {held}/{required} buổi hợp lệ", "{held}/{required} conforming sessions held"),
     "sessions_short": ("mới tổ chức {held}/{required} buổi hợp lệ", "only {held}/{required} conforming sessions held"),
     "audience_ok": (
@@ -297,6 +305,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_wrong_recipient": ("{fact}: gửi về '{to}', không phải {expected}", "{fact}: sent to '{to}', not {expected}"),
     "report_wrong_channel": ("{fact}: gửi qua '{via}', không qua {expected}", "{fact}: sent via '{via}', not via {expected}"),
     "report_recipient_gone": ("{fact}: nơi nhận {to} không còn tồn tại ngày {date}", "{fact}: recipient {to} no longer existed on {date}"),
+    "report_recipient_merged": (
+        "{fact}: nơi nhận {to} không còn tồn tại ngày {date}; cơ quan tiếp nhận nhiệm vụ: {successor}",
+        "{fact}: recipient {to} no longer existed on {date}; its successor is {successor}",
+    ),
+    "report_channel_gone": ("{fact}: kênh gửi {to} không còn tồn tại ngày {date}", "{fact}: channel {to} no longer existed on {date}"),
+    "report_channel_merged": (
+        "{fact}: kênh gửi {to} không còn tồn tại ngày {date}; cơ quan tiếp nhận nhiệm vụ: {successor}",
+        "{fact}: channel {to} no longer existed on {date}; its successor is {successor}",
+    ),
     "deliverables_ok": ("đã có đủ: {items}", "all delivered: {items}"),
     "deliverables_missing": ("còn thiếu ({done}/{total}): {missing}", "missing ({done}/{total} done): {missing}"),
     "duty_recorded": ("đã ghi nhận {count} lần ({type})", "recorded {count} time(s) ({type})"),

@@ -102,7 +102,7 @@ def _load_registry(name: str) -> Registry:
             continue
         src = Source(row.file, row.line, 1)
         if kind == "unit":
-            units.append(Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"], src))
+            units.append(Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"], src, succeeded_by=rec.get("succeeded_by"), level=rec.get("level")))
         elif kind == "person":
             people.append((rec, src))
         else:

@@ -211,6 +211,7 @@ class StudySession(ObligationKind):
         "presenter": Field(PRESENTER),
         "content": Field(REQUIREMENT, doc="content every session must cover"),
         "materials": Field(REQUIREMENT, doc="materials every session must use"),
+        "audience_group": Field(Str(), doc="the group the sessions must be held for; only sessions recorded for it count"),
     }
 
     def evaluate_unit(self, obligation: Obligation, unit: Unit, context: Any) -> Verdict:
@@ -230,11 +231,19 @@ class StudySession(ObligationKind):
         facts_of = context.facts  # through the context, whatever it is: a plugin may hand the kind a view that hides facts
         due_of = context.due
         zero = dict.fromkeys(categories, 0)  # copied per unit: cheaper than building it
+        group = obligation.params.get("audience_group")
         out = []
         for unit in units:
             due = due_of(obligation, unit)
             # a snapshot: an incremental evaluation appends to the index, and the findings are built later
             sessions = tuple(facts_of(unit.id, "session"))
+            if sessions and (group is not None or any(f.data.get("audience_group") is not None for f in sessions)):
+                # a session counts only for the audience it was held for (issue 10): the others belong to another obligation
+                other = tuple(f for f in sessions if f.data.get("audience_group") != group)
+                if other:
+                    sessions = tuple(f for f in sessions if f.data.get("audience_group") == group)
+            else:
+                other = ()
             bad: list[tuple[str, str, str, dict, str]] = []  # (check, outcome, code, params, fact) of each failed check
             held, attended = 0, zero.copy()
             attendance_known = True
@@ -280,6 +289,7 @@ class StudySession(ObligationKind):
                 # kept until the findings are built: compact (a tuple of counts, no empty list), national scale keeps 10^5 of them
                 _findings, obligation, spec, unit, ids, bad or (), ids if len(counted) == len(ids) else tuple(counted), held,
                 tuple(attended.values()) if counted else None, attendance_known, covered, fulfilled_on,
+                *((tuple((f.id, f.data.get("audience_group")) for f in other),) if other else ()),
             )
             out.append(conclude(obligation, unit, findings, outcomes=outcomes, fulfilled_on=fulfilled_on, evidence=ids, due=due))
         return out
@@ -306,6 +316,7 @@ def _outcomes(counted: bool, enough: bool, known: bool, covered: bool, any_check
 def _findings(
     obligation: Obligation, spec: Any, unit: Unit, evidence: tuple[str, ...], bad: list, counted: tuple[str, ...], held: int,
     attended: tuple[int, ...] | None, attendance_known: bool, covered: bool, fulfilled_on: Any,
+    other: tuple[tuple[str, str | None], ...] = (),
 ) -> list[Finding]:
     """The findings of a study-session verdict, from what :meth:`StudySession.evaluate_unit` found.
 
@@ -317,7 +328,9 @@ def _findings(
     required = p["sessions"]
     findings: list[Finding] = []
     # sessions held
-    if not counted:
+    if not counted and evidence:  # held, but not one conforms: the checks below say why
+        findings.append(Finding("sessions", "info", "sessions_not_counted", {"held": len(evidence), "required": required}, s_clause, evidence))
+    elif not counted:
         findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause, evidence))
     elif held >= required:
         findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, counted))
@@ -341,6 +354,13 @@ def _findings(
             short = [c for c in audience["categories"] if detail[c]["attended"] < detail[c]["target"]]
             params["categories"] = ", ".join(short)
             findings.append(Finding("audience", "partial", "audience_short", params, a_clause, counted, detail))
+    # sessions held for another audience group: they belong to another obligation
+    wanted = p.get("audience_group")
+    for fid, group in other:
+        findings.append(Finding(
+            "audience_group", "info", "session_other_group",
+            {"fact": fid, "group": group or "—", "wanted": wanted or "—"}, s_clause, (fid,),
+        ))
     # presenter, content, materials: failures matter only while unfulfilled
     for name, ok_code, clause in clauses:
         for check, outcome, code, params, fid in bad:
