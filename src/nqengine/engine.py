@@ -87,6 +87,8 @@ class Context:
         self._working_days: dict[tuple[dt.date, int], dt.date] = {}
         self.fulfilled: dict[tuple[str, str], dt.date | None] = {}
         self.dues: dict[tuple[str, str], dt.date | None] = {}
+        #: the verdicts given so far, by (obligation id, unit id): a roll-up reads those of the units below
+        self.verdicts: dict[tuple[str, str], Verdict] = {}
         self.facts_by_id: dict[str, Fact] = {}
         self.unmatched: list[UnmatchedFact] = []
         self.used: set[str] = set()
@@ -191,6 +193,11 @@ class Context:
                 break
             obligation = self._obligations[ref.obligation]
             d = obligation.deadline
+        from nqengine.kinds import rule_interpretations
+
+        for note in rule_interpretations(key.params):  # readings taken on the obligation's other rules (issue 10)
+            if note not in notes:
+                notes.append(note)
         text = " / ".join(notes) if notes else None
         self._interpretations[id(key)] = (key, text)  # the object is kept, so its id is never reused
         return text
@@ -362,6 +369,9 @@ def obligation_order(spec: Spec) -> list[Obligation]:
             d = variant.deadline
             if d is not None and d.after is not None and d.after.obligation:
                 out.add(d.after.obligation)
+            rollup = variant.params.get("rollup")  # a roll-up reads the verdicts of the obligation it sums
+            if isinstance(rollup, Mapping) and rollup.get("of"):
+                out.add(rollup["of"])
         return out
 
     def visit(ob: Obligation, trail: list[str]) -> None:
@@ -469,6 +479,7 @@ def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.d
                 key = (oid, unit.id)
                 fulfilled[key] = v.fulfilled_on
                 dues[key] = v.due
+                ctx.verdicts[key] = v
                 verdicts.append(v)
         unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
     return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx

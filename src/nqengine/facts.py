@@ -35,7 +35,16 @@ COMMON_FACT_FIELDS: dict[str, Field] = {
     "unit": Field(Str(), required=True, doc="the unit the fact is about (id or name)"),
     "date": Field(Date(), required=True, doc="when it happened"),
     "note": Field(Str(), doc="free text"),
+    "until": Field(Date(), doc="last day of an event that spans days; deadlines compare this day"),
 }
+
+
+def spanned(date: Any, until: Any, data: dict) -> Any:
+    """The date a fact counts on: the last day of an event that spans days (its first day kept as ``starts_on``)."""
+    if until is None or until == date:
+        return date
+    data["starts_on"] = date
+    return until
 
 
 def load_facts(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], pm: Any = None) -> list[Fact]:
@@ -113,16 +122,20 @@ def _build(root: Node, filename: str, pm: Any, fold: bool = True) -> list[Fact]:
     for rec in top["facts"]:
         n = rec.node
         data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS}
+        if rec.get("until") is not None and rec["until"] < rec["date"]:
+            problems.append(rec.node.problem("bad_period", "facts.until", start=rec["date"], end=rec["until"]))
         out.append(
             Fact(
                 id=rec.get("id") or f"{base}:{n.line}",
                 type=rec["type"],
                 unit=rec["unit"],
-                date=rec["date"],
+                date=spanned(rec["date"], rec.get("until"), data),
                 data=data,
                 source=Source(n.file, n.line, n.column),
             )
         )
+    if problems:
+        raise FactsError(problems)
     if not fold:  # read with other files: folded with theirs (see load_facts)
         return out
     from nqengine.attendance import fold_attendance  # per-member rows become their session's counts

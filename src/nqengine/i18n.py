@@ -262,6 +262,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{fact}: hội nghị dành cho nhóm '{group}', không phải '{wanted}': không tính cho nghĩa vụ này",
         "{fact}: session held for group '{group}', not '{wanted}': it does not count for this obligation",
     ),
+    "length_missing": ("{fact}: không ghi thời lượng hội nghị (yêu cầu tối thiểu {min})", "{fact}: length not recorded ({min} required)"),
+    "length_short": ("{fact}: thời lượng {length}, ít hơn yêu cầu {min}", "{fact}: lasted {length}, less than the required {min}"),
+    "length_ok_all": ("đủ thời lượng ở {count} hội nghị", "required length held at {count} session(s)"),
+    "length_invalid": ("'{value}' không phải thời lượng: hãy viết ví dụ '01 buổi', '02 ngày', '3 giờ'", "'{value}' is not a length: write e.g. '01 buổi', '02 ngày', '3 giờ'"),
+    "selector_depth_needs_under": ("'depth' chỉ dùng cùng 'under'", "'depth' applies only with 'under'"),
+    "presenter_no_alternative": (
+        "{fact}: {presenter} không thuộc người được phép báo cáo nào theo quy định ngày {date}",
+        "{fact}: {presenter} met none of the allowed presenter rules on {date}",
+    ),
+    "rollup_ok": (
+        "{of}: đạt {reached}/{total} ({rate}), đạt chỉ tiêu {threshold} (cần {target})",
+        "{of}: {reached}/{total} ({rate}), threshold {threshold} reached ({target} needed)",
+    ),
+    "rollup_short": (
+        "{of}: mới đạt {reached}/{total} ({rate}), chưa đạt chỉ tiêu {threshold} (cần {target})",
+        "{of}: only {reached}/{total} ({rate}), below the threshold {threshold} ({target} needed)",
+    ),
+    "rollup_nothing": ("{of}: không có đơn vị cấp dưới nào để tổng hợp", "{of}: no unit below to roll up"),
     "sessions_ok": ("đã tổ chức {held}/{required} buổi hợp lệ", "{held}/{required} conforming sessions held"),
     "sessions_short": ("mới tổ chức {held}/{required} buổi hợp lệ", "only {held}/{required} conforming sessions held"),
     "audience_ok": (

@@ -161,6 +161,7 @@ class IncrementalEvaluation:
             new = _with_extra_findings(self.pm, ob, unit, _evaluate_obligation(hook, ob, [unit], ctx)[0], ctx)
             ctx.fulfilled[key] = new.fulfilled_on
             ctx.dues[key] = new.due
+            ctx.verdicts[key] = new
             if new == old:
                 continue
             self._verdicts[key] = new

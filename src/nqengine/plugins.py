@@ -62,6 +62,7 @@ DEFAULT_PLUGINS = (
     "nqengine.kinds.report",
     "nqengine.kinds.deliverable",
     "nqengine.kinds.duty",
+    "nqengine.kinds.rollup",
     "nqengine.facts_builtin",
     "nqengine.attendance",
     "nqengine.calendar_plugin",

@@ -41,7 +41,7 @@ from nqengine.bulk.checks import LIST_SEPARATOR, RecordCheck, validate_row
 from nqengine.bulk.rows import MAX_PROBLEMS, FastLane, Problems, Row, read_rows
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.errors import FactsError, Problem, RegistryError
-from nqengine.facts import COMMON_FACT_FIELDS, _types, fact_schema
+from nqengine.facts import COMMON_FACT_FIELDS, _types, fact_schema, spanned
 from nqengine.gcpause import gc_paused
 from nqengine.model import (
     Fact,
@@ -194,8 +194,8 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
                     id=rec["id"] or f"{base}:{row.line}",
                     type=t,
                     unit=rec["unit"],
-                    date=rec["date"],
-                    data={k: rec[k] for k in own[t]},
+                    date=spanned(rec["date"], rec.get("until"), data := {k: rec[k] for k in own[t]}),
+                    data=data,
                     source=Source(row.file, row.line, 1),
                 )
             )

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from nqengine.hookspecs import hookimpl
-from nqengine.kinds import ObligationKind, clause_field
+from nqengine.kinds import ObligationKind, clause_field, interpretation_field
 from nqengine.model import Finding, Obligation, Unit, Verdict
 from nqengine.schema import Field, Record, Str
 
@@ -33,6 +33,7 @@ class Report(ObligationKind):
                     "to": Field(Str(), required=True, doc="the recipient unit id (về X)"),
                     "via": Field(Str(), doc="the channel unit id (qua Y)"),
                     "clause": clause_field(),
+                    "interpretation": interpretation_field(),
                 }
             ),
             required=True,

@@ -15,7 +15,9 @@ import math
 from typing import Any, Mapping, Sequence
 
 from nqengine.hookspecs import hookimpl
-from nqengine.kinds import AUDIENCE, ObligationKind, checks_clause, clause_field
+from nqengine.kinds import AUDIENCE, ObligationKind, checks_clause, clause_field, interpretation_field
+from nqengine.kinds.lengths import LENGTH_RULE, check_length
+from nqengine.kinds.presenters import ALTERNATIVE, check_presenters, needs_full_check
 from nqengine.model import Fact, Finding, LazyFindings, Obligation, Unit, Verdict
 from nqengine.schema import Field, Int, ListOf, Record, Str
 
@@ -33,7 +35,10 @@ PRESENTER = Record(
     {
         "roles": Field(ListOf(Str(), min_len=1, single=True), required=True, doc="roles in the unit that may present (secretary, deputy_secretary...)"),
         "qualifications": Field(ListOf(QUALIFICATION), default=list, doc="qualifications the presenter must also hold"),
+        "any_qualification": Field(ListOf(QUALIFICATION), default=list, doc="qualifications of which the presenter must hold at least one"),
+        "any_of": Field(ListOf(ALTERNATIVE), default=list, doc="other ways to qualify: roles held in other bodies, with their own qualifications"),
         "clause": clause_field(),
+        "interpretation": interpretation_field(),
     },
     doc="who must present (báo cáo viên)",
 )
@@ -42,6 +47,7 @@ REQUIREMENT = Record(
     {
         "required": Field(ListOf(Str(), min_len=1, single=True), required=True),
         "clause": clause_field(),
+        "interpretation": interpretation_field(),
     }
 )
 
@@ -84,6 +90,8 @@ def check_presenter(rule: dict, fact: Fact, unit: Unit, context: Any, *, detail:
     With ``detail=False`` a pass returns ``("pass", "", None)`` without the
     parameters that would describe it (the study kind does not report them).
     """
+    if needs_full_check(rule, fact):
+        return check_presenters(rule, fact, unit, context.registry)
     return _presenter(rule, _compiled((rule,), _presenter_rule), fact, unit, context.registry, detail)
 
 
@@ -194,7 +202,7 @@ def _static_of(obligation: Obligation, spec: Any) -> tuple:
         {c for c, meta in spec.audience_categories.items() if meta.get("party_member")},
         checks_clause(p, "audience", obligation.clause),
         obligation.clause,  # the number of sessions is the obligation's own rule, whoever moved its deadline
-        [(name, f"{name}_ok_all", checks_clause(p, name, obligation.clause)) for name in ("presenter", "content", "materials")],
+        [(name, f"{name}_ok_all", checks_clause(p, name, obligation.clause)) for name in ("presenter", "content", "materials", "length")],
         f"{p['audience']['coverage']:.0%}",
     )
 
@@ -212,6 +220,7 @@ class StudySession(ObligationKind):
         "content": Field(REQUIREMENT, doc="content every session must cover"),
         "materials": Field(REQUIREMENT, doc="materials every session must use"),
         "audience_group": Field(Str(), doc="the group the sessions must be held for; only sessions recorded for it count"),
+        "length": Field(LENGTH_RULE),
     }
 
     def evaluate_unit(self, obligation: Obligation, unit: Unit, context: Any) -> Verdict:
@@ -225,7 +234,8 @@ class StudySession(ObligationKind):
     def _evaluate(self, obligation: Obligation, units: Sequence[Unit], context: Any) -> list[Verdict]:
         """The verdicts of ``units``; what depends only on the obligation is looked up once."""
         presenter, content, materials, categories, share, required = _rule(obligation.params)
-        any_check = bool(presenter or content or materials)
+        length = obligation.params.get("length")
+        any_check = bool(presenter or content or materials or length)
         compiled = _presenter_rule(presenter) if presenter else None
         conclude, spec, registry = context.conclude, context.spec, context.registry
         facts_of = context.facts  # through the context, whatever it is: a plugin may hand the kind a view that hides facts
@@ -253,7 +263,11 @@ class StudySession(ObligationKind):
             for f in sessions:
                 ok = True
                 if presenter:
-                    r = _presenter(presenter, compiled, f, unit, registry, False)
+                    if needs_full_check(presenter, f):  # several presenters, other bodies, OR (issue 10)
+                        r = check_presenters(presenter, f, unit, registry)
+                        r = _PASS if r[0] == "pass" else r
+                    else:
+                        r = _presenter(presenter, compiled, f, unit, registry, False)
                     if r[0] != "pass":
                         bad.append(("presenter", *r, f.id))
                         ok = False
@@ -265,6 +279,11 @@ class StudySession(ObligationKind):
                 if materials and ((given := data.get("materials")) is None or not all(map(given.__contains__, materials["required"]))):
                     bad.append(("materials", *_check_listed(materials, f, "materials"), f.id))
                     ok = False
+                if length:
+                    r = check_length(length, f)
+                    if r[0] != "pass":
+                        bad.append(("length", *r, f.id))
+                        ok = False
                 if not ok:
                     continue
                 counted.append(f.id)
