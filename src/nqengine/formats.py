@@ -152,7 +152,7 @@ def render_table(ev: Any, lang: str = "vi") -> str:
             row = f"  {name:<34} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on)}"
             lines.append(row.rstrip())
         if any(v.interpretation for v in vs):
-            note = "* hạn chót do kế hoạch diễn giải" if lang != "en" else "* due date is an interpretation"
+            note = "* kết luận dựa trên cách hiểu của kế hoạch" if lang != "en" else "* verdict rests on an interpretation"
             lines.append("  " + note + ": " + _cut(next(v.interpretation for v in vs if v.interpretation), WIDTH - 6 - len(note)))
         lines.append("")
     lines.append(h[5])

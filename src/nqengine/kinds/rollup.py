@@ -11,7 +11,8 @@ any depth, narrowed by ``over``), so the figure can be used in a threshold:
 - ``figure: units_done``: units whose verdict on ``of`` is met or met late,
   out of the units below that have a verdict on ``of``;
 - ``figure: party_members``: party members who attended the sessions that
-  counted for ``of``, out of the party members of those units.
+  counted for ``of``, out of the party members of those units (the party-member
+  categories of ``of``'s audience, when it has one).
 
 Fulfilled on the day the figure first reaches ``threshold`` of its total.
 (This is a figure for a rule's threshold, not a report's roll-up table.)
@@ -20,7 +21,7 @@ Fulfilled on the day the figure first reaches ``threshold`` of its total.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Mapping
 
 from nqengine.hookspecs import hookimpl
 from nqengine.kinds import ObligationKind, clause_field, interpretation_field
@@ -89,6 +90,10 @@ class Rollup(ObligationKind):
                     events.append((done, 1))
         else:
             party = _party(context.spec)
+            # the party-member categories of the summed obligation's audience (key cadres apart from members)
+            audience = next((ob.params.get("audience") for ob in context.spec.obligations if ob.id == rule["of"]), None)
+            if isinstance(audience, Mapping) and party & set(audience.get("categories") or ()):
+                party = party & set(audience["categories"])
             total = 0
             for u, v in below:
                 need = sum(n for c, n in u.audience.items() if c in party)
