@@ -84,6 +84,25 @@ def test_csv_from_the_command_line_is_utf8_with_bom(tmp_path):
     assert "Võ Thị Giang" in hh["explanation"]
 
 
+def test_rollup_csv_rows_equal_the_json_rollup(ev, doc):
+    from nqengine.render.csv import ROLLUP_COLUMNS
+
+    text = ev.catalogue.formats["csv-rollup"].render(ev, "vi")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    assert tuple(rows[0]) == ROLLUP_COLUMNS
+    want = [(u, o) for u in doc["rollup"]["units"] for o in u["obligations"]]
+    assert len(rows) == len(want)
+    for row, (u, o) in zip(rows, want):
+        assert (row["unit"], row["obligation"], int(row["depth"])) == (u["unit"], o["obligation"], u["depth"])
+        assert (int(row["applicable"]), int(row["done"])) == (o["applicable"], o["done"])
+        assert row["share_done"] == ("" if o["share_done"] is None else str(o["share_done"]))
+        assert [int(row[s]) for s in nqengine.STATUSES] == [o["counts"][s] for s in nqengine.STATUSES]
+        assert row["overdue_units"] == "|".join(o["overdue"]) and int(row["overdue"]) == len(o["overdue"])
+        if o["attendance"]:
+            assert int(row["members_attended"]) == o["attendance"]["party_members"]["attended"]
+
+
 # --- xlsx -----------------------------------------------------------------------------
 
 
