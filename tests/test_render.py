@@ -279,3 +279,26 @@ def test_progress_only_on_a_terminal(ev):
 def test_no_progress_when_stderr_is_not_a_terminal(capsys):
     assert main(["evaluate", str(FOLDER), "--as-of", "20/11/2020", "--format", "json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_explanations_never_wrap_inside_an_id(ev):
+    """Ids hold hyphens; wrapping there split "[study-party-committee]" over two lines."""
+    for v in ev.verdicts:
+        text = nqengine.explain(ev, v.obligation, v.unit)
+        assert not [line for line in text.splitlines() if line.rstrip().endswith("-")], (v.obligation, v.unit)
+        assert f"[{v.obligation}]" in text
+
+
+def test_a_binary_format_needs_a_file_on_a_terminal(ev):
+    from nqengine.errors import NQEngineError
+    from nqengine.render.output import write_output
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    with pytest.raises(NQEngineError, match="-o FILE"):
+        write_output(ev.catalogue.formats["xlsx"], ev, "vi", None, Terminal())
+    piped = io.BytesIO()
+    write_output(ev.catalogue.formats["docx"], ev, "vi", None, types.SimpleNamespace(buffer=piped, flush=lambda: None, isatty=lambda: False))
+    assert piped.getvalue()[:2] == b"PK"

@@ -204,7 +204,7 @@ def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi") -> str:
     u = reg.units[v.unit]
     en = lang == "en"
     out = []
-    w = lambda text, indent="": out.extend(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent])  # noqa: E731
+    w = lambda text, indent="": out.extend(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False, break_long_words=False) or [indent])  # noqa: E731  # ids hold hyphens: wrap at spaces only
     w(f"{'Unit' if en else 'Đơn vị'}: {u.name} ({u.id})")
     w(f"{'Obligation' if en else 'Nghĩa vụ'}: {ob.title} [{ob.id}]")
     w(f"{'Status' if en else 'Tình trạng'}: {status_label(v.status, lang)} ({'as of' if en else 'tính đến'} {_vn(ev.as_of)})")
