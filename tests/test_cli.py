@@ -58,7 +58,7 @@ def test_explicit_files(capsys, tmp_path):
 
 
 def test_json_to_a_file_is_streamed_and_equals_the_rendered_text(capsys, tmp_path):
-    from nqengine.formats import render_json
+    from nqengine.render.formats import render_json
 
     out = tmp_path / "out.json"
     assert main(["evaluate", str(FOLDER), "--as-of", "01/11/2020", "--format", "json", "--lang", "en", "-o", str(out)]) == 0
@@ -90,7 +90,7 @@ def test_several_facts_files_are_read_as_one(capsys, tmp_path):
     # the rows alone: they name a session no file holds, located at their rows
     assert main(args + ["--facts", str(tmp_path / "attendance.csv")]) == 2
     err = capsys.readouterr().err
-    assert f"attendance.csv:2:" in err and session.id in err
+    assert "attendance.csv:2:" in err and session.id in err
 
 
 def test_check_ok(capsys):

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from nqengine.hookspecs import hookimpl
+from nqengine.plugins.hookspecs import hookimpl
+from nqengine.render.csv import CsvFormat, CsvRollupFormat
+from nqengine.render.docx import DocxTemplate
+from nqengine.render.html import HtmlFormat
+from nqengine.render.markdown import MarkdownTemplate
+from nqengine.render.report import render_report
+from nqengine.render.xlsx import XlsxFormat
 
 __all__ = ["ReportFormat"]
 
@@ -22,28 +28,18 @@ class ReportFormat:
         self.name, self.binary = name, binary
 
     def render(self, evaluation: Any, lang: str = "vi", unit: str | None = None) -> Any:
-        from nqengine.render.report import render_report
-
         return render_report(evaluation, self.name, unit, lang)
 
 
 @hookimpl
 def nqengine_register_output_formats():
-    from nqengine.render.csv import CsvFormat, CsvRollupFormat
-    from nqengine.render.html import HtmlFormat
-    from nqengine.render.xlsx import XlsxFormat
-
     return [CsvFormat(), CsvRollupFormat(), XlsxFormat(), HtmlFormat(), ReportFormat("docx", True), ReportFormat("md", False)]
 
 
 @hookimpl(trylast=True)
 def nqengine_report_template(format):
     if format == "docx":
-        from nqengine.render.docx import DocxTemplate
-
         return DocxTemplate()
     if format == "md":
-        from nqengine.render.markdown import MarkdownTemplate
-
         return MarkdownTemplate()
     return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from nqengine.errors import NQEngineError
 from nqengine.render.report import Report
 
 __all__ = ["DocxTemplate", "report_docx"]
@@ -23,9 +24,8 @@ FONT = "Times New Roman"
 
 def _docx() -> Any:
     try:
-        import docx
+        import docx  # python-docx is optional (the `reports` extra): imported when a .docx is written
     except ImportError:  # pragma: no cover - the extra is part of the test install
-        from nqengine.errors import NQEngineError
 
         raise NQEngineError("--format docx needs python-docx: python -m pip install 'nqengine[reports]'") from None
     return docx
@@ -33,8 +33,12 @@ def _docx() -> Any:
 
 def _run(par: Any, text: str, *, size: float = 14, bold: bool = False, italic: bool = False, underline: bool = False,
          highlight: bool = False) -> Any:
-    from docx.enum.text import WD_COLOR_INDEX
-    from docx.shared import Pt
+    from docx.enum.text import (
+        WD_COLOR_INDEX,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
+    from docx.shared import (
+        Pt,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
 
     r = par.add_run(text)
     r.font.name, r.font.size, r.bold, r.italic, r.underline = FONT, Pt(size), bold, italic, underline
@@ -44,8 +48,13 @@ def _run(par: Any, text: str, *, size: float = 14, bold: bool = False, italic: b
 
 
 def _par(cell_or_doc: Any, align: str = "left", *, indent: bool = False, space_after: float = 0) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.enum.text import (
+        WD_ALIGN_PARAGRAPH,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
+    from docx.shared import (  # python-docx is optional (the `reports` extra): imported when a .docx is written
+        Cm,
+        Pt,
+    )
 
     p = cell_or_doc.add_paragraph()
     p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -58,8 +67,12 @@ def _par(cell_or_doc: Any, align: str = "left", *, indent: bool = False, space_a
 
 
 def _no_borders(table: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from docx.oxml import (
+        OxmlElement,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
+    from docx.oxml.ns import (
+        qn,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
 
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -72,8 +85,12 @@ def _no_borders(table: Any) -> None:
 
 def _rule_under(par: Any) -> None:
     """A bottom border on the paragraph: the rule under the heading."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from docx.oxml import (
+        OxmlElement,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
+    from docx.oxml.ns import (
+        qn,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
 
     p_pr = par._p.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
@@ -91,8 +108,13 @@ def _first(cell: Any) -> Any:
 
 def report_docx(r: Report) -> bytes:
     docx = _docx()
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.enum.text import (
+        WD_ALIGN_PARAGRAPH,  # python-docx is optional (the `reports` extra): imported when a .docx is written
+    )
+    from docx.shared import (  # python-docx is optional (the `reports` extra): imported when a .docx is written
+        Cm,
+        Pt,
+    )
 
     d = docx.Document()
     sec = d.sections[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nqengine.render.report import Report
 
 __all__ = ["MarkdownTemplate", "report_markdown"]

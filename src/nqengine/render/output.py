@@ -13,6 +13,8 @@ import inspect
 import shutil
 from typing import Any
 
+from nqengine.errors import NQEngineError
+
 __all__ = ["reader_width", "render_options", "write_output"]
 
 
@@ -42,7 +44,6 @@ def render_options(fn: Any, **options: Any) -> dict[str, Any]:
 def write_output(fmt: Any, ev: Any, lang: str, output: str | None, stdout: Any, *, width: int | None = None,
                  unit: str | None = None) -> None:
     """Render ``ev`` with ``fmt`` to the file ``output``, or to ``stdout``."""
-    from nqengine.errors import NQEngineError
 
     binary = bool(getattr(fmt, "binary", False))
     options = {"width": reader_width(width, output is not None, stdout), "unit": unit}

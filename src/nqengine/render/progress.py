@@ -33,7 +33,7 @@ class _Bar:
 
     def __call__(self, step: str, total: int) -> None:
         if self.bar is None:
-            from tqdm import tqdm
+            from tqdm import tqdm  # tqdm is optional (the `progress` extra)
 
             self.bar = tqdm(total=total, desc=self.label, file=self.stream, leave=False, dynamic_ncols=True)
         self.bar.set_postfix_str(str(step), refresh=False)

@@ -22,6 +22,8 @@ from typing import Any
 
 import attrs
 
+from nqengine.errors import NQEngineError
+from nqengine.plugins import get_plugin_manager
 from nqengine.render.common import vn_date
 
 __all__ = ["Block", "Section", "Report", "build_report", "report_template", "render_report"]
@@ -153,8 +155,6 @@ def build_report(ev: Any, unit: str | None = None, lang: str = "vi") -> Report:
     tree = ev.rollup()
     if unit is None:
         if not tree.roots:
-            from nqengine.errors import NQEngineError
-
             raise NQEngineError("no verdict to report on")
         unit = max(tree.roots, key=lambda r: sum(o.total for o in tree[r].obligations.values()))  # the widest tree
     top = ev.rollup(unit)
@@ -244,11 +244,8 @@ def build_report(ev: Any, unit: str | None = None, lang: str = "vi") -> Report:
 
 def report_template(fmt: str, pm: Any = None) -> Any:
     """The template for ``fmt`` ("docx", "md"): a plugin's through ``nqengine_report_template``, else the built-in one."""
-    from nqengine.errors import NQEngineError
 
     if pm is None:
-        from nqengine.plugins import get_plugin_manager
-
         pm = get_plugin_manager()
     got = pm.hook.nqengine_report_template(format=fmt)
     if got is None:

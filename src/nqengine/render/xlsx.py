@@ -14,6 +14,7 @@ import io
 import re
 from typing import Any
 
+from nqengine.errors import NQEngineError
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import status_label
 from nqengine.model import STATUSES
@@ -35,17 +36,15 @@ OBLIGATION_COLUMNS = ("unit_id", "unit", "parent", "status", "due", "fulfilled_o
 
 def _openpyxl() -> Any:
     try:
-        import openpyxl
+        import openpyxl  # openpyxl is optional (the `reports` extra): imported when a .xlsx is written
     except ImportError:  # pragma: no cover - the extra is part of the test install
-        from nqengine.errors import NQEngineError
-
         raise NQEngineError("--format xlsx needs openpyxl: python -m pip install 'nqengine[reports]'") from None
     return openpyxl
 
 
 def _fit(ws: Any, widths: list[int], last_row: int, first_row: int = 1) -> None:
     """Column widths, filters on the header row, and A4 landscape printing (every column on the page)."""
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # openpyxl is optional (the `reports` extra): imported when a .xlsx is written
 
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, w + 2))
@@ -81,8 +80,8 @@ def build_workbook(ev: Any, lang: str = "vi") -> Any:
     openpyxl's ordinary worksheets cost several times more at national scale.
     """
     openpyxl = _openpyxl()
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.cell import WriteOnlyCell  # openpyxl is optional (the `reports` extra): imported when a .xlsx is written
+    from openpyxl.styles import Font, PatternFill  # openpyxl is optional (the `reports` extra): imported when a .xlsx is written
 
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="D9E1F2")
