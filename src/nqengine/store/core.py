@@ -307,14 +307,15 @@ class Store:
         rows: dict[int, StoredFact] = {}
         for part in _chunks(ids, 300):
             marks = ", ".join("?" * len(part))
-            q = f"SELECT {self._COLS} FROM nq_facts WHERE spec_id = ? AND (fact_id IN ({marks}) OR ref IN ({marks}))"
-            params: list[Any] = [spec_id, *part, *part]
-            if upto is not None:
-                q += " AND seq <= ?"
-                params.append(upto)
-            for r in self.db.query(q, params):
-                sf = self._row(r)
-                rows[sf.seq] = sf
+            for column in ("fact_id", "ref"):  # one indexed lookup each (an OR would scan the table)
+                q = f"SELECT {self._COLS} FROM nq_facts WHERE spec_id = ? AND {column} IN ({marks})"
+                params: list[Any] = [spec_id, *part]
+                if upto is not None:
+                    q += " AND seq <= ?"
+                    params.append(upto)
+                for r in self.db.query(q, params):
+                    sf = self._row(r)
+                    rows[sf.seq] = sf
         wanted = set(ids)
         return {f.id: f for f in effective([rows[k] for k in sorted(rows)]) if f.id in wanted}
 
@@ -407,9 +408,11 @@ class Store:
             todo = set()
             for chunk in _chunks(part, 300):
                 marks = ", ".join("?" * len(chunk))
-                q = (f"SELECT {self._COLS} FROM nq_facts WHERE spec_id = ? AND (fact_id IN ({marks}) OR ref IN ({marks})"
-                     f" OR supersedes IN ({marks}))")
-                for r in cur.execute(q, (spec_id, *chunk, *chunk, *chunk)).fetchall():
+                found = []
+                for column in ("fact_id", "ref", "supersedes"):  # one indexed lookup each (an OR would scan the table)
+                    q = f"SELECT {self._COLS} FROM nq_facts WHERE spec_id = ? AND {column} IN ({marks})"
+                    found.extend(cur.execute(q, (spec_id, *chunk)).fetchall())
+                for r in found:
                     sf = self._row(r)
                     if sf.seq in rows:
                         continue
