@@ -73,9 +73,9 @@ class Current:
 
 
 class Evaluations:
-    """The current evaluations of the specs a store serves, at most ``size`` dates per spec kept."""
+    """The current evaluations of the specs a store serves, at most ``size`` dates per spec kept (each is a whole evaluation in memory)."""
 
-    def __init__(self, store: Any, size: int = 8):
+    def __init__(self, store: Any, size: int = 4):
         self.store, self.size = store, size
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[str, dt.date], Current] = OrderedDict()
