@@ -133,6 +133,7 @@ def main() -> None:
     _, admin = store.create_token("tw", "admin")
     store.close()
     rows: dict[str, str] = {}
+    srv = None
     try:
         srv = Server(store_url, [spec_dir], cwd=str(tmp), extra=["--max-facts", str(max(a.batch, a.attendance_batch))]).start()
         url = f"{srv.url}/v1/specs/{spec_id}"
@@ -189,6 +190,8 @@ def main() -> None:
         rows["cold start: process up / first evaluation answered"] = f"{started:.1f} s / {cold:.1f} s"
         srv.stop()
     finally:
+        if srv is not None:
+            srv.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
     kind = "PostgreSQL" if store_url.startswith("postgres") else "SQLite"
