@@ -69,6 +69,7 @@ class Current:
         self.watermark = 0
         self.registry_version = 0
         self.answers: dict[Any, bytes] = {}
+        self.texts: dict[Any, Any] = {}  # each verdict's JSON text, kept while the verdict is unchanged
         self.rebuilds = 0
 
 
@@ -135,4 +136,5 @@ class Evaluations:
         entry.watermark = rows[-1].seq if rows else 0
         entry.registry_version = version
         entry.answers.clear()
+        entry.texts.clear()
         entry.rebuilds += 1

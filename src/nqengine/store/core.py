@@ -42,6 +42,9 @@ def _dec(obj: dict) -> Any:
     return obj
 
 
+_DECODER = json.JSONDecoder(object_hook=_dec)  # one decoder: json.loads(..., object_hook=) builds one per call
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_enc)
 
@@ -166,10 +169,19 @@ class Store:
         self.db = Database(url)
         self.specs: dict[str, SpecEntry] = {}
         self._registries: dict[tuple[str, int], Registry] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._writers: dict[str, threading.Lock] = {}
 
     def close(self) -> None:
         self.db.close()
+
+    def _writer(self, spec_id: str) -> threading.Lock:
+        """Writers of one spec in this process queue here, in turn, rather than poll the database's lock."""
+        with self._lock:
+            lock = self._writers.get(spec_id)
+            if lock is None:
+                lock = self._writers[spec_id] = threading.Lock()
+        return lock
 
     # -- specs and registries ---------------------------------------------
     def add_spec(self, folder: str | os.PathLike[str]) -> SpecEntry:
@@ -212,7 +224,12 @@ class Store:
             version = self.registry_version(spec_id)
         key = (spec_id, version)
         reg = self._registries.get(key)
-        if reg is None:
+        if reg is not None:
+            return version, reg
+        with self._lock:  # several requests arriving at once load a registry once
+            reg = self._registries.get(key)
+            if reg is not None:
+                return version, reg
             rows = self.db.query("SELECT format, name, text FROM nq_registries WHERE spec_id = ? AND version = ?", key)
             if not rows:
                 raise LookupError(f"spec {spec_id!r} has no registry version {version}")
@@ -254,7 +271,7 @@ class Store:
 
     def _row(self, r: tuple) -> StoredFact:
         seq, fid, type_, unit, date, data, sup, h, source, submission = r
-        fact = Fact(fid, type_, unit, dt.date.fromisoformat(date), json.loads(data, object_hook=_dec), _source(source))
+        fact = Fact(fid, type_, unit, dt.date.fromisoformat(date), _DECODER.decode(data), _source(source))
         return StoredFact(int(seq), fact, sup, int(submission), h)
 
     _COLS = "seq, fact_id, type, unit, date, data, supersedes, content_hash, source, submission"
@@ -330,7 +347,7 @@ class Store:
         hashes = {s.fact.id: content_hash(s) for s in batch}
         if body_hash is None:
             body_hash = hashlib.sha256(_dumps(sorted(hashes.items())).encode("utf-8")).hexdigest()
-        with self.db.transaction(lock=f"facts:{spec_id}") as cur:
+        with self._writer(spec_id), self.db.transaction(lock=f"facts:{spec_id}") as cur:
             known = self.stored(spec_id, [s.fact.id for s in batch], cur)
             conflicts = [
                 (fact_view(known[s.fact.id].fact, known[s.fact.id].supersedes), fact_view(s.fact, s.supersedes))
