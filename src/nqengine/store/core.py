@@ -315,8 +315,48 @@ class Store:
         return out
 
     def effective_facts(self, spec_id: str, upto: int | None = None) -> list[Fact]:
-        """The facts an evaluation uses: corrections applied, attendance rows folded, in commit order."""
-        return effective(self.facts(spec_id, 0, upto))
+        """The facts an evaluation uses: corrections applied, attendance rows folded, in commit order.
+
+        The same as ``effective(self.facts(spec_id, 0, upto))``, read faster:
+        attendance rows (most of the rows at scale) go straight to the
+        tally, without becoming facts first.
+        """
+        from nqengine.attendance import AttendanceTally
+
+        cond, params = "spec_id = ?", [spec_id]
+        if upto is not None:
+            cond += " AND seq <= ?"
+            params.append(upto)
+        rows = [self._row(r) for r in self.db.query(
+            f"SELECT {self._COLS} FROM nq_facts WHERE {cond} AND type <> 'attendance' ORDER BY seq", params)]
+        successor = {r.supersedes: r.fact.id for r in rows if r.supersedes}
+        rest = [r.fact for r in rows if r.fact.id not in successor]
+        tally = AttendanceTally()
+        problems: list[Problem] = []
+        days: dict[str, dt.date] = {}
+        loads = json.loads  # attendance rows hold text only: the C decoder, no hook
+        for unit, date, data, source in self.db.query(
+            f"SELECT unit, date, data, source FROM nq_facts WHERE {cond} AND type = 'attendance' ORDER BY seq", params
+        ):
+            d = loads(data)
+            session = d["session"]
+            if session in successor:
+                seen: set[str] = set()
+                while session in successor and session not in seen:
+                    seen.add(session)
+                    session = successor[session]
+            day = days.get(date)
+            if day is None:
+                day = days[date] = dt.date.fromisoformat(date)
+            file, line = source.rsplit(":", 2)[:2] if source else ("<store>", "1")
+            p = tally.add(d["member"], unit, session, d["category"], day, file, int(line))
+            if p is not None:
+                problems.append(p)
+        folded, more = tally.fold(rest)
+        problems.extend(more)
+        if problems:
+            raise FactsError(problems)
+        return folded
 
     def folded_sessions(self, spec_id: str, sessions: Iterable[str], upto: int | None = None) -> dict[str, Fact]:
         """The named sessions as an evaluation sees them: their attendance rows (up to ``upto``) folded in."""
