@@ -127,13 +127,11 @@ class Evaluations:
         entry.answers.clear()
 
     def _rebuild(self, entry: Current, spec_id: str, as_of: dt.date, version: int) -> None:
-        from nqengine.store.core import effective
-
         store = self.store
-        rows = store.facts(spec_id)
+        mark = store.watermark(spec_id)  # facts are numbered in commit order: all up to it are there to read
         _, registry = store.registry(spec_id, version)
-        entry.inc = ServedEvaluation(store.specs[spec_id].spec, registry, effective(rows), as_of, pm=store.pm)
-        entry.watermark = rows[-1].seq if rows else 0
+        entry.inc = ServedEvaluation(store.specs[spec_id].spec, registry, store.effective_facts(spec_id, mark), as_of, pm=store.pm)
+        entry.watermark = mark
         entry.registry_version = version
         entry.answers.clear()
         entry.texts.clear()
