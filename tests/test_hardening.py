@@ -361,3 +361,14 @@ def test_load_folder_confines_too(tmp_path, monkeypatch):
         assert [p.code for p in info.value.problems] == ["outside_root"]
     finally:
         outside.unlink()
+
+
+def test_a_json_lines_line_past_the_limit_is_refused_without_holding_it(folder, capsys, monkeypatch):
+    import nqengine.bulk.rows as rows
+
+    monkeypatch.setattr(rows, "MAX_LINE_CHARS", 100)
+    good = '{"id": "ok", "type": "session", "unit": "p-an-my", "date": "01/10/2020"}\n'
+    (folder / "f.jsonl").write_text(good + '{"id": "x", "note": "' + "a" * 500 + '"}\n' + good.replace('"ok"', '"ok2"'), encoding="utf-8")
+    code, err = evaluate(capsys, "--facts", "plan/f.jsonl")
+    assert code == 2
+    assert err == "plan/f.jsonl:2:101: the line is longer than 100 characters: one record per line\n"
