@@ -81,16 +81,14 @@ def test_json_lines_nested_a_thousand_deep(folder, capsys):
     )
     code, err = evaluate(capsys, "--facts", "plan/f.jsonl")
     assert code == 2
-    assert err.strip() == "plan/f.jsonl:1:1: bad JSON line: nested too deep"
+    assert err.strip() == "plan/f.jsonl:1:1: the data is nested more than 100 levels deep"
 
 
 def test_csv_json_cell_nested_a_thousand_deep(folder, capsys):
     deep = "[" * 1000 + "]" * 1000
     (folder / "f.csv").write_text(f'id,type,unit,date,content\nx,session,p-an-my,01/10/2020,"{deep}"\n', encoding="utf-8")
     code, err = evaluate(capsys, "--facts", "plan/f.csv")
-    assert code == 2
-    assert_located(err)
-    assert err.startswith("plan/f.csv:2:5: ")
+    assert (code, err) == (2, "plan/f.csv:2:5: bad row: content: nested more than 100 levels deep (content)\n")
 
 
 def test_float_field_written_as_a_huge_integer(folder, capsys):
@@ -372,3 +370,16 @@ def test_a_json_lines_line_past_the_limit_is_refused_without_holding_it(folder, 
     code, err = evaluate(capsys, "--facts", "plan/f.jsonl")
     assert code == 2
     assert err == "plan/f.jsonl:2:101: the line is longer than 100 characters: one record per line\n"
+
+
+@pytest.mark.parametrize("depth", [101, 500, 950])
+def test_json_nested_deeper_than_the_limit_but_within_the_parser(folder, capsys, depth):
+    deep = "[" * depth + "]" * depth
+    (folder / "f.jsonl").write_text(
+        '{"id": "x", "type": "session", "unit": "p-an-my", "date": "01/10/2020", "content": ' + deep + "}\n", encoding="utf-8"
+    )
+    code, err = evaluate(capsys, "--facts", "plan/f.jsonl")
+    assert (code, err) == (2, "plan/f.jsonl:1:1: the data is nested more than 100 levels deep\n")
+    (folder / "f.csv").write_text(f'id,type,unit,date,content\nx,session,p-an-my,01/10/2020,"{deep}"\n', encoding="utf-8")
+    code, err = evaluate(capsys, "--facts", "plan/f.csv")
+    assert (code, err) == (2, "plan/f.csv:2:5: bad row: content: nested more than 100 levels deep (content)\n")

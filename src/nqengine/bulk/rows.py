@@ -16,6 +16,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 from nqengine.confine import check_input
 from nqengine.errors import InputError, Problem
 from nqengine.i18n import MESSAGES
+from nqengine.yamlsource import MAX_DEPTH
 
 __all__ = ["MAX_PROBLEMS", "BULK_MESSAGES", "Problems", "Row", "read_rows", "FastLane"]
 
@@ -172,11 +173,14 @@ def _jsonl_rows(name: str, problems: Problems) -> Iterator[Row]:
                     problems.add(Problem(name, n, at + 1, "", "bulk_duplicate_key", {"key": key}))
                     continue
                 except RecursionError:
-                    problems.add(Problem(name, n, 1, "", "json_line", {"detail": "nested too deep"}))
+                    problems.add(Problem(name, n, 1, "", "too_deep", {"limit": MAX_DEPTH}))
                     continue
                 except ValueError as exc:
                     col = getattr(exc, "colno", 1)
                     problems.add(Problem(name, n, col, "", "json_line", {"detail": getattr(exc, "msg", str(exc))}))
+                    continue
+                if text.count("[") + text.count("{") > MAX_DEPTH and too_deep(obj):
+                    problems.add(Problem(name, n, 1, "", "too_deep", {"limit": MAX_DEPTH}))
                     continue
                 if obj.__class__ is not dict:
                     problems.add(Problem(name, n, 1, "", "json_line", {"detail": f"expected an object, got {type(obj).__name__}"}))
@@ -184,6 +188,20 @@ def _jsonl_rows(name: str, problems: Problems) -> Iterator[Row]:
                 yield Row(obj, name, n, None, text)
         except UnicodeDecodeError:
             _not_utf8(name, problems)
+
+
+def too_deep(obj: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON data nests lists and objects more than ``limit`` deep (checked without recursion)."""
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if value.__class__ is dict:
+            stack.extend((v, depth + 1) for v in value.values() if v.__class__ in (dict, list))
+        elif value.__class__ is list:
+            stack.extend((v, depth + 1) for v in value if v.__class__ in (dict, list))
+    return False
 
 
 def _lines(fh: IO[str]) -> Iterator[str | None]:
