@@ -67,12 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test", help="run the worked examples of spec files: expected against actual statuses")
     p.add_argument("specs", nargs="+", help="spec files, or folders holding plan.yaml")
     _add_common(p)
+    _add_confinement(p)
     p = sub.add_parser("prove", help="check engine invariants and the spec's declared properties on generated registries and facts")
     p.add_argument("specs", nargs="+", help="spec files, or folders holding plan.yaml")
     p.add_argument("--seed", type=int, help="seed of the run; the same seed reproduces it (default: random, printed)")
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
+    _add_confinement(p)
     return parser
 
 
@@ -109,13 +111,15 @@ def _evaluation(args: argparse.Namespace, pm):
     return nqengine.evaluate(spec, registry, facts, as_of, pm=pm)
 
 
-def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = ()):
+def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = (), more_specs: Sequence[str] = ()):
+    """The files the command may read: see :mod:`nqengine.confine` (several specs: the union of their roots)."""
     from nqengine.confine import confined, default_roots
 
     if args.max_input_mb is not None and not args.max_input_mb > 0:
         raise _Usage("--max-input-mb: must be a positive number")
     cap = None if args.max_input_mb is None else int(min(args.max_input_mb, 2.0**40) * 1024**2)
-    return confined(default_roots(spec_path, args.allow_root), files=named, max_bytes=cap)
+    roots = default_roots(spec_path, args.allow_root) + tuple(r for s in more_specs for r in default_roots(s))
+    return confined(roots, files=named, max_bytes=cap)
 
 
 class _Usage(Exception):
@@ -137,11 +141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "test":
             from nqengine.examples import cli_test
 
-            return cli_test(args.specs, pm, args.lang)
+            with _confined(args, args.specs[0], more_specs=args.specs[1:]):
+                return cli_test(args.specs, pm, args.lang)
         if args.command == "prove":
             from nqengine.prove import cli_prove
 
-            return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
+            with _confined(args, args.specs[0], more_specs=args.specs[1:]):
+                return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
         ev = _evaluation(args, pm)
         if args.command == "evaluate":
             cat = catalogue_for(pm)
