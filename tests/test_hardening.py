@@ -383,3 +383,22 @@ def test_json_nested_deeper_than_the_limit_but_within_the_parser(folder, capsys,
     (folder / "f.csv").write_text(f'id,type,unit,date,content\nx,session,p-an-my,01/10/2020,"{deep}"\n', encoding="utf-8")
     code, err = evaluate(capsys, "--facts", "plan/f.csv")
     assert (code, err) == (2, "plan/f.csv:2:5: bad row: content: nested more than 100 levels deep (content)\n")
+
+
+def test_a_chain_of_relative_deadlines_past_year_9999_is_a_located_error():
+    from helpers import spec
+    from nqengine.errors import SpecError
+
+    obs = ["- {id: o0, kind: deliverable, title: T, clause: c1, applies_to: {units: [w1]}, deliverables: [own_plan], deadline: {date: 31/12/2200, inclusive: true}}"]
+    for i in range(1, 1200):
+        obs.append(
+            f"- {{id: o{i}, kind: deliverable, title: T, clause: c1, applies_to: {{units: [w1]}}, deliverables: [own_plan],"
+            f" deadline: {{after: {{obligation: o{i - 1}, point: due}}, days: 3660, inclusive: true}}}}"
+        )
+    with pytest.raises(SpecError) as info:
+        spec("\n".join(obs) + "\n")
+    [p] = info.value.problems
+    assert p.render("en") == (
+        "t.yaml:793:166: this deadline counts on through 778 obligations, up to about 2848258 days, "
+        "and could fall after the year 9999 (obligations[778].deadline.days)"
+    )

@@ -272,6 +272,10 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
 
     problems.extend(validate_spec(spec, cat, root, partial=builder.partial))
     if not problems:
+        from nqengine.deadline_reach import deadline_reach_problems
+
+        problems.extend(deadline_reach_problems(spec, root))
+    if not problems:
         for impl in pm.hook.nqengine_spec_loaded.get_hookimpls():
             from nqengine.errors import PluginError
 
