@@ -226,3 +226,10 @@ def test_unknown_target_keeps_the_due_date_and_the_reports_as_evidence():
     assert (v.status, v.due, v.evidence) == ("indeterminate", D(2020, 10, 6), ("x",))
     [f] = [f for f in v.findings if f.check == "channel"]
     assert (f.code, f.clause, dict(f.params)) == ("report_target_unknown", "c3", {"unit": "nowhere"})
+
+
+def test_a_report_without_recipient_is_missing_its_channel():
+    facts = PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, via: btg}\n"
+    v = run(REPORT, facts, "10/10/2020").verdict("r", "w1")
+    assert (v.status, v.evidence) == ("indeterminate", ("x",))
+    assert _channel(v) == [("unknown", "report_channel_missing", {"fact": "x"})]
