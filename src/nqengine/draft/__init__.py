@@ -121,12 +121,18 @@ class Draft:
         return written
 
 
+def _ready(pm: Any) -> Any:
+    """A plugin manager whose catalogue is built, so the drafter's messages are registered."""
+    from nqengine.plugins import catalogue_for, get_plugin_manager
+
+    pm = get_plugin_manager() if pm is None else pm
+    catalogue_for(pm)
+    return pm
+
+
 def draft_paragraphs(paragraphs: list[Paragraph], name: str = "plan", source: str = "<text>", pm: Any = None) -> Draft:
     """Draft a spec from located paragraphs (see :mod:`nqengine.draft.reader`)."""
-    if pm is None:
-        from nqengine.plugins import get_plugin_manager
-
-        pm = get_plugin_manager()
+    pm = _ready(pm)
     vocab = merged_vocabulary(pm)
     layout = parse_layout(paragraphs, vocab["labels"])
     year = layout.metadata.issued.year if layout.metadata.issued else None
@@ -142,6 +148,7 @@ def draft_text(text: str, name: str = "plan", pm: Any = None) -> Draft:
 def draft_file(path: str | os.PathLike[str], pm: Any = None) -> Draft:
     """Draft a spec from a .txt, .docx or .pdf file."""
     path = os.fspath(path)
+    pm = _ready(pm)  # before reading: an unreadable file is reported with the drafter's messages
     return draft_paragraphs(read_paragraphs(path), _slug(os.path.splitext(os.path.basename(path))[0]), path, pm)
 
 

@@ -21,9 +21,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def cli_draft(args: argparse.Namespace, pm: Any) -> int:
     from nqengine.draft import check_spec, draft_file
-    from nqengine.plugins import catalogue_for
-
-    catalogue_for(pm)  # registers the drafter's messages
     vi = args.lang == "vi"
     if args.check:
         try:

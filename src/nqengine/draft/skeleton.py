@@ -180,9 +180,12 @@ class _Drafter:
                 self.materials[mid] = c.text.split(":", 1)[1].strip()
                 self.material_ids.append((mid, c.id))
                 self.used.add(c.id)
+        groups: dict[str, list[Clause]] = {}
+        for c in clauses:
+            groups.setdefault(c.id.rsplit(".", 1)[0], []).append(c)
         for c in clauses:
             if self.field_of(c) == "deadline" and c.id not in self.used:
-                self.study_or_timed(c, clauses)
+                self.study_or_timed(c, groups[c.id.rsplit(".", 1)[0]])
         for c in clauses:
             if c.id in self.used:
                 continue
@@ -194,9 +197,8 @@ class _Drafter:
                 self.set(sk, "applies_to", _selector(_subject(c.text), self.vocab, c.id), c.id)
         return self.out
 
-    def study_or_timed(self, c: Clause, clauses: list[Clause]) -> None:
-        parent = c.id.rsplit(".", 1)[0]
-        siblings = [s for s in clauses if s.id.rsplit(".", 1)[0] == parent and s is not c]
+    def study_or_timed(self, c: Clause, group: list[Clause]) -> None:
+        siblings = [s for s in group if s is not c]
         headings = [h for h in c.headings if _fold(h).rstrip(":") not in self.labels]
         context = " ".join([*headings, c.text])
         study = any(w in _fold(context) for w in _STUDY_WORDS)
