@@ -22,13 +22,16 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nqengine
 import nqengine.draft
 from nqengine.cli import main
 from nqengine.dates import parse_deadline_date
+from nqengine.draft.reader import clean
 from nqengine.errors import InputError, PluginError
-from nqengine.hookspecs import hookimpl
+from nqengine.plugins.hookspecs import hookimpl
 
 ROOT = Path(__file__).resolve().parent.parent
 TAM_KY = ROOT / "specs" / "tam-ky-xxi"
@@ -379,11 +382,6 @@ def test_a_pdf_is_read_with_its_wrapped_lines_rejoined(tmp_path):
 
 
 # --- no text breaks it ------------------------------------------------------------------
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from nqengine.draft.reader import clean
 
 _WORDS = st.sampled_from([
     "Đảng bộ", "các Chi bộ", "tổ chức", "học tập", "Nghị quyết", "báo cáo kết quả", "về", "Ban Thường vụ Thành ủy",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from helpers import run
 
 STUDY = """
@@ -222,18 +220,18 @@ DELIVERABLE = """
   clause: c1
   applies_to: {units: [w1]}
   deadline: {none: true}
-  deliverables: [plan, column]
+  deliverables: [own_plan, dedicated_column]
 """
 
 
 class TestDeliverableAndDuty:
     def test_open_deadline_never_overdue(self):
-        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: plan}\n"
+        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: own_plan}\n"
         v = run(DELIVERABLE, facts, "31/12/2030").verdict("d", "w1")
         assert (v.status, v.due) == ("pending", None)
 
     def test_met_on_last_deliverable(self):
-        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: plan}\n- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: column}\n"
+        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: own_plan}\n- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: dedicated_column}\n"
         v = run(DELIVERABLE, facts, "05/10/2020").verdict("d", "w1")
         assert (v.status, v.fulfilled_on) == ("met", dt.date(2020, 10, 3))
 

@@ -10,9 +10,9 @@ import pytest
 
 import nqengine
 from nqengine.errors import SpecError
+from nqengine.inputs.registry import load_registry_text
 from nqengine.model import Deadline, DeadlineRef, Selector
 from nqengine.plugins import catalogue_for, get_plugin_manager
-from nqengine.registry import load_registry_text
 from nqengine.spec import load_spec, load_spec_text
 
 ROOT = Path(__file__).resolve().parent.parent

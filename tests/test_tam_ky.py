@@ -204,7 +204,7 @@ def test_unmatched_facts(evaluations):
     assert reasons == {
         "x-unknown-unit": "fact_unknown_unit",
         "x-not-subject": "fact_unit_not_subject",
-        "x-unused-type": "fact_type_unused",
+        "x-unused-type": "fact_event_unused",  # no deadline counts from its event
     }
     early = evaluations["15/10/2020"]
     after = {u.fact for u in early.unmatched_facts if u.code == "fact_after_as_of"}

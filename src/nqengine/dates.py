@@ -104,6 +104,11 @@ class InvalidDate(NQEngineError, ValueError):
 # --- helpers -------------------------------------------------------------------------
 
 
+#: Years a date may name: far enough for any plan, close enough that a deadline
+#: computed from one (days after it, a day before it) stays a real date.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 def _days_in_month(year: int, month: int) -> int:
     if month == 12:
         return 31
@@ -112,8 +117,9 @@ def _days_in_month(year: int, month: int) -> int:
 
 def _make_date(text: str, year: int, month: int, day: int, kind: str = "date") -> datetime.date:
     """Build a date, explaining in both languages why it does not exist."""
-    if not 1 <= year <= 9999:
-        en, vi = f"there is no year {year}", f"không có năm {year}"
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        en = f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}, the years a plan can name"
+        vi = f"năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR} mà một kế hoạch có thể dùng"
         raise InvalidDate(text, "impossible", en, vi, kind)
     if not 1 <= month <= 12:
         en, vi = f"there is no month {month}", f"không có tháng {month}"
@@ -239,7 +245,7 @@ def _period_end(text: str, kind: str) -> datetime.date:
         month = _MONTH_NAMES[groups["mname"]]
     else:
         month = 12
-    if not 1 <= year <= 9999 or not 1 <= month <= 12:
+    if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
         _make_date(text, year, month, 1, kind)  # raises, saying which part is wrong
     return _make_date(text, year, month, _days_in_month(year, month), kind)
 

@@ -11,9 +11,12 @@ kết luận (:class:`Verdict`).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, Mapping
 
 import attrs
+
+from nqengine.errors import UnknownKeyError
 
 __all__ = [
     "STATUSES",
@@ -227,7 +230,6 @@ class Spec:
         for ob in self.obligations:
             if ob.id == oid:
                 return ob
-        from nqengine.errors import UnknownKeyError
 
         raise UnknownKeyError(f"no obligation {oid!r} in spec {self.id!r}")
 
@@ -326,8 +328,6 @@ class Registry:
 
 
 def _name_key(name: str) -> str:
-    import unicodedata
-
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 

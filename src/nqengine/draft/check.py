@@ -16,8 +16,14 @@ import unicodedata
 from typing import Any, Iterator, Mapping
 
 import attrs
+import yaml
 
 from nqengine.dates import InvalidDate, format_date, parse_deadline_date
+from nqengine.draft.drafting import draft_file, ready
+from nqengine.draft.trace import dates_of
+from nqengine.i18n import message
+from nqengine.spec import load_spec
+from nqengine.yamlsource import node_at
 
 __all__ = ["CheckProblem", "check_spec", "find_source"]
 
@@ -35,8 +41,6 @@ class CheckProblem:
     params: Mapping[str, Any]
 
     def render(self, lang: str = "vi") -> str:
-        from nqengine.i18n import message
-
         params = dict(self.params)
         if lang == "vi" and "where" in params:  # "page 2, line 5" of the source, in Vietnamese
             for en, vi in (("page", "trang"), ("line", "dòng"), ("paragraph", "đoạn")):
@@ -114,15 +118,7 @@ def _spec_dates(raw: Any) -> set[Any]:
 
 def check_spec(spec_path: str, source_path: str | None = None, pm: Any = None) -> list[CheckProblem]:
     """Compare a spec (a plan.yaml or its folder) with its source text; return the problems, located."""
-    import yaml
-
-    from nqengine.draft import dates_of, draft_file
-    from nqengine.spec import load_spec
-    from nqengine.validate import node_at
-
-    from nqengine.draft import _ready
-
-    pm = _ready(pm)
+    pm = ready(pm)
     path = os.path.join(spec_path, "plan.yaml") if os.path.isdir(spec_path) else spec_path
     spec = load_spec(path, pm=pm)  # a malformed spec fails here, located
     source = source_path or find_source(spec_path)

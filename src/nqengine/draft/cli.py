@@ -7,6 +7,10 @@ import os
 import sys
 from typing import Any
 
+from nqengine.draft.check import check_spec
+from nqengine.draft.drafting import draft_file
+from nqengine.plugins import catalogue_for
+
 __all__ = ["add_parser", "cli_draft"]
 
 
@@ -20,7 +24,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def cli_draft(args: argparse.Namespace, pm: Any) -> int:
-    from nqengine.draft import check_spec, draft_file
+    catalogue_for(pm)  # registers the drafter's messages
     vi = args.lang == "vi"
     if args.check:
         try:

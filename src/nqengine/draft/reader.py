@@ -69,9 +69,10 @@ def _problem(path: str, code: str, **params: str) -> InputError:
 
 def _docx(path: str) -> list[Paragraph]:
     try:
-        import docx  # python-docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph as DocxParagraph
+        # python-docx and pypdf are optional (the `draft` extra): imported only for a .docx or .pdf plan
+        import docx
+        from docx.table import Table  # optional, as above
+        from docx.text.paragraph import Paragraph as DocxParagraph  # optional, as above
     except ImportError:
         raise _problem(path, "draft_needs_extra", package="python-docx") from None
     try:
@@ -149,7 +150,9 @@ def _hard_wrapped(lines: list[str]) -> bool:
 
 def _pdf(path: str) -> list[Paragraph]:
     try:
-        from pypdf import PdfReader
+        from pypdf import (
+            PdfReader,  # optional (the `draft` extra): imported only for a .pdf plan
+        )
     except ImportError:
         raise _problem(path, "draft_needs_extra", package="pypdf") from None
     try:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nqengine.dates import format_date
+from nqengine.draft.phrases import find_dates
 
 if TYPE_CHECKING:
-    from nqengine.draft import Draft
+    from nqengine.draft.drafting import Draft
 
-__all__ = ["traceability"]
+__all__ = ["traceability", "dates_of"]
 
 
 def _cell(text: str, limit: int = 70) -> str:
@@ -19,8 +20,6 @@ def _cell(text: str, limit: int = 70) -> str:
 
 
 def traceability(draft: "Draft") -> str:
-    from nqengine.draft import dates_of
-
     layout = draft.layout
     uses: dict[str, list[str]] = {}
     for s in draft.skeletons:
@@ -70,3 +69,13 @@ def traceability(draft: "Draft") -> str:
                          ("người ký (signer)", " ".join(x for x in (meta.signer_authority, meta.signer) if x))):
         lines.append(f"- {label}: {value or '—'}")
     return "\n".join(lines) + "\n"
+
+
+def dates_of(draft: "Draft") -> list[tuple[Any, str, str, str]]:
+    """Every date of the text: (date, phrase, where, clause id or placement)."""
+    year = draft.layout.metadata.issued.year if draft.layout.metadata.issued else None
+    out = []
+    for p in draft.layout.paragraphs:
+        for f in find_dates(p.text, year):
+            out.append((f, p.where, draft.layout.placed.get(p.index, "unplaced")))
+    return out

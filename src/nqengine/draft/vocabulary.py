@@ -14,7 +14,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Mapping
 
-from nqengine.hookspecs import hookimpl
+from nqengine.errors import PluginError
+from nqengine.plugins.hookspecs import hookimpl
 
 __all__ = ["SECTIONS", "merged_vocabulary", "nqengine_draft_vocabulary"]
 
@@ -119,7 +120,6 @@ def merged_vocabulary(pm: Any) -> dict[str, dict[str, Any]]:
     Phrases are compared NFC-normalised and case-folded, so a plugin may write
     "Ban Thường vụ Thành ủy" and match "ban thường vụ thành ủy".
     """
-    from nqengine.errors import PluginError
 
     merged: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
     # get_hookimpls() lists implementations in registration order: built-ins first, so they lose.

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from typing import Any, Mapping
 
-from nqengine.kinds import ObligationKind, checks_clause, clause_field
+from nqengine.evaluation.kinds import ObligationKind, checks_clause, clause_field
 from nqengine.model import Fact, Finding, Obligation, Unit, Verdict
 from nqengine.schema import Field, Float, Int, Record
 
