@@ -250,7 +250,7 @@ def test_json_values_keep_documented_types(label, tam_ky_json):
 def test_json_contract_documents_summary_and_constants(tam_ky_json):
     ticked = _ticked(JSON_CONTRACT)
     assert {"nqengine.evaluation"} <= {t.strip('"') for t in ticked}
-    assert tam_ky_json["format"] == "nqengine.evaluation" and tam_ky_json["version"] == 1
+    assert tam_ky_json["format"] == "nqengine.evaluation" and tam_ky_json["version"] == 2
     missing = sorted((set(STATUSES) | set(OUTCOMES)) - ticked)
     assert not missing, f"statuses or outcomes not documented in {JSON_CONTRACT.name}: {missing}"
     spec = nqengine.load_spec(FOLDER)
@@ -266,7 +266,7 @@ def test_json_contract_example_is_valid_json():
     blocks = re.findall(r"```json\n(.*?)```", text, re.S)
     assert blocks, "no JSON example"
     example = json.loads(blocks[-1])
-    assert example["format"] == "nqengine.evaluation" and example["version"] == 1
+    assert example["format"] == "nqengine.evaluation" and example["version"] == 2
 
 
 def _stable(value: Any) -> Any:

@@ -1,6 +1,6 @@
 """Old import paths (before the layered layout of 0.2), kept for one release.
 
-``import nqengine.engine`` or ``from nqengine.kinds import ObligationKind``
+``import nqengine.engine`` or ``from nqengine.evaluation.kinds import ObligationKind``
 still work: a finder on ``sys.meta_path`` answers each old module name with a
 stand-in module that reads its names from the new modules, and warns with a
 :class:`DeprecationWarning` naming the new path.  Plugins should import from

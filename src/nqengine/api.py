@@ -25,18 +25,28 @@ __all__ = ["load_spec", "load_registry", "load_facts", "load_folder", "evaluate"
 
 
 def evaluate(
-    spec: Spec, registry: Registry, facts: list[Fact], as_of: _dt.date | str, *, pm: Any = None, progress: Any = None
+    spec: Spec,
+    registry: Registry,
+    facts: list[Fact],
+    as_of: _dt.date | str,
+    *,
+    pm: Any = None,
+    progress: Any = None,
+    period: str | None = None,
 ) -> Evaluation:
     """Evaluate ``spec`` as of ``as_of`` (a date, or text dd/mm/yyyy or yyyy-mm-dd).
 
+    Recurring obligations get a verdict per unit for each period due by
+    ``as_of`` and the next one, or only for ``period`` when given
+    (``"quý II/2026"``, ``"6 tháng đầu năm 2026"``, ``"2026-Q2"``).
     ``progress``, when given, is called as ``progress(obligation_id, obligations)`` after each of the ``obligations``.
     """
-    return _evaluate(spec, registry, facts, parse_date(as_of), pm=pm, progress=progress)
+    return _evaluate(spec, registry, facts, parse_date(as_of), pm=pm, progress=progress, period=period)
 
 
-def explain(evaluation: Evaluation, obligation: str, unit: str, lang: str = "vi") -> str:
-    """The explanation of one verdict: checks run, evidence used, clauses quoted."""
-    return explain_text(evaluation, obligation, unit, lang)
+def explain(evaluation: Evaluation, obligation: str, unit: str, lang: str = "vi", period: str | None = None) -> str:
+    """The explanation of one verdict: checks run, evidence used, clauses quoted (``period`` for a recurring obligation)."""
+    return explain_text(evaluation, obligation, unit, lang, period=period)
 
 
 def to_json(evaluation: Evaluation, lang: str = "vi") -> dict:

@@ -21,6 +21,7 @@ from nqengine.dates import InvalidDate, parse_date
 from nqengine.draft.cli import add_parser as add_draft_parser
 from nqengine.draft.cli import cli_draft
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
+from nqengine.periods import parse_period
 from nqengine.plugins.manager import (
     catalogue_for,
     declared_plugins,
@@ -54,6 +55,8 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="facts file, YAML, JSON Lines or CSV (default: facts.yaml beside the spec); repeat it to read several "
                         "files as one (attendance rows in one, their sessions in another)")
     p.add_argument("--as-of", required=True, help="evaluation date, dd/mm/yyyy or yyyy-mm-dd")
+    p.add_argument("--period", help="for recurring obligations, only this period: 'quý II/2026', '6 tháng đầu năm 2026', 'năm 2026', '2026-Q2' "
+                                    "(default: the periods due by --as-of and the next one)")
     _add_confinement(p)
 
 
@@ -137,8 +140,14 @@ def _evaluation(args: argparse.Namespace, pm):
         spec = api.load_spec(spec_path, pm=pm)
         registry = api.load_registry(reg_path)
         facts = api.load_facts(facts_path, pm=pm)
+    period = None
+    if args.period:
+        try:
+            period = parse_period(args.period)
+        except InvalidDate as exc:
+            raise _Usage(f"--period: {exc.message_vi if args.lang == 'vi' else exc}") from None
     with progress_bar(sys.stderr, "evaluate" if args.lang == "en" else "đánh giá") as bar:
-        return api.evaluate(spec, registry, facts, as_of, pm=pm, progress=bar)
+        return api.evaluate(spec, registry, facts, as_of, pm=pm, progress=bar, period=period)
 
 
 def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = ()):
@@ -217,7 +226,7 @@ def _main(args: argparse.Namespace) -> int:
                 raise _Usage(f"-o {args.output}: {exc.strerror or exc}") from None
             return 0
 
-        out.write(explain_text(ev, args.obligation, args.unit, args.lang))
+        out.write(explain_text(ev, args.obligation, args.unit, args.lang, period=ev.period))
         return 0
     except InputError as exc:
         sys.stderr.write(exc.render(args.lang) + "\n")

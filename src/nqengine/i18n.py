@@ -194,6 +194,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "thời hạn tương đối cần 'days' (số ngày sau mốc)",
         "a relative deadline needs 'days' (how many days after the reference)",
     ),
+    "deadline_not_per_period": (
+        "nghĩa vụ định kỳ ('every') cần thời hạn theo từng kỳ: 'day_of_last_month', 'days_after_end', 'on' hoặc 'none: true'",
+        "a recurring obligation ('every') needs a per-period deadline: 'day_of_last_month', 'days_after_end', 'on' or 'none: true'",
+    ),
+    "deadline_per_period_one_off": (
+        "'day_of_last_month', 'days_after_end' và 'on' chỉ dùng cho nghĩa vụ định kỳ (có 'every')",
+        "'day_of_last_month', 'days_after_end' and 'on' apply only to a recurring obligation (one with 'every')",
+    ),
+    "deadline_new_units_recurring": (
+        "'new_units_days' chỉ dùng cho nghĩa vụ một lần; nghĩa vụ định kỳ tính theo các kỳ đơn vị tồn tại",
+        "'new_units_days' applies only to a one-off obligation; a recurring one follows the periods a unit existed in",
+    ),
+    "recurrence_key_alone": (
+        "'{key}' chỉ dùng cho nghĩa vụ định kỳ (có 'every')",
+        "'{key}' applies only to a recurring obligation (one with 'every')",
+    ),
+    "recurrence_from_required": (
+        "nghĩa vụ định kỳ cần 'from' (ngày bắt đầu) khi kế hoạch không có ngày hiệu lực",
+        "a recurring obligation needs 'from' (its first day) when the plan has no effective date",
+    ),
+    "recurrence_until_before_from": (
+        "'until' ({until}) trước ngày bắt đầu ({start})",
+        "'until' ({until}) is before the first day ({start})",
+    ),
+    "recurrence_relative_ref": (
+        "thời hạn không thể tính từ nghĩa vụ định kỳ '{obligation}' (mỗi kỳ có hạn riêng)",
+        "a deadline cannot count from the recurring obligation '{obligation}' (each period has its own)",
+    ),
+    "invalid_day_month": (
+        "'{field}': '{value}' không phải ngày trong năm; hãy viết dd/mm, ví dụ 15/06",
+        "'{field}': '{value}' is not a day of the year; write dd/mm, e.g. 15/06",
+    ),
     "deadline_after_only": (
         "'{key}' chỉ dùng cho thời hạn tương đối (có 'after')",
         "'{key}' applies only to a relative deadline (one with 'after')",
@@ -281,6 +313,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "timing_no_due": ("chưa có hạn chót", "no due date yet"),
     "timing_overdue": ("đã quá hạn {days} ngày (hạn chót {due})", "{days} days past the last day ({due})"),
     "timing_open": ("còn {days} ngày đến hạn chót {due}", "{days} days left until the last day ({due})"),
+    "unit_created_after_due": ("đơn vị {unit} được thành lập ngày {date}, sau hạn chót {due}: không phải thực hiện", "unit {unit} was created on {date}, after the last day ({due}): it owes nothing"),
+    "unit_new_deadline": ("đơn vị {unit} thành lập ngày {date}: hạn tính từ ngày thành lập, {days} ngày", "unit {unit} was created on {date}: its deadline counts {days} days from then"),
+    "period_attributed": ("dữ kiện {fact} không ghi kỳ, được tính cho {period} (kỳ sớm nhất còn mở)", "fact {fact} names no period and was counted for {period} (the earliest open period)"),
+    "period_coverage": ("{period}: từ {start} đến {end}; số liệu từ {cstart} đến {cend}", "{period}: {start} to {end}; data from {cstart} to {cend}"),
     "unit_dissolved": ("đơn vị {unit} đã giải thể/sáp nhập ngày {date}, trước hạn", "unit {unit} ceased to exist on {date}, before the deadline"),
     "sessions_none": ("chưa có hội nghị hợp lệ nào (cần {required} buổi)", "no conforming session yet ({required} required)"),
     "sessions_ok": ("đã tổ chức {held}/{required} buổi hợp lệ", "{held}/{required} conforming sessions held"),
@@ -345,6 +381,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không thời hạn nào của kế hoạch tính từ sự kiện '{name}'",
         "no deadline of the plan counts from the event '{name}'",
     ),
+    "fact_period_unknown": ("kỳ {period} không thuộc nghĩa vụ '{obligation}'", "period {period} is not a period of obligation '{obligation}'"),
+    "fact_period_not_shown": ("kỳ {period} của nghĩa vụ '{obligation}' chưa được đánh giá tại ngày này (chưa đến kỳ; dùng --period để xem)", "period {period} of obligation '{obligation}' is not evaluated on this date (not yet due; use --period to see it)"),
+    "fact_period_unit_absent": ("đơn vị '{unit}' không tồn tại trong kỳ {period}", "unit '{unit}' did not exist during {period}"),
     "fact_unit_not_valid": ("đơn vị '{unit}' không tồn tại ngày {date}", "unit '{unit}' did not exist on {date}"),
     "fact_not_needed": ("không nghĩa vụ nào dùng đến dữ kiện '{type}' này", "no verdict needed this '{type}' fact"),
 }

@@ -125,6 +125,12 @@ class Deadline:
     text: str | None = None
     interpretation: str | None = None
     clause: str | None = None
+    # Per-period forms, for a recurring obligation (see nqengine.recurrence): exactly one, or open.
+    day_of_last_month: int | None = None
+    days_after_end: int | None = None
+    on: tuple[tuple[int, int], ...] = ()
+    #: A unit created after the due date owes it this many days after its creation (None: owes nothing).
+    new_units_days: int | None = None
 
 
 @attrs.frozen
@@ -178,6 +184,8 @@ class Obligation:
 
     ``params`` holds the kind's own fields, validated by the kind's schema (for
     ``study_session``: sessions, audience, presenter, content, materials).
+    ``recurrence`` (a :class:`nqengine.periods.Recurrence`) is set when the
+    obligation recurs (``every:``): it then has one verdict per unit per period.
     """
 
     id: str
@@ -191,6 +199,7 @@ class Obligation:
     exceptions: tuple[Exception_, ...] = ()
     source: Source | None = attrs.field(default=None, eq=False)
     document: str | None = None
+    recurrence: Any = None
 
     def for_unit(self, unit: "Unit", as_of: dt.date | None = None) -> tuple["Obligation", "Exception_ | None"]:
         """The obligation as it reads for ``unit`` on ``as_of``: the last matching exception wins.
@@ -432,7 +441,7 @@ def _findings_repr(findings: Any) -> str:
 
 @attrs.frozen(repr=False)
 class Verdict:
-    """Where one unit stands on one obligation on the evaluation date (kết luận).
+    """Where one unit stands on one obligation (for one period, if it recurs) on the evaluation date (kết luận).
 
     ``findings`` is always read as a tuple of :class:`Finding`.  It may be
     given as a :class:`LazyFindings`, which is built on first read; equality,
@@ -449,6 +458,8 @@ class Verdict:
     fulfilled_on: dt.date | None = None
     interpretation: str | None = None
     amended_by: tuple[str, ...] = ()
+    #: The period's id (``2026-Q2``) for a recurring obligation, else None.
+    period: str | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -16,6 +16,7 @@ from typing import Any, Collection, Iterable, Mapping, Sequence
 import attrs
 
 from nqengine.errors import EvaluationError, PluginError, UnknownKeyError
+from nqengine.evaluation.recurrence import evaluate_recurring
 from nqengine.evaluation.rollup import rollup_of
 from nqengine.gcpause import gc_paused
 from nqengine.model import (
@@ -32,6 +33,7 @@ from nqengine.model import (
     UnmatchedFact,
     Verdict,
 )
+from nqengine.periods import parse_period
 from nqengine.plugins import catalogue_for, get_plugin_manager
 
 __all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "add_findings", "decide_status", "status_for", "ONE_DAY"]
@@ -51,16 +53,34 @@ class Evaluation:
     facts: Mapping[str, Fact]
     catalogue: Any = attrs.field(repr=False, default=None)
     _index: dict | None = attrs.field(default=None, repr=False)
+    #: The period selected with ``evaluate(..., period=)``, if any.
+    period: str | None = None
 
-    def verdict(self, obligation: str, unit: str) -> Verdict:
-        """The verdict for ``obligation`` and ``unit`` (unit by id or name)."""
+    def verdict(self, obligation: str, unit: str, period: str | None = None) -> Verdict:
+        """The verdict for ``obligation`` and ``unit`` (unit by id or name).
+
+        For a recurring obligation, ``period`` names the period (an id such as
+        ``2026-Q2`` or a phrase such as ``quý II/2026``); without it, the only
+        period shown, else an :class:`~nqengine.errors.UnknownKeyError` listing them.
+        """
 
         if self._index is None:
-            self._index = {(v.obligation, v.unit): v for v in self.verdicts}
+            self._index = {(v.obligation, v.unit, v.period): v for v in self.verdicts}
         u = self.registry.unit(unit)
-        key = (obligation, u.id if u else unit)
+        uid = u.id if u else unit
+        if period is not None:
+            period = parse_period(period)
+        key = (obligation, uid, period)
         if key not in self._index:
-            raise UnknownKeyError(f"no verdict for obligation {obligation!r} and unit {unit!r}")
+            if period is None:
+                found = [v for v in self.verdicts if v.obligation == obligation and v.unit == uid]
+                if len(found) == 1:
+                    return found[0]
+                if found:
+                    raise UnknownKeyError(
+                        f"obligation {obligation!r} recurs: name a period for unit {unit!r} ({', '.join(str(v.period) for v in found)})"
+                    )
+            raise UnknownKeyError(f"no verdict for obligation {obligation!r} and unit {unit!r}" + (f" in period {period}" if period else ""))
         return self._index[key]
 
     def rollup(self, unit: str | None = None) -> Any:
@@ -86,7 +106,11 @@ class Context:
     Kinds call :meth:`facts` to get a unit's facts of a type (dated on or
     before ``as_of``), :meth:`due` for the last day on time, and
     :meth:`conclude` to turn findings into a verdict with the right status.
+    ``period`` is the :class:`~nqengine.periods.Period` being evaluated when
+    the obligation recurs (see :mod:`nqengine.recurrence`), else None.
     """
+
+    period: Any = None
 
     def __init__(self, spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, catalogue: Any):
         self.spec, self.registry, self.as_of, self.catalogue = spec, registry, as_of, catalogue
@@ -181,7 +205,10 @@ class Context:
                     target = self._working_days[key] = self.calendar.add_working_days(base, d.days)
             else:
                 target = base + dt.timedelta(days=d.days)
-        return target if d.inclusive else target - ONE_DAY
+        target = target if d.inclusive else target - ONE_DAY
+        if d.new_units_days is not None and unit.valid_from is not None and unit.valid_from > target:
+            return unit.valid_from + dt.timedelta(days=d.new_units_days)  # the plan gives new units time of their own
+        return target
 
     def interpretation(self, obligation: Obligation) -> str | None:
         """The interpretations a due date rests on, following relative deadlines back.
@@ -262,6 +289,11 @@ class Context:
             status = "not_applicable"
             dissolved = unit
             timed = False
+        elif status is None and fulfilled_on is None and due is not None and unit.valid_from is not None and unit.valid_from > due:
+            # the unit was created after the last day: it could never have complied, so owes nothing
+            status = "not_applicable"
+            dissolved = unit
+            timed = False
         elif status is None:
             window = obligation.due_soon_days
             status = status_for(outcomes, fulfilled_on, due, as_of, self.spec.due_soon_days if window is None else window)  # type: ignore[arg-type]
@@ -301,7 +333,9 @@ def _verdict_tail(
 ) -> list[Finding]:
     """What ``conclude`` adds after the kind's findings: the dissolved unit's finding, or the timing finding."""
     out = []
-    if dissolved is not None:
+    if dissolved is not None and due is not None and dissolved.valid_from is not None and dissolved.valid_from > due:
+        out.append(Finding("unit", "info", "unit_created_after_due", {"unit": dissolved.name, "date": dissolved.valid_from, "due": due}, obligation.clause))
+    elif dissolved is not None:
         out.append(Finding("unit", "info", "unit_dissolved", {"unit": dissolved.name, "date": dissolved.valid_to}, obligation.clause))
     if timed:
         out.append(timing_finding(obligation, status, due, fulfilled_on, as_of))
@@ -443,20 +477,24 @@ def evaluate(
     *,
     pm: Any = None,
     progress: Any = None,
+    period: str | None = None,
 ) -> Evaluation:
     """Evaluate ``spec`` against ``registry`` and ``facts`` as of ``as_of``.
 
     Returns an :class:`Evaluation` with one verdict per applicable (obligation,
-    unit) and every fact either used as evidence or listed as unmatched with
-    its reason.  ``pm`` is the plugin manager (default: a new one from
-    :func:`nqengine.plugins.get_plugin_manager`).  ``progress``, when given,
-    is called as ``progress(obligation_id, obligations)`` after each obligation (``obligations``: how many there are).
+    unit) — per period for a recurring obligation: the periods due by
+    ``as_of`` and the next one, or only ``period`` (an id or phrase such as
+    ``quý II/2026``) when given — and every fact either used as evidence or
+    listed as unmatched with its reason.  ``pm`` is the plugin manager
+    (default: a new one from :func:`nqengine.plugins.get_plugin_manager`).
+    ``progress``, when given, is called as ``progress(obligation_id, obligations)``
+    after each obligation (``obligations``: how many there are).
     """
-    return _evaluate(spec, registry, facts, as_of, pm, progress)[0]
+    return _evaluate(spec, registry, facts, as_of, pm, progress, period)[0]
 
 
 def _evaluate(
-    spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any, progress: Any = None
+    spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any, progress: Any = None, period: str | None = None
 ) -> tuple[Evaluation, Context]:
     """:func:`evaluate`, also returning the context (kept by :mod:`nqengine.incremental`)."""
 
@@ -471,7 +509,15 @@ def _evaluate(
         index = UnitIndex(registry)
         extra = bool(hook.nqengine_extra_findings.get_hookimpls())
         fulfilled, dues = ctx.fulfilled, ctx.dues
+        if period is not None:
+            period = parse_period(period)
         for ob in obligation_order(spec):
+            if ob.recurrence is not None:  # one verdict per unit per period: see nqengine.recurrence
+
+                verdicts.extend(evaluate_recurring(pm, ob, registry, index, ctx, period, evaluate_obligation=_evaluate_obligation, with_extra_findings=_with_extra_findings))
+                if progress is not None:
+                    progress(ob.id, len(spec.obligations))
+                continue
             units = _applicable_units(ob, registry, spec.effective, as_of, index)
             result = _evaluate_obligation(hook, ob, units, ctx)
             oid = ob.id
@@ -486,17 +532,18 @@ def _evaluate(
                 progress(oid, len(spec.obligations))
         unmatched = ctx.unmatched + _unmatched(ctx, spec, registry, cat)
         verdicts, unmatched = canonical_order(spec, verdicts, unmatched)
-    return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat), ctx
+    return Evaluation(spec, registry, as_of, verdicts, unmatched, ctx.facts_by_id, cat, period=period), ctx
 
 
 def canonical_order(spec: Spec, verdicts: Iterable[Verdict], unmatched: Iterable[UnmatchedFact]) -> tuple[list[Verdict], list[UnmatchedFact]]:
-    """Verdicts in the spec's obligation order, then by unit id; unmatched facts by fact id.
+    """Verdicts in the spec's obligation order, then by period (recurring obligations), then by unit id; unmatched facts by fact id.
 
     The order of the registry's and the facts' rows then never shows in the
     output: the same inputs shuffled give the same JSON, byte for byte.
     """
     position = {ob.id: i for i, ob in enumerate(spec.obligations)}
-    ordered = sorted(verdicts, key=lambda v: (position.get(v.obligation, len(position)), v.obligation, v.unit))
+    # Period ids (2026-Q2, 2026-03, 2026-H1, 2026) sort in time order within one obligation.
+    ordered = sorted(verdicts, key=lambda v: (position.get(v.obligation, len(position)), v.obligation, v.period or "", v.unit))
     return ordered, sorted(unmatched, key=lambda u: (u.fact, u.code))
 
 
@@ -603,11 +650,14 @@ def _unmatched(ctx: Context, spec: Spec, registry: Registry, cat: Any) -> list[U
         for t in cat.kind(ob.kind).consumes(ob):
             consumers[t].append(ob)
     out = []
+    period_reasons = ctx.__dict__.get("period_reasons", {})  # facts naming a period they cannot count for
     for f in ctx.facts_by_id.values():
         if f.id in ctx.used:
             continue
         unit = registry.units.get(f.unit)
-        if unit is None:
+        if f.id in period_reasons:
+            code, params = period_reasons[f.id]
+        elif unit is None:
             code, params = "fact_unknown_unit", {"unit": f.unit}
         elif f.type == "event" and f.type not in consumers:
             code, params = _event_reason(ctx, f)

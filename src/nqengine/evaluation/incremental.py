@@ -10,7 +10,10 @@ re-evaluates only what the fact can change:
 - for an ``event`` fact, the unit on every obligation whose deadline counts
   from an event;
 - then, on the same unit, every obligation whose deadline counts from one of
-  those (``after: {obligation: ...}``), and so on, in dependency order.
+  those (``after: {obligation: ...}``), and so on, in dependency order;
+- for a recurring obligation, only the unit's periods from the first one the
+  fact can change (see :func:`nqengine.recurrence.first_affected`): the period
+  it names, or the earliest open period it could count for.
 
 :attr:`~IncrementalEvaluation.evaluation` is then what a full
 :func:`nqengine.evaluate` of the same spec, registry and date gives for all
@@ -48,6 +51,12 @@ from nqengine.evaluation.engine import (
     canonical_order,
     obligation_order,
 )
+from nqengine.evaluation.recurrence import (
+    _unknown_periods,
+    evaluate_recurring,
+    first_affected,
+    visible_periods,
+)
 from nqengine.gcpause import gc_paused
 from nqengine.model import Fact, Registry, Spec, Unit, Verdict
 from nqengine.plugins import get_plugin_manager
@@ -72,7 +81,11 @@ class IncrementalEvaluation:
         full, self._ctx = _evaluate(spec, registry, list(facts), as_of, self.pm)
         self.spec, self.registry, self.as_of = spec, registry, as_of
         self._catalogue = full.catalogue
-        self._verdicts: dict[tuple[str, str], Verdict] = {(v.obligation, v.unit): v for v in full.verdicts}
+        self._verdicts: dict[tuple[str, str, str | None], Verdict] = {(v.obligation, v.unit, v.period): v for v in full.verdicts}
+        self._periods_of: dict[tuple[str, str], dict[str, Verdict]] = defaultdict(dict)  # a recurring obligation's verdicts per unit
+        for v in full.verdicts:
+            if v.period is not None:
+                self._periods_of[(v.obligation, v.unit)][v.period] = v
         self._cited: dict[str, int] = defaultdict(int)  # fact id -> how many verdicts cite it
         for v in full.verdicts:
             for fid in v.evidence:
@@ -106,9 +119,9 @@ class IncrementalEvaluation:
             )
         return self._evaluation
 
-    def verdict(self, obligation: str, unit: str) -> Verdict | None:
-        """The current verdict of ``unit`` (an id) on ``obligation``, or None if it has none."""
-        return self._verdicts.get((obligation, unit))
+    def verdict(self, obligation: str, unit: str, period: str | None = None) -> Verdict | None:
+        """The current verdict of ``unit`` (an id) on ``obligation`` (in ``period``, an id, if it recurs), or None."""
+        return self._verdicts.get((obligation, unit, period))
 
     # -- writing ---------------------------------------------------------
     def add_fact(self, fact: Fact) -> list[Verdict]:
@@ -128,14 +141,14 @@ class IncrementalEvaluation:
         unit = self.registry.units.get(fact.unit)
         if unit is None:
             return []
-        return self._reevaluate(unit, self._affected(fact.type))
+        return self._reevaluate(unit, self._affected(fact.type), fact)
 
     def add_facts(self, facts: Iterable[Fact]) -> list[Verdict]:
         """:meth:`add_fact` for each fact in turn; each verdict that changed, once, as it now stands."""
-        changed: dict[tuple[str, str], Verdict] = {}
+        changed: dict[tuple[str, str, str | None], Verdict] = {}
         for f in facts:
             for v in self.add_fact(f):
-                changed[(v.obligation, v.unit)] = v
+                changed[(v.obligation, v.unit, v.period)] = v
         return list(changed.values())
 
     def _affected(self, fact_type: str) -> set[str]:
@@ -151,20 +164,50 @@ class IncrementalEvaluation:
                 todo |= self._dependents.get(oid, set())
         return out
 
-    def _reevaluate(self, unit: Unit, obligations: set[str]) -> list[Verdict]:
+    def _reevaluate(self, unit: Unit, obligations: set[str], fact: Fact | None = None) -> list[Verdict]:
         ctx, changed = self._ctx, []
         hook = self.pm.hook
         for ob in self._order:
-            key = (ob.id, unit.id)
+            if ob.recurrence is not None:
+                if ob.id in obligations and fact is not None:
+                    changed.extend(self._reevaluate_periods(ob, unit, fact))
+                continue
+            key = (ob.id, unit.id, None)
             if ob.id not in obligations or key not in self._verdicts:  # not applicable to this unit
                 continue
             old = self._verdicts[key]
             new = _with_extra_findings(self.pm, ob, unit, _evaluate_obligation(hook, ob, [unit], ctx)[0], ctx)
-            ctx.fulfilled[key] = new.fulfilled_on
-            ctx.dues[key] = new.due
+            ctx.fulfilled[key[:2]] = new.fulfilled_on
+            ctx.dues[key[:2]] = new.due
             if new == old:
                 continue
             self._verdicts[key] = new
+            self._cite(old, -1)
+            self._cite(new, +1)
+            changed.append(new)
+        return changed
+
+    def _reevaluate_periods(self, ob: Any, unit: Unit, fact: Fact) -> list[Verdict]:
+        """A recurring obligation's verdicts of ``unit`` that ``fact`` changed: its periods from the first it can change."""
+
+        kept = self._periods_of.get((ob.id, unit.id), {})
+        start = first_affected(ob, fact, kept, self._ctx)
+        if start is None:
+            pid = fact.data.get("period")
+            if pid is not None and pid not in kept:  # names a period it cannot count for: the reason, as a full evaluation gives it
+                evaluated, _ = visible_periods(ob, self.as_of, self._ctx.calendar)
+                _unknown_periods(self._ctx, [unit], {(unit.id, pid): [fact]}, {p.id: p for p in evaluated}, ob, evaluated)
+            return []
+        changed = []
+        for new in evaluate_recurring(
+            self.pm, ob, self.registry, None, self._ctx, unit=unit, start=start, kept=kept,
+            evaluate_obligation=_evaluate_obligation, with_extra_findings=_with_extra_findings,
+        ):
+            key = (ob.id, unit.id, new.period)
+            old = self._verdicts[key]
+            if new == old:
+                continue
+            self._verdicts[key] = kept[new.period] = new
             self._cite(old, -1)
             self._cite(new, +1)
             changed.append(new)

@@ -75,7 +75,12 @@ def fuzz(
 
     The same ``seed`` draws the same cases.
     """
-    from hypothesis import HealthCheck, Phase, given, settings  # Hypothesis is optional (the `test` extra): only a fuzzing run needs it
+    from hypothesis import (  # Hypothesis is optional (the `test` extra): only a fuzzing run needs it
+        HealthCheck,
+        Phase,
+        given,
+        settings,
+    )
     from hypothesis import seed as hseed  # optional, as above
 
     report = Report(seed=seed)

@@ -16,7 +16,7 @@ import attrs
 
 from nqengine import api
 from nqengine.inputs.bulk.write import write_facts, write_registry
-from nqengine.inputs.facts import load_facts
+from nqengine.inputs import load_facts
 from nqengine.plugins import get_plugin_manager
 
 __all__ = ["Corpus", "build_corpus", "SPECS", "find_specs_folder"]

@@ -17,6 +17,7 @@ from nqengine.errors import FactsError, Problem
 from nqengine.model import Fact, Source
 from nqengine.plugins.manager import catalogue_for, get_plugin_manager
 from nqengine.schema import INVALID, Date, Field, ListOf, Record, Str, hint_for
+from nqengine.spec.recurrence import PeriodPhrase
 from nqengine.yamlsource import Node
 
 __all__ = ["FactType", "COMMON_FACT_FIELDS", "fact_schema", "read_facts"]
@@ -36,6 +37,7 @@ COMMON_FACT_FIELDS: dict[str, Field] = {
     "unit": Field(Str(), required=True, doc="the unit the fact is about (id or name)"),
     "date": Field(Date(), required=True, doc="when it happened"),
     "note": Field(Str(), doc="free text"),
+    "period": Field(PeriodPhrase(), doc="the period the fact covers, for a recurring obligation: 'quý II/2026', '6 tháng đầu năm 2026', 'năm 2026'"),
 }
 
 
@@ -74,7 +76,7 @@ def read_facts(root: Node, filename: str, pm: Any) -> list[Fact]:
     out = []
     for rec in top["facts"]:
         n = rec.node
-        data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS}
+        data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS or (k == "period" and v is not None)}
         out.append(
             Fact(
                 id=rec.get("id") or f"{base}:{n.line}",

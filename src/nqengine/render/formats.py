@@ -15,15 +15,19 @@ from typing import IO, Any
 
 import attrs
 
+from nqengine.evaluation.recurrence import summary_by_period
 from nqengine.evaluation.rollup import rollup_json
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import message, status_label
 from nqengine.model import STATUSES, Finding, Verdict
+from nqengine.periods import period_label
 from nqengine.plugins.hookspecs import hookimpl
 
 __all__ = ["JSON_FORMAT_VERSION", "evaluation_to_json", "render_json", "render_table", "explain_text", "verdict_to_json"]
 
-JSON_FORMAT_VERSION = 1
+#: 2: recurring obligations (one verdict per unit per period, ``period`` and
+#: ``period_label`` on every verdict, ``summary_by_period``); 1: one-off only.
+JSON_FORMAT_VERSION = 2
 WIDTH = 80
 
 
@@ -78,6 +82,8 @@ def verdict_to_json(ev: Any, v: Verdict, lang: str = "vi") -> dict:
         "fulfilled_on": _iso(v.fulfilled_on),
         "interpretation": v.interpretation,
         "amended_by": list(v.amended_by),
+        "period": v.period,
+        "period_label": period_label(v.period, lang) if v.period else None,
         "clause": _clause_json(spec, v.clause),
         "findings": [finding_to_json(spec, f, lang) for f in v.findings],
         "evidence": list(v.evidence),
@@ -109,6 +115,7 @@ def evaluation_to_json(ev: Any, lang: str = "vi") -> dict:
         ],
         "summary": ev.summary(),
         "rollup": rollup_json(ev),
+        "summary_by_period": summary_by_period(ev),
     }
 
 
@@ -136,8 +143,8 @@ def _cut_words(text: str, width: int | None) -> str:
 
 
 _HEAD = {
-    "vi": ("Đơn vị", "Tình trạng", "Hạn chót", "Hoàn thành", "Dữ kiện không dùng", "Tổng hợp", "theo", "Điều", "hạn"),
-    "en": ("Unit", "Status", "Last day", "Done", "Unmatched facts", "Summary", "as of", "Clause", "due"),
+    "vi": ("Đơn vị", "Tình trạng", "Hạn chót", "Hoàn thành", "Dữ kiện không dùng", "Tổng hợp", "theo", "Điều", "hạn", "Kỳ"),
+    "en": ("Unit", "Status", "Last day", "Done", "Unmatched facts", "Summary", "as of", "Clause", "due", "Period"),
 }
 
 # Status, due and done columns with their separators; the unit's name gets what is left.
@@ -168,7 +175,11 @@ def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
             lines.append("")
             continue
         lines.append(f"  {h[0]:<{name_w}} {h[1]:<19} {h[2]:<10} {h[3]:<10}")
+        shown_period = None
         for v in vs:
+            if v.period != shown_period:  # a recurring obligation: its verdicts grouped by period
+                shown_period = v.period
+                lines.append(_cut(f"  · {h[9]} {period_label(v.period, lang)}" if v.period else "  ·", width))
             name = _cut(names.get(v.unit, v.unit), name_w)
             mark = "*" if v.interpretation else " "
             row = f"  {name:<{name_w}} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on)}"
@@ -198,9 +209,9 @@ def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
     return "\n".join(lines) + "\n"
 
 
-def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi") -> str:
-    """Why a unit stands where it does on an obligation: checks, evidence, clauses quoted."""
-    v = ev.verdict(obligation, unit)
+def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi", period: str | None = None) -> str:
+    """Why a unit stands where it does on an obligation (in ``period``, if it recurs): checks, evidence, clauses quoted."""
+    v = ev.verdict(obligation, unit, period)
     spec, reg = ev.spec, ev.registry
     ob = spec.obligation(obligation)
     u = reg.units[v.unit]
@@ -209,6 +220,10 @@ def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi") -> str:
     w = lambda text, indent="": out.extend(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent])  # noqa: E731
     w(f"{'Unit' if en else 'Đơn vị'}: {u.name} ({u.id})")
     w(f"{'Obligation' if en else 'Nghĩa vụ'}: {ob.title} [{ob.id}]")
+    if v.period is not None and ob.recurrence is not None:
+        p = ob.recurrence.period(v.period)
+        if p is not None:
+            w(f"{'Period' if en else 'Kỳ'}: " + message("period_coverage", lang, period=p.label(lang), start=p.start, end=p.end, cstart=p.coverage_start, cend=p.coverage_end))
     w(f"{'Status' if en else 'Tình trạng'}: {status_label(v.status, lang)} ({'as of' if en else 'tính đến'} {_vn(ev.as_of)})")
     w(f"{'Last day on time' if en else 'Hạn chót'}: {_vn(v.due)}" + (f"   {'done' if en else 'hoàn thành'}: {_vn(v.fulfilled_on)}" if v.fulfilled_on else ""))
     variant, _ = ob.for_unit(u, ev.as_of)  # the unit's own rule, after exceptions and amendments

@@ -85,6 +85,16 @@ def _deadline(d: Deadline) -> dict:
     elif d.date is not None:
         out["date"] = _date(d.date)
         out["inclusive"] = d.inclusive
+    elif d.day_of_last_month is not None or d.days_after_end is not None or d.on:  # a recurring obligation's, per period
+        if d.day_of_last_month is not None:
+            out["day_of_last_month"] = d.day_of_last_month
+        elif d.days_after_end is not None:
+            out["days_after_end"] = d.days_after_end
+            if d.working_days:
+                out["working_days"] = True
+        else:
+            out["on"] = [f"{day:02d}/{month:02d}" for day, month in d.on]
+        out["inclusive"] = d.inclusive
     else:
         assert d.after is not None
         ref = d.after
@@ -93,7 +103,7 @@ def _deadline(d: Deadline) -> dict:
         if d.working_days:
             out["working_days"] = True
         out["inclusive"] = d.inclusive
-    for key in ("text", "interpretation", "clause"):
+    for key in ("text", "interpretation", "clause", "new_units_days"):
         if getattr(d, key) is not None:
             out[key] = getattr(d, key)
     return out
@@ -105,6 +115,14 @@ def _obligation(ob: Obligation) -> dict:
         out["deadline"] = _deadline(ob.deadline)
     if ob.due_soon_days is not None:
         out["due_soon_days"] = ob.due_soon_days
+    rec = ob.recurrence
+    if rec is not None:
+        out["every"] = rec.every if rec.every != "months" else {"months": rec.months, **({"anchor": _date(rec.anchor)} if rec.anchor else {})}
+        out["from"] = _date(rec.start)
+        if rec.end is not None:
+            out["until"] = _date(rec.end)
+        if rec.coverage.cutoff_day is not None:
+            out["coverage"] = rec.coverage.name if rec.coverage.name in ("nd-09-2019",) else {"cutoff_day": rec.coverage.cutoff_day}
     out.update({k: _params(v) for k, v in ob.params.items() if v is not None})
     exceptions = []
     for exc in ob.exceptions:

@@ -57,6 +57,12 @@ from nqengine.spec.collect import (
 )
 from nqengine.spec.compose import resolve_extends
 from nqengine.spec.ownership import undeclared_plugin_keys
+from nqengine.spec.recurrence import (
+    CoverageField,
+    DayMonth,
+    EveryField,
+    recurrence_from,
+)
 from nqengine.spec.validate import validate_spec
 from nqengine.spec.vocabularies import VOCABULARIES_FIELD
 from nqengine.yamlsource import Node, compose_file, compose_text
@@ -116,6 +122,10 @@ DEADLINE = Record(
         "text": Field(Str(), doc="the deadline as the document words it"),
         "interpretation": Field(Str(), doc="set when the document gives no date and the spec chose one: why"),
         "clause": Field(Str(), doc="the clause the deadline rests on"),
+        "day_of_last_month": Field(Int(min=1, max=31), doc="recurring: the Nth of each period's last month ('trước ngày 20 của tháng cuối quý')"),
+        "days_after_end": Field(Int(min=0, max=MAX_DAYS), doc="recurring: N days (working days with 'working_days') after each period ends"),
+        "on": Field(ListOf(DayMonth(), single=True), doc="recurring: fixed days dd/mm; each period is due on the one that falls within it"),
+        "new_units_days": Field(Int(min=0, max=MAX_DAYS), doc="a unit created after the due date owes it this many days after its creation (default: owes nothing)"),
     }
 )
 
@@ -130,6 +140,10 @@ COMMON_FIELDS: dict[str, Field] = {
     "exceptions": Field(ListOf(Any_()), default=list, doc="rules for a subset of units (see docs)"),
     "note": Field(Str(), doc="free text"),
     "document": Field(Str(), doc="the document that set or last changed this obligation (set by 'override' in an extending spec)"),
+    "every": Field(EveryField(), doc="the obligation recurs: month, quarter, half_year, year, or {months: N, anchor: date}"),
+    "from": Field(Date(), doc="recurring: first day of the first period's span (default: the plan's effective date)"),
+    "until": Field(Date(), doc="recurring: no period starts after this day (a term's end)"),
+    "coverage": Field(CoverageField(), doc="recurring: the data each period covers: calendar, nd-09-2019, or {cutoff_day: N}"),
 }
 
 DOCUMENT = Record(
@@ -264,6 +278,7 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         problems.append(root.get("nqengine").problem("unknown_version", "nqengine", version=version, supported=FORMAT_VERSION))  # type: ignore[union-attr]
     builder = _SpecBuilder(cat, top_map, problems)
     obligations = builder.obligations(root.get("obligations"))
+    _check_recurring_refs(obligations, problems)
 
     invalid = invalid_top_fields(root, schema) if top is INVALID else set()
     if problems and (root.kind != "map" or not isinstance(root.get("obligations"), Node)):
@@ -318,6 +333,19 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         raise SpecError(problems)
     _prepare_calendar(spec, cat)
     return spec
+
+
+def _check_recurring_refs(obligations: list[Obligation], problems: list[Problem]) -> None:
+    """No deadline may count from a recurring obligation: it has one fulfilment per period, not one."""
+    recurring = {ob.id for ob in obligations if ob.recurrence is not None}
+    if not recurring:
+        return
+    for ob in obligations:
+        for variant in (ob, *(e.obligation for e in ob.exceptions)):
+            d = variant.deadline
+            if d is not None and d.after is not None and d.after.obligation in recurring and ob.source is not None:
+                problems.append(Problem(ob.source.file, ob.source.line, ob.source.column, f"{ob.id}.deadline.after", "recurrence_relative_ref", {"obligation": d.after.obligation}))
+                break
 
 
 def _prepare_calendar(spec: Spec, cat: Any) -> None:
@@ -440,11 +468,12 @@ class _SpecBuilder:
             if required:
                 self.problems.append(where.problem("missing_key", path, key="deadline"))
             return None
-        has = [k for k in ("date", "after") if d.get(k) is not None] + (["none"] if d.get("none") else [])
+        per_period = [k for k in ("day_of_last_month", "days_after_end", "on") if d.get(k) is not None]
+        has = [k for k in ("date", "after") if d.get(k) is not None] + (["none"] if d.get("none") else []) + per_period
         if len(has) != 1:
             self.problems.append(d.node.problem("deadline_one_of", f"{path}.deadline"))
             return None
-        if not d.get("after"):
+        if not d.get("after") and not d.get("days_after_end"):
             stray = [k for k in ("days", "working_days") if d.node.get(k) is not None]
             for k in stray:
                 self.problems.append(d.node.get(k).problem("deadline_after_only", f"{path}.deadline.{k}", key=k))  # type: ignore[union-attr]
@@ -474,10 +503,34 @@ class _SpecBuilder:
             text=d.get("text"),
             interpretation=d.get("interpretation"),
             clause=d.get("clause"),
+            day_of_last_month=d.get("day_of_last_month"),
+            days_after_end=d.get("days_after_end"),
+            on=tuple(d.get("on") or ()),
+            new_units_days=d.get("new_units_days"),
         )
+
+    def _per_period_check(self, deadline: Deadline | None, recurring: bool, node: Node | None, path: str) -> bool:
+        """A recurring obligation's deadline is per period (or none); a one-off's is not."""
+        if deadline is None or deadline.open or node is None:
+            return True
+        per_period = deadline.day_of_last_month is not None or deadline.days_after_end is not None or bool(deadline.on)
+        if recurring and not per_period:
+            self.problems.append(node.problem("deadline_not_per_period", f"{path}.deadline"))
+            return False
+        if not recurring and per_period:
+            self.problems.append(node.problem("deadline_per_period_one_off", f"{path}.deadline"))
+            return False
+        if recurring and deadline.new_units_days is not None:
+            self.problems.append(node.problem("deadline_new_units_recurring", f"{path}.deadline"))
+            return False
+        return True
 
     def _obligation(self, p: Parsed, kind: Any, path: str) -> Obligation | None:
         deadline = self._deadline(p.get("deadline"), path, kind, kind.needs_deadline, p.node)
+        recurrence = recurrence_from(p, p.node, path, self.problems, self.top.get("effective") or (self.top.get("document") or {}).get("issued"))
+        dn = p.node.get("deadline")
+        if not self._per_period_check(deadline, p.get("every") is not None, dn, path):
+            deadline = None
         sel = p["applies_to"]
         selector = Selector(
             kinds=frozenset(sel["kinds"]), sectors=frozenset(sel["sectors"]), ids=frozenset(sel["units"]),
@@ -488,7 +541,7 @@ class _SpecBuilder:
         base = Obligation(
             id=p["id"], kind=kind.name, title=p["title"], clause=p["clause"], applies_to=selector,
             deadline=deadline, params=params, due_soon_days=p.get("due_soon_days"),
-            source=Source(node.file, node.line, node.column), document=p.get("document"),
+            source=Source(node.file, node.line, node.column), document=p.get("document"), recurrence=recurrence,
         )
         exceptions = []
         exc_node = node.get("exceptions")
@@ -524,6 +577,8 @@ class _SpecBuilder:
         deadline = base.deadline
         if "deadline" in given:
             deadline = self._deadline(changes["deadline"], f"{path}.set", kind, True, changes.node)
+            if not self._per_period_check(deadline, base.recurrence is not None, changes.node.get("deadline"), f"{path}.set"):
+                return None
         w = e["when"]
         when = Selector(
             kinds=frozenset(w["kinds"]), sectors=frozenset(w["sectors"]), ids=frozenset(w["units"]),

@@ -47,6 +47,7 @@ from nqengine.schema import (
     hint_for,
 )
 from nqengine.spec import load_spec
+from nqengine.spec.recurrence import PeriodPhrase
 from nqengine.yamlsource import Node
 
 __all__ = ["Example", "ExampleResult", "Expectation", "Mismatch", "load_examples", "render_result", "run_example", "run_examples"]
@@ -56,6 +57,7 @@ EXPECTATION = Record(
         "obligation": Field(Str(), required=True, doc="obligation id"),
         "unit": Field(Str(), required=True, doc="unit id or name, in the example's registry"),
         "status": Field(Choice(STATUSES), required=True, doc="the status expected"),
+        "period": Field(PeriodPhrase(), doc="for a recurring obligation, the period ('quý II/2026', '2026-Q2')"),
     }
 )
 
@@ -78,6 +80,7 @@ class Expectation:
     unit: str
     status: str
     source: Source | None = attrs.field(default=None, eq=False)
+    period: str | None = None
 
 
 @attrs.frozen
@@ -158,7 +161,7 @@ def load_examples(spec: Spec, pm: Any = None) -> list[Example]:
             if registry is not None and registry.unit(e["unit"]) is None:
                 problems.append(e.loc("unit").problem("unknown_reference", f"{epath}.unit", field="unit", ref=e["unit"], **hint_for(e["unit"], list(registry.units))))
             n = e.node
-            expect.append(Expectation(e["obligation"], e["unit"], e["status"], Source(n.file, n.line, n.column)))
+            expect.append(Expectation(e["obligation"], e["unit"], e["status"], Source(n.file, n.line, n.column), e.get("period")))
         if len(problems) > n0 or registry is None:
             continue
         n = ex.node
@@ -172,11 +175,11 @@ def run_example(spec: Spec, example: Example, pm: Any = None) -> ExampleResult:
     """Evaluate one example and compare each expected status with the verdict."""
 
     ev = evaluate(spec, example.registry, list(example.facts), example.as_of, pm=pm)
-    index = {(v.obligation, v.unit): v for v in ev.verdicts}
+    index = {(v.obligation, v.unit, v.period): v for v in ev.verdicts}
     mismatches = []
     for e in example.expect:
         unit = example.registry.unit(e.unit)
-        v = index.get((e.obligation, unit.id if unit else e.unit))
+        v = index.get((e.obligation, unit.id if unit else e.unit, e.period))
         if v is None or v.status != e.status:
             mismatches.append(Mismatch(e, v.status if v else None, v))
     return ExampleResult(example, ev, tuple(mismatches))
@@ -195,9 +198,9 @@ def render_result(result: ExampleResult, lang: str = "vi", *, explain: bool = Tr
         e = m.expectation
         got = status_label(m.actual, lang) + f" ({m.actual})" if m.actual else ("no verdict" if en else "không có kết luận")
         where = f"{e.source}: " if e.source else ""
-        lines.append(f"{where}{e.obligation} / {e.unit}: {'expected' if en else 'mong đợi'} {status_label(e.status, lang)} ({e.status}), {'got' if en else 'thực tế'} {got}")
+        lines.append(f"{where}{e.obligation} / {e.unit}{' / ' + e.period if e.period else ''}: {'expected' if en else 'mong đợi'} {status_label(e.status, lang)} ({e.status}), {'got' if en else 'thực tế'} {got}")
         if explain and m.verdict is not None:
-            text = explain_text(result.evaluation, e.obligation, m.verdict.unit, lang)
+            text = explain_text(result.evaluation, e.obligation, m.verdict.unit, lang, period=e.period)
             lines.extend("    " + line for line in text.rstrip().splitlines())
     return "\n".join(lines)
 

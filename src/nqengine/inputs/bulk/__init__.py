@@ -201,7 +201,7 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
                     type=t,
                     unit=rec["unit"],
                     date=rec["date"],
-                    data={k: rec[k] for k in own[t]},
+                    data={k: rec[k] for k in own[t]} if rec.get("period") is None else {**{k: rec[k] for k in own[t]}, "period": rec["period"]},
                     source=Source(row.file, row.line, 1),
                 )
             )
