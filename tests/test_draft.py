@@ -456,3 +456,31 @@ def test_hard_wrapped_text_is_rejoined():
 def test_a_number_used_twice_hides_no_clause():
     draft = nqengine.draft.draft_text("I. NỘI DUNG\n1. Việc thứ nhất.\n1. Việc thứ hai.\nXL. PHẦN BỐN MƯƠI\n1. Việc cuối.\nC. Phần ba ghi bằng chữ.\n")
     assert draft.clauses == {"I.1": "Việc thứ nhất.", "I.1~2": "Việc thứ hai.", "XL.1": "Việc cuối.", "closing": "C. Phần ba ghi bằng chữ."}
+
+
+RECURRING = """KẾ HOẠCH
+Thực hiện Nghị quyết
+I. TỔ CHỨC THỰC HIỆN
+1. Định kỳ hằng quý, các chi bộ báo cáo kết quả về Ban Thường vụ Đảng ủy trước ngày 20 của tháng cuối quý.
+2. Các chi bộ sơ kết, báo cáo định kỳ 6 tháng về Ban Thường vụ Đảng ủy trước ngày 15/6 và 15/12.
+3. Hằng năm, các chi bộ báo cáo kết quả về Ban Thường vụ Đảng ủy trong 10 ngày làm việc sau khi kết thúc năm.
+4. Các chi bộ báo cáo hằng tháng về Văn phòng Đảng ủy.
+"""
+
+
+def test_recurring_reports_are_drafted_per_period(tmp_path, capsys):
+    draft = nqengine.draft.draft_text(RECURRING, name="dinh-ky")
+    got = [(s.data["kind"], s.data.get("every"), {k: v for k, v in s.data["deadline"].items() if k != "clause"}) for s in draft.skeletons]
+    assert got == [
+        ("report", "quarter", {"day_of_last_month": 20, "inclusive": False, "text": "trước ngày 20 của tháng cuối quý"}),
+        ("report", "half_year", {"on": ["15/06", "15/12"], "inclusive": False, "text": "trước ngày 15/6 và 15/12"}),
+        ("report", "year", {"days_after_end": 10, "inclusive": True, "text": "trong 10 ngày làm việc sau khi kết thúc", "working_days": True}),
+        ("report", "month", {"TODO": "“hằng tháng”: hạn trong mỗi kỳ? (day_of_last_month, days_after_end, on, hoặc none: true)"}),
+    ]
+    assert [s.sources["every"] for s in draft.skeletons] == ["I.1", "I.2", "I.3", "I.4"]
+    draft.write(tmp_path)
+    plan = yaml.safe_load((tmp_path / "plan.yaml").read_text(encoding="utf-8"))
+    _fill(plan)
+    plan["effective"] = "01/01/2026"  # the text has no date: the person gives the plan's first day
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 0, capsys.readouterr().err

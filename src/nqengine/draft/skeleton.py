@@ -26,13 +26,14 @@ from typing import Any, Mapping
 import attrs
 
 from nqengine.draft.phrases import Deadline, find_deadline, sessions_in, spec_date
+from nqengine.draft.recurrence import find_recurrence
 from nqengine.draft.structure import Clause, Layout
 
 __all__ = ["Skeleton", "draft_obligations"]
 
 _STUDY_WORDS = ("học tập", "quán triệt", "hội nghị", "buổi")
 _REPORT = re.compile(
-    r"(?<!trực tiếp )báo cáo(?! viên)(?P<what>(?:\s+kết quả[^.;()]*?)?)\s+(?:về\s+|lên\s+|gửi\s+)?"
+    r"(?<!trực tiếp )báo cáo(?! viên)(?:(?P<what>[^.;()]*?)\s+(?:về|lên|gửi)\s+|\s+)"
     r"(?P<to>(?:Ban|Thường trực|Văn phòng|Thành ủy|Tỉnh ủy|Huyện ủy|Quận ủy|Thị ủy|Đảng ủy|UBND|Ủy ban)[^,;.()]*)"
     r"(?:\s*\(qua\s+(?P<via>[^)]+)\))?"
 )
@@ -296,7 +297,11 @@ class _Drafter:
         segment = c.text[start:]
         sk = self.new("report", c, _title(c.text[m.start():]) if len(c.text) > 120 else _title(c.text), "")
         self.set(sk, "applies_to", _selector(_subject(c.text), self.vocab, c.id), c.id)
-        self.set(sk, "deadline", _deadline(find_deadline(segment, self.doc_year), c.id), c.id)
+        if rec := find_recurrence(c.text, c.id):  # "định kỳ hằng quý báo cáo ...": one report per period
+            self.set(sk, "every", rec.every, c.id)
+            self.set(sk, "deadline", rec.deadline, c.id)
+        else:
+            self.set(sk, "deadline", _deadline(find_deadline(segment, self.doc_year), c.id), c.id)
         channel: dict[str, Any] = {}
         to, todo = _unit_or_todo(to_words, self.vocab, "về")
         if to:
