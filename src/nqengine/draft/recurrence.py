@@ -57,7 +57,7 @@ def find_recurrence(text: str, clause: str) -> Recurrence | None:
         # "trước ngày 15/6 và 15/12": the listed days, the keyword once
         more = _MORE.match(text, first.end())
         listed = [(first["d"], first["m"])] + re.findall(r"(\d{1,2})/(\d{1,2})", more.group(0) if more else "")
-        deadline = {"on": [f"{int(d):02d}/{int(m):02d}" for d, m in listed],
+        deadline = {"on": [f"{int(day):02d}/{int(month):02d}" for day, month in listed],
                     "inclusive": not first["kw"].lower().startswith("trước"),
                     "text": text[first.start() : more.end() if more else first.end()]}
     else:
