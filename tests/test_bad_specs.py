@@ -199,7 +199,7 @@ def test_a_spec_with_several_mistakes_reports_all_of_them_at_once():
         load_spec_text(SEVERAL, "several.yaml")
     assert info.value.render("en").splitlines() == [
         "several.yaml:4:45: 'issued': impossible date '31/06/2020': June 2020 has 30 days (document.issued)",
-        "several.yaml:17:25: 'kinds' is invalid: 'party_committe'; choose one of: city_committee, standing_committee, party_board, party_committee, grassroots_cell, subordinate_cell, government, department, public_service, mass_organisation — did you mean 'party_committee'? (obligations[0].applies_to.kinds)",
+        "several.yaml:17:25: 'kinds' is invalid: 'party_committe'; choose one of: city_committee, standing_committee, party_board, party_committee, grassroots_cell, subordinate_cell, government, department, public_service, mass_organisation, central_committee, provincial_committee, district_committee — did you mean 'party_committee'? (obligations[0].applies_to.kinds)",
         "several.yaml:19:15: 'sessions' must be at least 1, got 0 (obligations[0].sessions)",
         "several.yaml:28:5: unknown key 'chanel' — did you mean 'channel'? (obligations[1].chanel)",
     ]

@@ -133,7 +133,15 @@ def test_status_precedence():
     fail = Finding("x", "fail", "c")
     unknown = Finding("x", "unknown", "c")
     partial = Finding("x", "partial", "c")
-    assert decide_status([fail, unknown], None, due, as_of, 7) == "violated"
+    # issue 10: before the due date a failed check can still be put right
+    assert decide_status([fail, unknown], None, due, as_of, 7) == "indeterminate"
+    assert decide_status([fail], None, due, as_of, 7) == "pending"
+    assert decide_status([fail], None, due, D(2020, 10, 25), 7) == "due_soon"
+    assert decide_status([fail], None, due, due, 7) == "due_soon"
+    assert decide_status([fail], None, due, D(2020, 10, 31), 7) == "violated"
+    assert decide_status([fail, unknown], None, due, D(2020, 10, 31), 7) == "violated"
+    assert decide_status([fail], None, None, D(2020, 10, 31), 7) == "pending"
+    assert decide_status([], None, due, D(2020, 10, 31), 7) == "overdue"
     assert decide_status([fail], D(2020, 10, 1), due, as_of, 7) == "violated"
     assert decide_status([unknown], None, due, as_of, 7) == "indeterminate"
     assert decide_status([unknown], D(2020, 10, 1), due, as_of, 7) == "met"

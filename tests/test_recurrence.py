@@ -11,8 +11,8 @@ import pytest
 import nqengine
 from nqengine.errors import SpecError, UnknownKeyError
 from nqengine.inputs import load_facts_text
-from nqengine.plugins.hookspecs import hookimpl
 from nqengine.inputs.registry import load_registry_text
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.spec import load_spec_text
 
 D = dt.date

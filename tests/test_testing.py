@@ -125,7 +125,8 @@ def test_checkable(spec, pm):
 
 def test_expected_status():
     d = dt.date(2020, 10, 30)
-    assert testing.expected_status("fail", d, d) == {"violated"}
+    assert testing.expected_status("fail", d, d) == {"pending", "due_soon"}
+    assert testing.expected_status("fail", d, d + dt.timedelta(days=1)) == {"violated"}
     assert testing.expected_status("partial", d, d + dt.timedelta(days=1)) == {"violated"}
     assert testing.expected_status("partial", None, d) == {"pending", "due_soon"}
     assert testing.expected_status("missing", d, d + dt.timedelta(days=1), "duty") == {"not_applicable"}

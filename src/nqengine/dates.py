@@ -219,7 +219,20 @@ _PERIOD_RES = tuple(
         # A bare "2021" is not a deadline: without a unit word, require "end of"/"cuối".
         rf"(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?{_YEAR}",
         rf"(?:cuoi|het|den\s+het|den\s+cuoi)\s+{_YEAR}",
+        # half-years: "6 tháng đầu năm 2021" (by 30/06), "6 tháng cuối năm 2021" (by 31/12)
+        rf"(?:{_PREFIX})?(?:06|6)\s+thang\s+(?P<half>dau|cuoi)\s+(?:nam\s+)?{_YEAR}",
+        rf"(?:{_PREFIX})?(?P<half_en>first|second)\s+half(?:\s+of)?(?:\s+the\s+year)?\s+{_YEAR}",
+        rf"(?:{_PREFIX})?h(?P<h>[12]){_SEP}{_YEAR}",
     )
+)
+
+# A date with the words plans put before it: "đến hết ngày 31/3/2026", "chậm nhất ngày 15/3/2026",
+# "trước ngày 31/10/2020", "no later than 31/03/2026".  The words name the date; whether the day itself
+# counts is the deadline's `inclusive`, which the spec states (see docs/spec-format.md for what each implies).
+_DATE_PHRASE_RE = re.compile(
+    r"(?:hoan\s+thanh\s+|complete(?:d)?\s+)?"
+    r"(?:den\s+het\s+ngay|den\s+ngay|cham\s+nhat(?:\s+la)?(?:\s+vao)?(?:\s+ngay)?|truoc\s+ngay|han\s+chot(?:\s+la)?(?:\s+ngay)?"
+    r"|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|by|before)\s+(?P<date>[0-9][0-9./-]*[0-9])"
 )
 
 
@@ -232,7 +245,10 @@ def _period_end(text: str, kind: str) -> datetime.date:
     else:
         raise InvalidDate(text, "format", kind=kind)
     year = int(groups["year"])
-    if groups.get("q"):
+    if groups.get("half") or groups.get("half_en") or groups.get("h"):
+        first = groups.get("half") == "dau" or groups.get("half_en") == "first" or groups.get("h") == "1"
+        month = 6 if first else 12
+    elif groups.get("q"):
         raw = groups["q"]
         quarter = int(raw) if raw.isdigit() else _ROMAN[raw]
         if not 1 <= quarter <= 4:
@@ -284,4 +300,6 @@ def parse_deadline_date(
     except InvalidDate as exc:
         if exc.reason == "impossible" or not isinstance(text, str):
             raise
+    if m := _DATE_PHRASE_RE.fullmatch(_fold(text)):
+        return parse_date(m["date"]), "date"
     return _period_end(text, "date or period"), "period"

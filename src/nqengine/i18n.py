@@ -319,6 +319,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "period_coverage": ("{period}: từ {start} đến {end}; số liệu từ {cstart} đến {cend}", "{period}: {start} to {end}; data from {cstart} to {cend}"),
     "unit_dissolved": ("đơn vị {unit} đã giải thể/sáp nhập ngày {date}, trước hạn", "unit {unit} ceased to exist on {date}, before the deadline"),
     "sessions_none": ("chưa có hội nghị hợp lệ nào (cần {required} buổi)", "no conforming session yet ({required} required)"),
+    "sessions_not_counted": (
+        "đã tổ chức {held} hội nghị nhưng chưa hội nghị nào được tính (cần {required} buổi hợp lệ): xem các bước kiểm tra bên dưới",
+        "{held} session(s) held but none counts yet ({required} conforming required): see the checks below",
+    ),
+    "session_other_group": (
+        "{fact}: hội nghị dành cho nhóm '{group}', không phải '{wanted}': không tính cho nghĩa vụ này",
+        "{fact}: session held for group '{group}', not '{wanted}': it does not count for this obligation",
+    ),
+    "length_missing": ("{fact}: không ghi thời lượng hội nghị (yêu cầu tối thiểu {min})", "{fact}: length not recorded ({min} required)"),
+    "length_short": ("{fact}: thời lượng {length}, ít hơn yêu cầu {min}", "{fact}: lasted {length}, less than the required {min}"),
+    "length_ok_all": ("đủ thời lượng ở {count} hội nghị", "required length held at {count} session(s)"),
+    "length_invalid": ("'{value}' không phải thời lượng: hãy viết ví dụ '01 buổi', '02 ngày', '3 giờ'", "'{value}' is not a length: write e.g. '01 buổi', '02 ngày', '3 giờ'"),
+    "selector_depth_needs_under": ("'depth' chỉ dùng cùng 'under'", "'depth' applies only with 'under'"),
+    "presenter_no_alternative": (
+        "{fact}: {presenter} không thuộc người được phép báo cáo nào theo quy định ngày {date}",
+        "{fact}: {presenter} met none of the allowed presenter rules on {date}",
+    ),
+    "rollup_ok": (
+        "{of}: đạt {reached}/{total} ({rate}), đạt chỉ tiêu {threshold} (cần {target})",
+        "{of}: {reached}/{total} ({rate}), threshold {threshold} reached ({target} needed)",
+    ),
+    "rollup_short": (
+        "{of}: mới đạt {reached}/{total} ({rate}), chưa đạt chỉ tiêu {threshold} (cần {target})",
+        "{of}: only {reached}/{total} ({rate}), below the threshold {threshold} ({target} needed)",
+    ),
+    "rollup_nothing": ("{of}: không có đơn vị cấp dưới nào để tổng hợp", "{of}: no unit below to roll up"),
     "sessions_ok": ("đã tổ chức {held}/{required} buổi hợp lệ", "{held}/{required} conforming sessions held"),
     "sessions_short": ("mới tổ chức {held}/{required} buổi hợp lệ", "only {held}/{required} conforming sessions held"),
     "audience_ok": (
@@ -362,6 +388,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_wrong_recipient": ("{fact}: gửi về '{to}', không phải {expected}", "{fact}: sent to '{to}', not {expected}"),
     "report_wrong_channel": ("{fact}: gửi qua '{via}', không qua {expected}", "{fact}: sent via '{via}', not via {expected}"),
     "report_recipient_gone": ("{fact}: nơi nhận {to} không còn tồn tại ngày {date}", "{fact}: recipient {to} no longer existed on {date}"),
+    "report_recipient_merged": (
+        "{fact}: nơi nhận {to} không còn tồn tại ngày {date}; cơ quan tiếp nhận nhiệm vụ: {successor}",
+        "{fact}: recipient {to} no longer existed on {date}; its successor is {successor}",
+    ),
+    "report_channel_gone": ("{fact}: kênh gửi {to} không còn tồn tại ngày {date}", "{fact}: channel {to} no longer existed on {date}"),
+    "report_channel_merged": (
+        "{fact}: kênh gửi {to} không còn tồn tại ngày {date}; cơ quan tiếp nhận nhiệm vụ: {successor}",
+        "{fact}: channel {to} no longer existed on {date}; its successor is {successor}",
+    ),
     "deliverables_ok": ("đã có đủ: {items}", "all delivered: {items}"),
     "deliverables_missing": ("còn thiếu ({done}/{total}): {missing}", "missing ({done}/{total} done): {missing}"),
     "duty_recorded": ("đã ghi nhận {count} lần ({type})", "recorded {count} time(s) ({type})"),

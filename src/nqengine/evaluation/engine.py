@@ -16,6 +16,7 @@ from typing import Any, Collection, Iterable, Mapping, Sequence
 import attrs
 
 from nqengine.errors import EvaluationError, PluginError, UnknownKeyError
+from nqengine.evaluation.kinds import rule_interpretations
 from nqengine.evaluation.recurrence import evaluate_recurring
 from nqengine.evaluation.rollup import rollup_of
 from nqengine.gcpause import gc_paused
@@ -121,6 +122,8 @@ class Context:
         self._working_days: dict[tuple[dt.date, int], dt.date] = {}
         self.fulfilled: dict[tuple[str, str], dt.date | None] = {}
         self.dues: dict[tuple[str, str], dt.date | None] = {}
+        #: the verdicts given so far, by (obligation id, unit id): a roll-up reads those of the units below
+        self.verdicts: dict[tuple[str, str], Verdict] = {}
         self.facts_by_id: dict[str, Fact] = {}
         self.unmatched: list[UnmatchedFact] = []
         self.used: set[str] = set()
@@ -233,6 +236,10 @@ class Context:
                 break
             obligation = self._obligations[ref.obligation]
             d = obligation.deadline
+
+        for note in rule_interpretations(key.params):  # readings taken on the obligation's other rules (issue 10)
+            if note not in notes:
+                notes.append(note)
         text = " / ".join(notes) if notes else None
         self._interpretations[id(key)] = (key, text)  # the object is kept, so its id is never reused
         return text
@@ -358,22 +365,28 @@ def status_for(
 ) -> str:
     """The status rule, in one place, from the outcomes of a verdict's checks.
 
-    A failed check means ``violated``; a check that lacks evidence means
-    ``indeterminate``; otherwise fulfilment decides ``met``/``met_late``, and
-    without it the calendar decides ``pending``/``due_soon``/``overdue`` — except
-    that progress short of the requirement (too few sessions, audience not yet
-    covered) once the deadline has passed is ``violated``.
+    ``violated`` means the unit can no longer comply on time: once the due date
+    has passed without a conforming fulfilment, evidence that does not conform
+    (a failed check: wrong presenter, wrong recipient; or progress short of
+    the requirement: too few sessions, audience not covered) is ``violated``,
+    and no evidence at all is ``overdue``.  Before the due date (or with no due
+    date) the same evidence can still be put right: the verdict is
+    ``pending``/``due_soon`` and the failing checks are its findings.  A check
+    that lacks evidence means ``indeterminate``; fulfilment decides
+    ``met``/``met_late``, unless a check failed on the fulfilment itself.
     """
-    if "fail" in outcomes:
-        return "violated"
     if fulfilled_on is not None:
+        if "fail" in outcomes:
+            return "violated"
         return "met" if due is None or fulfilled_on <= due else "met_late"
+    if due is not None and as_of > due and ("fail" in outcomes or "partial" in outcomes):
+        return "violated"
     if "unknown" in outcomes:
         return "indeterminate"
     if due is None:
         return "pending"
     if as_of > due:
-        return "violated" if "partial" in outcomes else "overdue"
+        return "overdue"
     if as_of >= due - dt.timedelta(days=window):
         return "due_soon"
     return "pending"
@@ -405,6 +418,9 @@ def obligation_order(spec: Spec) -> list[Obligation]:
             d = variant.deadline
             if d is not None and d.after is not None and d.after.obligation:
                 out.add(d.after.obligation)
+            rollup = variant.params.get("rollup")  # a roll-up reads the verdicts of the obligation it sums
+            if isinstance(rollup, Mapping) and rollup.get("of"):
+                out.add(rollup["of"])
         return out
 
     def visit(ob: Obligation, trail: list[str]) -> None:
@@ -527,6 +543,7 @@ def _evaluate(
                 key = (oid, unit.id)
                 fulfilled[key] = v.fulfilled_on
                 dues[key] = v.due
+                ctx.verdicts[key] = v
                 verdicts.append(v)
             if progress is not None:
                 progress(oid, len(spec.obligations))

@@ -179,6 +179,7 @@ class IncrementalEvaluation:
             new = _with_extra_findings(self.pm, ob, unit, _evaluate_obligation(hook, ob, [unit], ctx)[0], ctx)
             ctx.fulfilled[key[:2]] = new.fulfilled_on
             ctx.dues[key[:2]] = new.due
+            ctx.verdicts[key[:2]] = new
             if new == old:
                 continue
             self._verdicts[key] = new

@@ -15,8 +15,8 @@ from pathlib import Path
 import attrs
 
 from nqengine import api
-from nqengine.inputs.bulk.write import write_facts, write_registry
 from nqengine.inputs import load_facts
+from nqengine.inputs.bulk.write import write_facts, write_registry
 from nqengine.plugins import get_plugin_manager
 
 __all__ = ["Corpus", "build_corpus", "SPECS", "find_specs_folder"]
@@ -69,5 +69,6 @@ def build_corpus(workdir: str | os.PathLike[str], specs: Path | None = None) -> 
             write_registry(registry, folder / f"registry.{ext}")
             write_facts(facts, folder / f"facts.{ext}")
         for f in sorted(folder.iterdir()):
-            files[(name, f.name)] = f.read_bytes()
+            if f.is_file():  # a spec's source/ folder (the plan's text) is not an input to mutate
+                files[(name, f.name)] = f.read_bytes()
     return Corpus(root, files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nqengine.inputs.facts import FactType
+from nqengine.lengths import LengthText
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Choice, Field, Int, ListOf, MapOf, Str
 
@@ -13,12 +14,14 @@ class Session(FactType):
     name = "session"
     fields = {
         "presenter": Field(Str(), doc="who presented: a person id or name in the registry (báo cáo viên)"),
+        "presenters": Field(ListOf(Str(), single=True), doc="everyone who presented, when several did (each must qualify)"),
         "sessions": Field(Int(min=1), default=1, doc="how many sessions (buổi) the conference lasted"),
         "attendance": Field(MapOf(Str(), Int(min=0)), doc="attendees per audience category"),
         "content": Field(ListOf(Str(), single=True), doc="content covered (e.g. core_content, action_programme)"),
         "materials": Field(ListOf(Str(), single=True), doc="materials used (ids under the spec's 'materials')"),
         "mode": Field(Choice(("in_person", "online", "video")), default="in_person", doc="in person, online connection point (điểm cầu) or video"),
         "audience_group": Field(Str(), doc="a label for who this session was for (e.g. key_cadres)"),
+        "length": Field(LengthText(), doc="how long it lasted: '01 buổi', '01 ngày', '3 giờ' (thời lượng)"),
     }
 
 

@@ -38,7 +38,16 @@ COMMON_FACT_FIELDS: dict[str, Field] = {
     "date": Field(Date(), required=True, doc="when it happened"),
     "note": Field(Str(), doc="free text"),
     "period": Field(PeriodPhrase(), doc="the period the fact covers, for a recurring obligation: 'quý II/2026', '6 tháng đầu năm 2026', 'năm 2026'"),
+    "until": Field(Date(), doc="last day of an event that spans days; deadlines compare this day"),
 }
+
+
+def spanned(date: Any, until: Any, data: dict) -> Any:
+    """The date a fact counts on: the last day of an event that spans days (its first day kept as ``starts_on``)."""
+    if until is None or until == date:
+        return date
+    data["starts_on"] = date
+    return until
 
 
 def _types(pm: Any) -> Mapping[str, FactType]:
@@ -77,14 +86,18 @@ def read_facts(root: Node, filename: str, pm: Any) -> list[Fact]:
     for rec in top["facts"]:
         n = rec.node
         data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS or (k == "period" and v is not None)}
+        if rec.get("until") is not None and rec["until"] < rec["date"]:
+            problems.append(rec.node.problem("bad_period", "facts.until", start=rec["date"], end=rec["until"]))
         out.append(
             Fact(
                 id=rec.get("id") or f"{base}:{n.line}",
                 type=rec["type"],
                 unit=rec["unit"],
-                date=rec["date"],
+                date=spanned(rec["date"], rec.get("until"), data),
                 data=data,
                 source=Source(n.file, n.line, n.column),
             )
         )
+    if problems:
+        raise FactsError(problems)
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from nqengine.errors import Problem, RegistryError
+from nqengine.levels import LEVELS, place_units
 from nqengine.model import (
     Person,
     Qualification,
@@ -48,6 +49,8 @@ UNIT = Record(
         "valid_from": Field(Date()),
         "valid_to": Field(Date()),
         "audience": Field(MapOf(Str(), Int(min=0)), default=dict, doc="headcount per audience category"),
+        "level": Field(Choice(LEVELS), doc="level of the Party (central, provincial, district, grassroots, cell); default from the kind or the parent"),
+        "succeeded_by": Field(Str(), doc="id of the body that took over when this one was dissolved or merged"),
     }
 )
 
@@ -107,7 +110,7 @@ def _src(p: Parsed) -> Source:
 
 
 def _unit(u: Parsed) -> Unit:
-    return Unit(u["id"], u["name"], u["kind"], u.get("sector"), u.get("parent"), u.get("valid_from"), u.get("valid_to"), u["audience"], _src(u))
+    return Unit(u["id"], u["name"], u["kind"], u.get("sector"), u.get("parent"), u.get("valid_from"), u.get("valid_to"), u["audience"], _src(u), succeeded_by=u.get("succeeded_by"), level=u.get("level"))
 
 
 def _person(p: Parsed) -> Person:
@@ -143,6 +146,9 @@ def registry_from_records(
             problems.append(_problem(u.source, f"units[{i}].parent", "self_parent"))
         elif u.parent not in by_id:
             problems.append(_problem(u.source, f"units[{i}].parent", "unknown_reference", field="parent", ref=u.parent, **hint_for(u.parent, ids)))
+    for i, u in enumerate(units):
+        if u.succeeded_by is not None and u.succeeded_by not in by_id:
+            problems.append(_problem(u.source, f"units[{i}].succeeded_by", "unknown_reference", field="succeeded_by", ref=u.succeeded_by, **hint_for(u.succeeded_by, ids)))
     problems.extend(_cycles(by_id))
     people_by_id: dict[str, Person] = {}
     for i, p in enumerate(people):
@@ -156,6 +162,7 @@ def registry_from_records(
                 problems.append(_problem(p.source, f"people[{i}].roles[{j}].unit", "unknown_reference", field="unit", ref=r.unit, **hint_for(r.unit, ids)))
     if problems:
         raise RegistryError(problems)
+    by_id = place_units(by_id)  # each unit's superiors and level, for level selectors
     return Registry(
         units=by_id,
         people=people_by_id,

@@ -185,9 +185,9 @@ def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
             row = f"  {name:<{name_w}} {_cut(status_label(v.status, lang), 19):<19} {_vn(v.due):<10}{mark}{_vn(v.fulfilled_on)}"
             lines.append(row.rstrip())
         if any(v.interpretation for v in vs):
-            note = "* hạn chót do kế hoạch diễn giải" if lang != "en" else "* due date is an interpretation"
+            note = "* kết luận dựa trên cách hiểu của kế hoạch" if lang != "en" else "* verdict rests on an interpretation"
             text = next(v.interpretation for v in vs if v.interpretation)
-            lines.append("  " + note + ": " + _cut_words(text, None if width is None else max(10, width - 6 - len(note))))
+            lines.append(_cut("  " + note + ": " + _cut_words(text, None if width is None else max(10, width - 6 - len(note))), width))
         lines.append("")
     lines.append(h[5])
     totals = dict.fromkeys(STATUSES, 0)
@@ -217,7 +217,7 @@ def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi", period: 
     u = reg.units[v.unit]
     en = lang == "en"
     out = []
-    w = lambda text, indent="": out.extend(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent])  # noqa: E731
+    w = lambda text, indent="": out.extend(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False, break_long_words=False) or [indent])  # noqa: E731  # ids hold hyphens: wrap at spaces only
     w(f"{'Unit' if en else 'Đơn vị'}: {u.name} ({u.id})")
     w(f"{'Obligation' if en else 'Nghĩa vụ'}: {ob.title} [{ob.id}]")
     if v.period is not None and ob.recurrence is not None:

@@ -18,6 +18,7 @@ from attrs import evolve
 
 from nqengine.confine import confined, current_policy, default_roots
 from nqengine.errors import PluginError, Problem, SpecError
+from nqengine.levels import LEVELS
 from nqengine.model import (
     Clause,
     Deadline,
@@ -87,6 +88,9 @@ UNIT_KINDS = (
     "department",  # Phòng chuyên môn (Phòng Văn hóa - Thông tin)
     "public_service",  # Trung tâm / đơn vị sự nghiệp of the city
     "mass_organisation",  # Mặt trận, đoàn thể chính trị - xã hội
+    "central_committee",  # Ban Chấp hành Trung ương, Bộ Chính trị, Ban Bí thư: the centre
+    "provincial_committee",  # Tỉnh ủy, Thành ủy trực thuộc Trung ương
+    "district_committee",  # Huyện ủy, Thị ủy, Thành ủy thuộc tỉnh (until 1/7/2025)
 )
 
 #: Sectors of a grassroots party organisation (khối).
@@ -99,6 +103,9 @@ SELECTOR = Record(
         "units": Field(ListOf(Str(), single=True), default=list, doc="unit ids"),
         "except": Field(ListOf(Str(), single=True), default=list, doc="unit ids left out"),
         "parents": Field(ListOf(Str(), single=True), default=list, doc="ids of parent units"),
+        "levels": Field(ListOf(Choice(LEVELS), single=True), default=list, doc="levels of the Party (central, provincial, district, grassroots, cell)"),
+        "under": Field(ListOf(Str(), single=True), default=list, doc="ids of units the unit is below, at any depth"),
+        "depth": Field(Int(min=1, max=50), doc="with under: exactly this many levels below (1 = directly under)"),
     },
     doc="which units an obligation applies to; every criterion given must hold",
 )
@@ -525,6 +532,12 @@ class _SpecBuilder:
             return False
         return True
 
+    def _levels(self, sel: Parsed, path: str) -> dict[str, Any]:
+        """The level keys of a selector (``levels``, ``under``, ``depth``); ``depth`` needs ``under``."""
+        if sel.get("depth") is not None and not sel["under"]:
+            self.problems.append(sel.node.problem("selector_depth_needs_under", f"{path}.depth"))
+        return {"levels": frozenset(sel["levels"]), "under": frozenset(sel["under"]), "depth": sel.get("depth")}
+
     def _obligation(self, p: Parsed, kind: Any, path: str) -> Obligation | None:
         deadline = self._deadline(p.get("deadline"), path, kind, kind.needs_deadline, p.node)
         recurrence = recurrence_from(p, p.node, path, self.problems, self.top.get("effective") or (self.top.get("document") or {}).get("issued"))
@@ -534,7 +547,7 @@ class _SpecBuilder:
         sel = p["applies_to"]
         selector = Selector(
             kinds=frozenset(sel["kinds"]), sectors=frozenset(sel["sectors"]), ids=frozenset(sel["units"]),
-            exclude=frozenset(sel["except"]), parents=frozenset(sel["parents"]),
+            exclude=frozenset(sel["except"]), parents=frozenset(sel["parents"]), **self._levels(sel, f"{path}.applies_to"),
         )
         params = {k: p[k] for k in kind.fields}
         node = p.node
@@ -582,7 +595,7 @@ class _SpecBuilder:
         w = e["when"]
         when = Selector(
             kinds=frozenset(w["kinds"]), sectors=frozenset(w["sectors"]), ids=frozenset(w["units"]),
-            exclude=frozenset(w["except"]), parents=frozenset(w["parents"]),
+            exclude=frozenset(w["except"]), parents=frozenset(w["parents"]), **self._levels(w, f"{path}.when"),
         )
 
         variant = evolve(

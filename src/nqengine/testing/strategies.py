@@ -566,8 +566,8 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
 def expected_status(outcome: str, due: dt.date | None, as_of: dt.date, kind: str = "") -> set[str]:
     """The statuses a verdict may have once one check broke with ``outcome`` (see :class:`Break`)."""
     past = due is not None and as_of > due
-    if outcome == "fail":
-        return {"violated"}
+    if outcome == "fail":  # the unit can still put it right until the due date has passed (issue 10)
+        return {"violated"} if past else {"pending", "due_soon"}
     if outcome == "unknown":
         return {"indeterminate"}
     if outcome == "late":

@@ -20,11 +20,27 @@ if TYPE_CHECKING:
     from nqengine.evaluation.engine import Context
     from nqengine.model import Fact, Obligation, Spec, Unit, Verdict
 
-__all__ = ["ObligationKind", "clause_field", "checks_clause"]
+__all__ = ["ObligationKind", "clause_field", "checks_clause", "interpretation_field", "rule_interpretations"]
 
 
 def clause_field(doc: str = "the clause this check rests on (an id under 'clauses')") -> Field:
     return Field(Str(), doc=doc)
+
+
+def interpretation_field() -> Field:
+    """``interpretation``: the reading a spec took where the plan says nothing precise; every verdict carries it."""
+    return Field(Str(), doc="the reading taken where the plan is not precise ('kịp thời', '1 ngày' as two sessions); every verdict of the rule carries it")
+
+
+def rule_interpretations(params: Mapping[str, Any]) -> list[str]:
+    """The ``interpretation`` of each rule block of an obligation's params, in the order of the params."""
+    out = []
+    for value in params.values():
+        if isinstance(value, collections.abc.Mapping):
+            text = value.get("interpretation")
+            if text and text not in out:
+                out.append(text)
+    return out
 
 
 class ObligationKind:
@@ -99,6 +115,7 @@ AUDIENCE_FIELDS = {
     "categories": Field(ListOf(Str(), min_len=1), required=True, doc="audience categories that must attend (đối tượng)"),
     "coverage": Field(Float(min=0.0, max=1.0), default=1.0, doc="share of each category that must attend; 1.0 = everyone"),
     "clause": clause_field(),
+    "interpretation": interpretation_field(),
 }
 
 AUDIENCE = Record(AUDIENCE_FIELDS, doc="who must attend (đối tượng)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nqengine.evaluation.kinds import ObligationKind, clause_field
+from nqengine.evaluation.kinds import ObligationKind, clause_field, interpretation_field
 from nqengine.model import Finding, Obligation, Unit, Verdict
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Field, ListOf, Record, Str
@@ -26,7 +26,7 @@ class Dissemination(ObligationKind):
     fact_types = ("dissemination",)
     fields = {
         "audiences": Field(
-            Record({"required": Field(ListOf(Str(), min_len=1, single=True), required=True), "clause": clause_field()}),
+            Record({"required": Field(ListOf(Str(), min_len=1, single=True), required=True), "clause": clause_field(), "interpretation": interpretation_field()}),
             doc="audience groups that must be reached (members, people...)",
         ),
     }

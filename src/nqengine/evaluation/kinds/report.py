@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from nqengine.evaluation.kinds import ObligationKind, clause_field
+from nqengine.evaluation.kinds import ObligationKind, clause_field, interpretation_field
 from nqengine.model import Finding, Obligation, Unit, Verdict
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Field, Record, Str
@@ -33,6 +33,7 @@ class Report(ObligationKind):
                     "to": Field(Str(), required=True, doc="the recipient unit id (về X)"),
                     "via": Field(Str(), doc="the channel unit id (qua Y)"),
                     "clause": clause_field(),
+                    "interpretation": interpretation_field(),
                 }
             ),
             required=True,
@@ -58,14 +59,22 @@ class Report(ObligationKind):
         for f in facts:
             to_ref, via_ref = f.data.get("to"), f.data.get("via")
             to, via = (reg.unit(to_ref) if to_ref else None), (reg.unit(via_ref) if via_ref else None)
-            if to_ref is None or (channel.get("via") and via_ref is None):
+            # the recipient decides first (issue 10): a report to the wrong body or to a body that no longer
+            # existed is wrong whatever its channel, so a missing 'via' is asked about only of a report to the right body
+            if to_ref is None:
                 findings.append(Finding("channel", "unknown", "report_channel_missing", {"fact": f.id}, clause, (f.id,)))
+                continue
+            if to is not None and not to.valid_on(f.date):
+                findings.append(_gone(f, to, "to", reg, clause))
                 continue
             if to is None or to.id != want_to.id:
                 findings.append(Finding("channel", "fail", "report_wrong_recipient", {"fact": f.id, "to": to_ref, "expected": want_to.name}, clause, (f.id,)))
                 continue
-            if not to.valid_on(f.date):
-                findings.append(Finding("channel", "fail", "report_recipient_gone", {"fact": f.id, "to": to.name, "date": f.date}, clause, (f.id,)))
+            if channel.get("via") and via_ref is None:
+                findings.append(Finding("channel", "unknown", "report_channel_missing", {"fact": f.id}, clause, (f.id,)))
+                continue
+            if want_via is not None and via is not None and via.id == want_via.id and not via.valid_on(f.date):
+                findings.append(_gone(f, via, "via", reg, clause))
                 continue
             if want_via is not None and (via is None or via.id != want_via.id):
                 findings.append(Finding("channel", "fail", "report_wrong_channel", {"fact": f.id, "via": via_ref, "expected": want_via.name}, clause, (f.id,)))
@@ -78,6 +87,18 @@ class Report(ObligationKind):
         if not facts:
             findings.append(Finding("channel", "info", "report_none", {"to": want_to.name}, clause))
         return context.conclude(obligation, unit, findings, fulfilled_on=fulfilled_on, evidence=[f.id for f in facts], due=due)
+
+
+def _gone(f: Any, body: Unit, role: str, reg: Any, clause: str) -> Finding:
+    """``fail``: the report went to (or through) a body dissolved or merged before its date; names the successor when known."""
+    params: dict[str, Any] = {"fact": f.id, "to": body.name, "date": f.date, "gone": body.valid_to if body.valid_to is not None else body.valid_from}
+    successor = reg.units.get(body.succeeded_by) if body.succeeded_by else None
+    if successor is not None:
+        params["successor"] = successor.name
+        code = "report_recipient_merged" if role == "to" else "report_channel_merged"
+    else:
+        code = "report_recipient_gone" if role == "to" else "report_channel_gone"
+    return Finding("channel", "fail", code, params, clause, (f.id,))
 
 
 def _as_info(f: Finding) -> Finding:

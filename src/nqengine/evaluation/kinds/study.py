@@ -19,7 +19,14 @@ from nqengine.evaluation.kinds import (
     ObligationKind,
     checks_clause,
     clause_field,
+    interpretation_field,
 )
+from nqengine.evaluation.kinds.presenters import (
+    ALTERNATIVE,
+    check_presenters,
+    needs_full_check,
+)
+from nqengine.lengths import LENGTH_RULE, check_length
 from nqengine.model import Fact, Finding, LazyFindings, Obligation, Unit, Verdict
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Field, Int, ListOf, Record, Str
@@ -38,7 +45,10 @@ PRESENTER = Record(
     {
         "roles": Field(ListOf(Str(), min_len=1, single=True), required=True, doc="roles in the unit that may present (secretary, deputy_secretary...)"),
         "qualifications": Field(ListOf(QUALIFICATION), default=list, doc="qualifications the presenter must also hold"),
+        "any_qualification": Field(ListOf(QUALIFICATION), default=list, doc="qualifications of which the presenter must hold at least one"),
+        "any_of": Field(ListOf(ALTERNATIVE), default=list, doc="other ways to qualify: roles held in other bodies, with their own qualifications"),
         "clause": clause_field(),
+        "interpretation": interpretation_field(),
     },
     doc="who must present (báo cáo viên)",
 )
@@ -47,6 +57,7 @@ REQUIREMENT = Record(
     {
         "required": Field(ListOf(Str(), min_len=1, single=True), required=True),
         "clause": clause_field(),
+        "interpretation": interpretation_field(),
     }
 )
 
@@ -89,6 +100,8 @@ def check_presenter(rule: dict, fact: Fact, unit: Unit, context: Any, *, detail:
     With ``detail=False`` a pass returns ``("pass", "", None)`` without the
     parameters that would describe it (the study kind does not report them).
     """
+    if needs_full_check(rule, fact):
+        return check_presenters(rule, fact, unit, context.registry)
     return _presenter(rule, _compiled((rule,), _presenter_rule), fact, unit, context.registry, detail)
 
 
@@ -199,7 +212,7 @@ def _static_of(obligation: Obligation, spec: Any) -> tuple:
         {c for c, meta in spec.audience_categories.items() if meta.get("party_member")},
         checks_clause(p, "audience", obligation.clause),
         obligation.clause,  # the number of sessions is the obligation's own rule, whoever moved its deadline
-        [(name, f"{name}_ok_all", checks_clause(p, name, obligation.clause)) for name in ("presenter", "content", "materials")],
+        [(name, f"{name}_ok_all", checks_clause(p, name, obligation.clause)) for name in ("presenter", "content", "materials", "length")],
         f"{p['audience']['coverage']:.0%}",
     )
 
@@ -216,6 +229,8 @@ class StudySession(ObligationKind):
         "presenter": Field(PRESENTER),
         "content": Field(REQUIREMENT, doc="content every session must cover"),
         "materials": Field(REQUIREMENT, doc="materials every session must use"),
+        "audience_group": Field(Str(), doc="the group the sessions must be held for; only sessions recorded for it count"),
+        "length": Field(LENGTH_RULE),
     }
 
     def evaluate_unit(self, obligation: Obligation, unit: Unit, context: Any) -> Verdict:
@@ -229,17 +244,26 @@ class StudySession(ObligationKind):
     def _evaluate(self, obligation: Obligation, units: Sequence[Unit], context: Any) -> list[Verdict]:
         """The verdicts of ``units``; what depends only on the obligation is looked up once."""
         presenter, content, materials, categories, share, required = _rule(obligation.params)
-        any_check = bool(presenter or content or materials)
+        length = obligation.params.get("length")
+        any_check = bool(presenter or content or materials or length)
         compiled = _presenter_rule(presenter) if presenter else None
         conclude, spec, registry = context.conclude, context.spec, context.registry
         facts_of = context.facts  # through the context, whatever it is: a plugin may hand the kind a view that hides facts
         due_of = context.due
         zero = dict.fromkeys(categories, 0)  # copied per unit: cheaper than building it
+        group = obligation.params.get("audience_group")
         out = []
         for unit in units:
             due = due_of(obligation, unit)
             # a snapshot: an incremental evaluation appends to the index, and the findings are built later
             sessions = tuple(facts_of(unit.id, "session"))
+            if sessions and (group is not None or any(f.data.get("audience_group") is not None for f in sessions)):
+                # a session counts only for the audience it was held for (issue 10): the others belong to another obligation
+                other = tuple(f for f in sessions if f.data.get("audience_group") != group)
+                if other:
+                    sessions = tuple(f for f in sessions if f.data.get("audience_group") == group)
+            else:
+                other = ()
             bad: list[tuple[str, str, str, dict, str]] = []  # (check, outcome, code, params, fact) of each failed check
             held, attended = 0, zero.copy()
             attendance_known = True
@@ -249,7 +273,11 @@ class StudySession(ObligationKind):
             for f in sessions:
                 ok = True
                 if presenter:
-                    r = _presenter(presenter, compiled, f, unit, registry, False)
+                    if needs_full_check(presenter, f):  # several presenters, other bodies, OR (issue 10)
+                        r = check_presenters(presenter, f, unit, registry)
+                        r = _PASS if r[0] == "pass" else r
+                    else:
+                        r = _presenter(presenter, compiled, f, unit, registry, False)
                     if r[0] != "pass":
                         bad.append(("presenter", *r, f.id))
                         ok = False
@@ -261,6 +289,11 @@ class StudySession(ObligationKind):
                 if materials and ((given := data.get("materials")) is None or not all(map(given.__contains__, materials["required"]))):
                     bad.append(("materials", *_check_listed(materials, f, "materials"), f.id))
                     ok = False
+                if length:
+                    r = check_length(length, f)
+                    if r[0] != "pass":
+                        bad.append(("length", *r, f.id))
+                        ok = False
                 if not ok:
                     continue
                 counted.append(f.id)
@@ -285,6 +318,7 @@ class StudySession(ObligationKind):
                 # kept until the findings are built: compact (a tuple of counts, no empty list), national scale keeps 10^5 of them
                 _findings, obligation, spec, unit, ids, bad or (), ids if len(counted) == len(ids) else tuple(counted), held,
                 tuple(attended.values()) if counted else None, attendance_known, covered, fulfilled_on,
+                *((tuple((f.id, f.data.get("audience_group")) for f in other),) if other else ()),
             )
             out.append(conclude(obligation, unit, findings, outcomes=outcomes, fulfilled_on=fulfilled_on, evidence=ids, due=due))
         return out
@@ -311,6 +345,7 @@ def _outcomes(counted: bool, enough: bool, known: bool, covered: bool, any_check
 def _findings(
     obligation: Obligation, spec: Any, unit: Unit, evidence: tuple[str, ...], bad: list, counted: tuple[str, ...], held: int,
     attended: tuple[int, ...] | None, attendance_known: bool, covered: bool, fulfilled_on: Any,
+    other: tuple[tuple[str, str | None], ...] = (),
 ) -> list[Finding]:
     """The findings of a study-session verdict, from what :meth:`StudySession.evaluate_unit` found.
 
@@ -322,7 +357,9 @@ def _findings(
     required = p["sessions"]
     findings: list[Finding] = []
     # sessions held
-    if not counted:
+    if not counted and evidence:  # held, but not one conforms: the checks below say why
+        findings.append(Finding("sessions", "info", "sessions_not_counted", {"held": len(evidence), "required": required}, s_clause, evidence))
+    elif not counted:
         findings.append(Finding("sessions", "info", "sessions_none", {"required": required}, s_clause, evidence))
     elif held >= required:
         findings.append(Finding("sessions", "pass", "sessions_ok", {"held": held, "required": required}, s_clause, counted))
@@ -346,6 +383,13 @@ def _findings(
             short = [c for c in audience["categories"] if detail[c]["attended"] < detail[c]["target"]]
             params["categories"] = ", ".join(short)
             findings.append(Finding("audience", "partial", "audience_short", params, a_clause, counted, detail))
+    # sessions held for another audience group: they belong to another obligation
+    wanted = p.get("audience_group")
+    for fid, group in other:
+        findings.append(Finding(
+            "audience_group", "info", "session_other_group",
+            {"fact": fid, "group": group or "—", "wanted": wanted or "—"}, s_clause, (fid,),
+        ))
     # presenter, content, materials: failures matter only while unfulfilled
     for name, ok_code, clause in clauses:
         for check, outcome, code, params, fid in bad:

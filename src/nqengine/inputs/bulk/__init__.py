@@ -42,7 +42,7 @@ from nqengine.gcpause import gc_paused
 from nqengine.inputs.attendance import AttendanceTally
 from nqengine.inputs.bulk.checks import LIST_SEPARATOR, RecordCheck, validate_row
 from nqengine.inputs.bulk.rows import MAX_PROBLEMS, FastLane, Problems, Row, read_rows
-from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, fact_schema
+from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, fact_schema, spanned
 from nqengine.inputs.registry import (
     PERSON,
     QUALIFICATION,
@@ -108,7 +108,7 @@ def _load_registry(name: str) -> Registry:
             continue
         src = Source(row.file, row.line, 1)
         if kind == "unit":
-            units.append(Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"], src))
+            units.append(Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"], src, succeeded_by=rec.get("succeeded_by"), level=rec.get("level")))
         elif kind == "person":
             people.append((rec, src))
         else:
@@ -200,8 +200,8 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
                     id=rec["id"] or f"{base}:{row.line}",
                     type=t,
                     unit=rec["unit"],
-                    date=rec["date"],
-                    data={k: rec[k] for k in own[t]} if rec.get("period") is None else {**{k: rec[k] for k in own[t]}, "period": rec["period"]},
+                    date=spanned(rec["date"], rec.get("until"), data := {k: rec[k] for k in own[t]}),
+                    data=data if rec.get("period") is None else {**data, "period": rec["period"]},
                     source=Source(row.file, row.line, 1),
                 )
             )
