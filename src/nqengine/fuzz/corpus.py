@@ -57,8 +57,7 @@ def build_corpus(workdir: str | os.PathLike[str], specs: Path | None = None) -> 
     if dst.exists():
         shutil.rmtree(dst)
     for name in SPECS:
-        # source/ holds the plan's text (for `nqengine draft --check`), not an input of an evaluation
-        shutil.copytree(src / name, dst / name, ignore=shutil.ignore_patterns("*.md", "source"))
+        shutil.copytree(src / name, dst / name, ignore=shutil.ignore_patterns("*.md"))
     pm = get_plugin_manager()
     files: dict[tuple[str, str], bytes] = {}
     for name in SPECS:
