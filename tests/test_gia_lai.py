@@ -105,3 +105,12 @@ def test_examples():
 def test_clause_texts_are_marked_summaries():
     spec = nqengine.load_spec(FOLDER / "plan.yaml")
     assert all(c.text.startswith("[Tóm tắt]") for c in spec.clauses.values())
+
+
+def test_the_spec_dumps_and_reloads_with_its_level_selectors(evaluations):
+    from nqengine.properties import check_spec_roundtrip
+
+    ev = evaluations["10/04/2026"]
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    check_spec_roundtrip(ev.spec, registry=ev.registry, facts=list(ev.facts.values()), as_of=ev.as_of, pm=pm)
+    assert ev.spec.obligation("study-members").applies_to.under == frozenset({"tinh-uy-gia-lai"})

@@ -69,10 +69,15 @@ def _params(value: Any) -> Any:
 
 def _selector(sel: Selector) -> dict:
     out: dict[str, Any] = {}
-    for key, attr in (("kinds", "kinds"), ("sectors", "sectors"), ("units", "ids"), ("except", "exclude"), ("parents", "parents")):
+    for key, attr in (
+        ("kinds", "kinds"), ("sectors", "sectors"), ("units", "ids"), ("except", "exclude"), ("parents", "parents"),
+        ("levels", "levels"), ("under", "under"),
+    ):
         values = getattr(sel, attr)
         if values:
             out[key] = sorted(values)
+    if sel.depth is not None:
+        out["depth"] = sel.depth
     return out
 
 
