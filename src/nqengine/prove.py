@@ -96,7 +96,7 @@ def _compliant_inputs(spec: Spec, pm: Any, *, late: bool = False) -> Any:
 
     @st.composite
     def build(draw: Any) -> dict:
-        registry = draw(testing.registries(spec, compliant=True))
+        registry = draw(testing.registries(spec, compliant=True, pm=pm))
         done = draw(testing.compliant_facts(spec, registry, pm=pm, late=late))
         last = max([f.date for f in done.facts] + [testing.plan_period(spec)[0]])
         return {"registry": registry, "compliant": done, "as_of": last}
@@ -241,7 +241,7 @@ def checks_for(spec: Spec, pm: Any = None, *, only: Sequence[str] = ()) -> list[
         ))
     if declared.every_kind_covered:
         kinds = declared.every_kind_covered
-        inputs = st.tuples(testing.registries(spec, kinds=kinds, max_units=6), testing.as_of_dates(spec)).map(lambda t: {"registry": t[0], "as_of": t[1]})
+        inputs = st.tuples(testing.registries(spec, kinds=kinds, max_units=6, pm=pm), testing.as_of_dates(spec)).map(lambda t: {"registry": t[0], "as_of": t[1]})
         out.append(Check("every_kind_covered", f"every unit of kind {', '.join(kinds)} is bound by some obligation",
                          lambda **kw: check_every_kind_covered(spec, kinds, pm=pm, **kw), inputs))
     if declared.satisfiable:
@@ -287,14 +287,24 @@ def _guarded(run: Callable[..., None]) -> Callable[..., None]:
     return guarded
 
 
-def prove(spec: Spec, pm: Any = None, *, seed: int | None = None, max_examples: int = 50, only: Sequence[str] = ()) -> ProveReport:
-    """Run every check on ``max_examples`` generated cases each; the same ``seed`` gives the same run."""
+def prove(
+    spec: Spec, pm: Any = None, *, seed: int | None = None, max_examples: int = 50, only: Sequence[str] = (),
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ProveReport:
+    """Run every check on ``max_examples`` generated cases each; the same ``seed`` gives the same run.
+
+    ``progress(done, total, name)`` is called before each check (``nqengine prove``
+    shows it on a terminal).
+    """
     from nqengine.plugins import get_plugin_manager
 
     pm = pm if pm is not None else get_plugin_manager()
     seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
     outcomes = []
-    for c in checks_for(spec, pm, only=only):
+    checks = checks_for(spec, pm, only=only)
+    for i, c in enumerate(checks):
+        if progress is not None:
+            progress(i, len(checks), c.name)
         failure = run_property(_guarded(c.run), c.inputs, max_examples=max_examples, seed=seed)
         if failure is not None:
             failure.spec = failure.spec or spec
@@ -373,8 +383,27 @@ def cli_prove(paths: Sequence[str], pm: Any, *, seed: int | None, max_examples: 
             err.write(exc.render(lang) + "\n")
             status = 2
             continue
-        report = prove(spec, pm, seed=seed, max_examples=max_examples, only=only)
+        report = prove(spec, pm, seed=seed, max_examples=max_examples, only=only, progress=_progress_line(err, lang))
         out.write(render_report(report, lang))
         if not report.passed and status == 0:
             status = 1
     return status
+
+
+def _progress_line(err: Any, lang: str) -> Callable[[int, int, str], None] | None:
+    """On a terminal, one line rewritten in place: ``[3/11] checking fact_order``; nothing otherwise."""
+    try:
+        tty = err.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return None
+    word = "đang kiểm tra" if lang == "vi" else "checking"
+
+    def show(done: int, total: int, name: str) -> None:
+        err.write(f"\r\x1b[K[{done + 1}/{total}] {word} {name}")
+        if done + 1 == total:
+            err.write("\n")
+        err.flush()
+
+    return show

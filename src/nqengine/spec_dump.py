@@ -103,6 +103,8 @@ def _obligation(ob: Obligation) -> dict:
         out["deadline"] = _deadline(ob.deadline)
     if ob.due_soon_days is not None:
         out["due_soon_days"] = ob.due_soon_days
+    if ob.document is not None:  # set by an extending plan's override: the document that changed it
+        out["document"] = ob.document
     out.update({k: _params(v) for k, v in ob.params.items() if v is not None})
     exceptions = []
     for exc in ob.exceptions:

@@ -170,3 +170,11 @@ def wrap_evaluation(obligation: Any, units: Any, context: Any) -> Generator[None
     # Facts that only the verdicts which no longer apply looked at are evidence of nothing.
     context.used.difference_update(dropped - kept - used_before)
     return out
+
+
+@hookimpl
+def nqengine_testing_strategies() -> dict[str, Any]:
+    """How ``after_superior``, ``only_if`` and ``modes`` shape generated registries and facts (see :mod:`nqengine_ordering.testing`)."""
+    from nqengine_ordering.testing import strategies
+
+    return strategies()
