@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--format", default="table", help="table (default) or json, or a plugin's format")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--fail-on", metavar="STATUS[,STATUS]",
+                   help="exit 1 when any verdict has one of these statuses (comma-separated), for scheduled jobs")
     _add_common(p)
     p = sub.add_parser("explain", help="explain one verdict: checks, evidence, clauses")
     _add_inputs(p)
@@ -124,7 +126,10 @@ def _quiet_pipe() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from nqengine.cli_text import lang_of, localise
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = localise(build_parser(), lang_of(argv)).parse_args(argv)
     try:
         return _main(args)
     except Exception as exc:
@@ -157,7 +162,11 @@ def _main(args: argparse.Namespace) -> int:
             cat = catalogue_for(pm)
             fmt = cat.formats.get(args.format)
             if fmt is None:
-                raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
+                from nqengine.i18n import message
+                from nqengine.schema import hint_or_choices
+
+                raise _Usage(message("cli_unknown_format", args.lang, name=args.format, **hint_or_choices(args.format, sorted(cat.formats))))
+            fail_on = _statuses(args.fail_on, args.lang)
             write = getattr(fmt, "write", None)  # a format that can stream (json) writes as it goes
             if args.output:
                 with open(args.output, "w", encoding="utf-8") as fh:
@@ -166,10 +175,11 @@ def _main(args: argparse.Namespace) -> int:
                 write(ev, out, args.lang)
             else:
                 out.write(fmt.render(ev, args.lang))
-            return 0
+            return 1 if fail_on and any(v.status in fail_on for v in ev.verdicts) else 0
         from nqengine.formats import explain_text
 
-        out.write(explain_text(ev, args.obligation, args.unit, args.lang))
+        unit = _resolve_unit(ev, args.obligation, args.unit, args.lang)
+        out.write(explain_text(ev, args.obligation, unit, args.lang))
         return 0
     except InputError as exc:
         sys.stderr.write(exc.render(args.lang) + "\n")
@@ -182,6 +192,42 @@ def _main(args: argparse.Namespace) -> int:
     except (_Usage, NQEngineError) as exc:
         sys.stderr.write(f"nqengine: {exc}\n")
         return EXIT_INPUT
+
+
+def _statuses(text: str | None, lang: str) -> frozenset[str]:
+    """The statuses of ``--fail-on``, each checked, with "did you mean"."""
+    from nqengine.i18n import message
+    from nqengine.model import STATUSES
+    from nqengine.schema import hint_or_choices
+
+    wanted = [s.strip() for s in (text or "").split(",") if s.strip()]
+    for s in wanted:
+        if s not in STATUSES:
+            raise _Usage(message("cli_unknown_status", lang, name=s, **hint_or_choices(s, list(STATUSES))))
+    return frozenset(wanted)
+
+
+def _resolve_unit(ev, obligation: str, ref: str, lang: str) -> str:
+    """The id of the unit ``--unit`` names: an id exactly, else a name ignoring case, diacritics and spacing."""
+    from nqengine.i18n import message
+    from nqengine.names import Ambiguous, match_name
+    from nqengine.schema import hint_for
+
+    if obligation not in {ob.id for ob in ev.spec.obligations}:
+        raise _Usage(message("cli_unknown_obligation", lang, ref=obligation, **hint_for(obligation, [ob.id for ob in ev.spec.obligations])))
+    unit = ev.registry.unit(ref)
+    if unit is None:
+        try:
+            uid = match_name(ref, {u.id: u.name for u in ev.registry.units.values()})
+        except Ambiguous as exc:
+            raise _Usage(message("cli_ambiguous_unit", lang, ref=ref, candidates=str(exc))) from None
+        if uid is None:
+            raise _Usage(message("cli_unknown_unit", lang, ref=ref, **hint_for(ref, sorted(ev.registry.units))))
+        unit = ev.registry.units[uid]
+        sys.stderr.write(message("cli_unit_matched", lang, ref=ref, name=unit.name, id=unit.id) + "\n")
+    if not any(v.obligation == obligation and v.unit == unit.id for v in ev.verdicts):
+        raise _Usage(message("cli_no_verdict", lang, obligation=obligation, name=unit.name, id=unit.id))
+    return unit.id
 
 
 def _require_declared(spec_path: str, pm) -> None:
@@ -203,6 +249,12 @@ def _check(args: argparse.Namespace, pm) -> int:
     return check_paths(args.specs, pm, args.lang, _require_declared)
 
 
+_PLUGIN_LABELS_VI = {
+    "hooks": "hook", "kinds": "loại nghĩa vụ", "fact_types": "loại dữ kiện", "calendars": "lịch",
+    "formats": "định dạng", "obligation_fields": "trường của nghĩa vụ",
+}
+
+
 def _plugins(args: argparse.Namespace, pm) -> int:
     from nqengine.plugins import list_plugins
 
@@ -212,10 +264,11 @@ def _plugins(args: argparse.Namespace, pm) -> int:
         return 0
     for r in rows:
         sys.stdout.write(f"{r['name']} {r['version'] or ''}".rstrip() + (f"  ({r['distribution']})" if r["distribution"] else "") + "\n")
-        sys.stdout.write(f"  hooks: {', '.join(r['hooks'])}\n")
+        label = _PLUGIN_LABELS_VI if args.lang == "vi" else {}
+        sys.stdout.write(f"  {label.get('hooks', 'hooks')}: {', '.join(r['hooks'])}\n")
         for key in ("kinds", "fact_types", "calendars", "formats", "obligation_fields"):
             if r[key]:
-                sys.stdout.write(f"  {key}: {', '.join(r[key])}\n")
+                sys.stdout.write(f"  {label.get(key, key)}: {', '.join(r[key])}\n")
     return 0
 
 
