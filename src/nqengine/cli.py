@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
+    p = sub.add_parser("schema", help="write the JSON Schema of the spec, registry or facts format, with the installed plugins' keys, for editors")
+    p.add_argument("which", nargs="?", choices=("spec", "registry", "facts"), default="spec", help="which format (default spec)")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    _add_common(p)
     return parser
 
 
@@ -149,6 +153,16 @@ def _main(args: argparse.Namespace) -> int:
             return _check(args, pm)
         if args.command == "plugins":
             return _plugins(args, pm)
+        if args.command == "schema":
+            from nqengine.editor_schema import json_schema
+
+            text = json.dumps(json_schema(args.which, pm), ensure_ascii=False, indent=2) + "\n"
+            if args.output:
+                with open(args.output, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            else:
+                out.write(text)
+            return 0
         if args.command == "test":
             from nqengine.examples import cli_test
 

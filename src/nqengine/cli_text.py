@@ -47,6 +47,9 @@ VI: dict[str, str] = {
     "evaluation date, dd/mm/yyyy or yyyy-mm-dd": "ngày đánh giá, dd/mm/yyyy hoặc yyyy-mm-dd",
     "exit 1 when any verdict has one of these statuses (comma-separated), for scheduled jobs":
         "thoát với mã 1 khi có kết luận mang một trong các tình trạng này (cách nhau bằng dấu phẩy), cho các tác vụ chạy định kỳ",
+    "write the JSON Schema of the spec, registry or facts format, with the installed plugins' keys, for editors":
+        "ghi JSON Schema của định dạng kế hoạch, danh sách tổ chức hoặc dữ kiện (gồm các khóa của plugin đã cài), cho trình soạn thảo",
+    "which format (default spec)": "định dạng nào (mặc định spec)",
     "show this help message and exit": "hiện hướng dẫn này rồi thoát",
     "show program's version number and exit": "hiện phiên bản rồi thoát",
 }
