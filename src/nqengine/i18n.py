@@ -362,6 +362,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- unmatched facts ----------------------------------------------------------
     "fact_duplicate_id": ("mã dữ kiện bị lặp (đã có ở dòng {line}); bản sau bị bỏ qua", "duplicate fact id (first at line {line}); this copy was not used"),
     "fact_after_as_of": ("ghi ngày {date}, sau ngày đánh giá {as_of}", "dated {date}, after the evaluation date {as_of}"),
+    "fact_unit_ambiguous": (
+        "tên đơn vị '{unit}' có thể là nhiều đơn vị: {candidates}; hãy ghi mã đơn vị",
+        "the unit name '{unit}' may be several units: {candidates}; give the unit's id",
+    ),
+    "fact_unit_name_matched": (
+        "cảnh báo: {fact} ghi đơn vị là '{written}', được hiểu là {name} ({id}); nên ghi mã đơn vị",
+        "warning: {fact} names its unit '{written}', read as {name} ({id}); better give the unit's id",
+    ),
     "fact_unknown_unit": ("đơn vị '{unit}' không có trong danh sách tổ chức", "unit '{unit}' is not in the registry"),
     "fact_type_unused": ("không nghĩa vụ nào của kế hoạch dùng dữ kiện loại '{type}'", "no obligation of the plan uses facts of type '{type}'"),
     "fact_unit_not_subject": ("đơn vị '{unit}' không thuộc đối tượng của nghĩa vụ nào dùng dữ kiện '{type}'", "unit '{unit}' is not subject to any obligation using '{type}' facts"),
