@@ -125,7 +125,7 @@ def test_bad_facts_are_located(capsys, tmp_path):
 
 def test_unknown_verdict_is_a_clear_error(capsys):
     assert main(["explain", str(FOLDER), "--as-of", "20/11/2020", "--unit", "nowhere", "--obligation", "study-party-committee"]) == 2
-    assert "no verdict" in capsys.readouterr().err
+    assert "danh sách tổ chức không có đơn vị 'nowhere'" in capsys.readouterr().err
 
 
 def test_console_script_runs():

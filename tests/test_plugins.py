@@ -197,7 +197,7 @@ def test_p_loads_a_local_file(tmp_path, capsys):
     assert catalogue_for(pm).plugin_of_kind("chore") == "my_chores"
     assert main(["plugins", "-p", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "my_chores" in out and "kinds: chore" in out
+    assert "my_chores" in out and "loại nghĩa vụ: chore" in out  # the default language is Vietnamese
 
 
 def test_p_no_blocks_a_local_file_too(tmp_path):

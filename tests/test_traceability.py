@@ -29,7 +29,7 @@ import nqengine
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "specs" / "tam-ky-xxi"
 README = FOLDER / "README.md"
-SOURCE = FOLDER / "source" / "ke-hoach-tam-ky-2020.txt"
+SOURCE = FOLDER / "source" / "ke-hoach-tam-ky-2020.txt"  # the plan's text, shipped beside its spec
 TABLE_HEADING = "## Clause → rule table"
 METADATA = "document metadata"
 
@@ -172,8 +172,7 @@ def test_every_clause_is_used_or_listed_as_metadata(spec, rows):
 
 @pytest.fixture(scope="module")
 def source_words() -> str:
-    if not SOURCE.is_file():
-        pytest.fail(f"source text not found at {SOURCE}")
+    assert SOURCE.is_file(), f"the plan's source text is shipped at {SOURCE}"
     return _source_words(SOURCE.read_text(encoding="utf-8"))
 
 

@@ -16,11 +16,16 @@ from typing import Sequence
 from nqengine import api
 from nqengine._version import __version__
 from nqengine.checkcmd import check_paths
+from nqengine.cli_text import lang_of, localise
 from nqengine.confine import confined, default_roots
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.draft.cli import add_parser as add_draft_parser
 from nqengine.draft.cli import cli_draft
+from nqengine.editor_schema import json_schema
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
+from nqengine.i18n import message
+from nqengine.model import STATUSES
+from nqengine.names import Ambiguous, match_name
 from nqengine.periods import parse_period
 from nqengine.plugins.manager import (
     catalogue_for,
@@ -32,6 +37,7 @@ from nqengine.plugins.manager import (
 from nqengine.render.formats import explain_text
 from nqengine.render.output import write_output
 from nqengine.render.progress import progress_bar
+from nqengine.schema import hint_for, hint_or_choices
 from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS
 from nqengine.service.commands import add_subcommands as add_service_subcommands
 from nqengine.service.commands import run as run_service
@@ -85,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--width", type=int, metavar="N",
                    help="columns the table must fit (default: the terminal's; no limit, full names, for a file or a pipe)")
+    p.add_argument("--fail-on", metavar="STATUS[,STATUS]",
+                   help="exit 1 when any verdict has one of these statuses (comma-separated), for scheduled jobs")
     _add_common(p)
     p = sub.add_parser("report", help="the draft báo cáo kết quả of a unit, as a Word document (docx) or Markdown (md)")
     _add_inputs(p)
@@ -113,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_confinement(p)
     _add_common(add_draft_parser(sub))
     add_service_subcommands(sub, _add_common)
+    p = sub.add_parser("schema", help="write the JSON Schema of the spec, registry or facts format, with the installed plugins' keys, for editors")
+    p.add_argument("which", nargs="?", choices=("spec", "registry", "facts"), default="spec", help="which format (default spec)")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    _add_common(p)
     return parser
 
 
@@ -186,7 +198,8 @@ def _quiet_pipe() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = localise(build_parser(), lang_of(argv)).parse_args(argv)
     try:
         return _main(args)
     except Exception as exc:
@@ -203,6 +216,14 @@ def _main(args: argparse.Namespace) -> int:
             return _check(args, pm)
         if args.command == "plugins":
             return _plugins(args, pm)
+        if args.command == "schema":
+            text = json.dumps(json_schema(args.which, pm), ensure_ascii=False, indent=2) + "\n"
+            if args.output:
+                with open(args.output, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            else:
+                out.write(text)
+            return 0
         if args.command == "test":
             with _confined(args, args.specs[0], more_specs=args.specs[1:]):
                 return cli_test(args.specs, pm, args.lang)
@@ -218,7 +239,8 @@ def _main(args: argparse.Namespace) -> int:
             cat = catalogue_for(pm)
             fmt = cat.formats.get(args.format)
             if fmt is None:
-                raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
+                raise _Usage(message("cli_unknown_format", args.lang, name=args.format, **hint_or_choices(args.format, sorted(cat.formats))))
+            fail_on = _statuses(args.fail_on, args.lang) if args.command == "evaluate" else None
             if args.command == "report" and args.unit and ev.registry.unit(args.unit) is None:
                 raise _Usage(f"--unit: {args.unit!r} " + ("không có trong danh sách tổ chức" if args.lang == "vi" else "is not in the registry"))
             try:
@@ -230,9 +252,10 @@ def _main(args: argparse.Namespace) -> int:
                 if _broken_pipe(exc):
                     raise
                 raise _Usage(f"-o {args.output}: {exc.strerror or exc}") from None
-            return 0
+            return 1 if fail_on and any(v.status in fail_on for v in ev.verdicts) else 0
 
-        out.write(explain_text(ev, args.obligation, args.unit, args.lang, period=ev.period))
+        unit = _resolve_unit(ev, args.obligation, args.unit, args.lang)
+        out.write(explain_text(ev, args.obligation, unit, args.lang, period=ev.period))
         return 0
     except InputError as exc:
         sys.stderr.write(exc.render(args.lang) + "\n")
@@ -245,6 +268,36 @@ def _main(args: argparse.Namespace) -> int:
     except (_Usage, NQEngineError) as exc:
         sys.stderr.write(f"nqengine: {exc}\n")
         return EXIT_INPUT
+
+
+def _statuses(text: str | None, lang: str) -> frozenset[str]:
+    """The statuses of ``--fail-on``, each checked, with "did you mean"."""
+
+    wanted = [s.strip() for s in (text or "").split(",") if s.strip()]
+    for s in wanted:
+        if s not in STATUSES:
+            raise _Usage(message("cli_unknown_status", lang, name=s, **hint_or_choices(s, list(STATUSES))))
+    return frozenset(wanted)
+
+
+def _resolve_unit(ev, obligation: str, ref: str, lang: str) -> str:
+    """The id of the unit ``--unit`` names: an id exactly, else a name ignoring case, diacritics and spacing."""
+
+    if obligation not in {ob.id for ob in ev.spec.obligations}:
+        raise _Usage(message("cli_unknown_obligation", lang, ref=obligation, **hint_for(obligation, [ob.id for ob in ev.spec.obligations])))
+    unit = ev.registry.unit(ref)
+    if unit is None:
+        try:
+            uid = match_name(ref, {u.id: u.name for u in ev.registry.units.values()})
+        except Ambiguous as exc:
+            raise _Usage(message("cli_ambiguous_unit", lang, ref=ref, candidates=str(exc))) from None
+        if uid is None:
+            raise _Usage(message("cli_unknown_unit", lang, ref=ref, **hint_for(ref, sorted(ev.registry.units))))
+        unit = ev.registry.units[uid]
+        sys.stderr.write(message("cli_unit_matched", lang, ref=ref, name=unit.name, id=unit.id) + "\n")
+    if not any(v.obligation == obligation and v.unit == unit.id for v in ev.verdicts):
+        raise _Usage(message("cli_no_verdict", lang, obligation=obligation, name=unit.name, id=unit.id))
+    return unit.id
 
 
 def _require_declared(spec_path: str, pm) -> None:
@@ -264,6 +317,12 @@ def _check(args: argparse.Namespace, pm) -> int:
         return check_paths(args.specs, pm, args.lang, _require_declared)
 
 
+_PLUGIN_LABELS_VI = {
+    "hooks": "hook", "kinds": "loại nghĩa vụ", "fact_types": "loại dữ kiện", "calendars": "lịch",
+    "formats": "định dạng", "obligation_fields": "trường của nghĩa vụ",
+}
+
+
 def _plugins(args: argparse.Namespace, pm) -> int:
     rows = list_plugins(pm)
     if args.format == "json":
@@ -271,10 +330,11 @@ def _plugins(args: argparse.Namespace, pm) -> int:
         return 0
     for r in rows:
         sys.stdout.write(f"{r['name']} {r['version'] or ''}".rstrip() + (f"  ({r['distribution']})" if r["distribution"] else "") + "\n")
-        sys.stdout.write(f"  hooks: {', '.join(r['hooks'])}\n")
+        label = _PLUGIN_LABELS_VI if args.lang == "vi" else {}
+        sys.stdout.write(f"  {label.get('hooks', 'hooks')}: {', '.join(r['hooks'])}\n")
         for key in ("kinds", "fact_types", "calendars", "formats", "obligation_fields"):
             if r[key]:
-                sys.stdout.write(f"  {key}: {', '.join(r[key])}\n")
+                sys.stdout.write(f"  {label.get(key, key)}: {', '.join(r[key])}\n")
     return 0
 
 

@@ -157,6 +157,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nhóm đối tượng '{ref}' không được kế hoạch khai báo, nên không bao giờ được tính{hint}",
         "audience category '{ref}' is not declared by the plan, so it is never counted{hint}",
     ),
+    "cli_unknown_format": (
+        "--format: không có định dạng '{name}'{hint}",
+        "--format: unknown format '{name}'{hint}",
+    ),
+    "cli_unknown_obligation": (
+        "--obligation: kế hoạch không có nghĩa vụ '{ref}'{hint}",
+        "--obligation: the plan has no obligation '{ref}'{hint}",
+    ),
+    "cli_unknown_unit": (
+        "--unit: danh sách tổ chức không có đơn vị '{ref}'{hint}",
+        "--unit: the registry has no unit '{ref}'{hint}",
+    ),
+    "cli_ambiguous_unit": (
+        "--unit: '{ref}' có thể là nhiều đơn vị: {candidates}; hãy ghi mã đơn vị",
+        "--unit: '{ref}' may be several units: {candidates}; give the unit's id",
+    ),
+    "cli_unit_matched": (
+        "lưu ý: '{ref}' được hiểu là {name} ({id})",
+        "note: '{ref}' read as {name} ({id})",
+    ),
+    "cli_no_verdict": (
+        "nghĩa vụ '{obligation}' không áp dụng cho {name} ({id}): không có kết luận",
+        "obligation '{obligation}' does not apply to {name} ({id}): no verdict",
+    ),
+    "cli_unknown_status": (
+        "--fail-on: không có tình trạng '{name}'{hint}",
+        "--fail-on: unknown status '{name}'{hint}",
+    ),
     "unknown_term": (
         "'{field}': '{ref}' không có trong danh mục {vocabulary} (từ mới thì khai báo trong 'vocabularies.{vocabulary}'){hint}",
         "'{field}': '{ref}' is not in the {vocabulary} vocabulary (declare a new word under 'vocabularies.{vocabulary}'){hint}",
@@ -405,6 +433,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- unmatched facts ----------------------------------------------------------
     "fact_duplicate_id": ("mã dữ kiện bị lặp (đã có ở dòng {line}); bản sau bị bỏ qua", "duplicate fact id (first at line {line}); this copy was not used"),
     "fact_after_as_of": ("ghi ngày {date}, sau ngày đánh giá {as_of}", "dated {date}, after the evaluation date {as_of}"),
+    "fact_unit_ambiguous": (
+        "tên đơn vị '{unit}' có thể là nhiều đơn vị: {candidates}; hãy ghi mã đơn vị",
+        "the unit name '{unit}' may be several units: {candidates}; give the unit's id",
+    ),
+    "fact_unit_name_matched": (
+        "cảnh báo: {fact} ghi đơn vị là '{written}', được hiểu là {name} ({id}); nên ghi mã đơn vị",
+        "warning: {fact} names its unit '{written}', read as {name} ({id}); better give the unit's id",
+    ),
     "fact_unknown_unit": ("đơn vị '{unit}' không có trong danh sách tổ chức", "unit '{unit}' is not in the registry"),
     "fact_type_unused": ("không nghĩa vụ nào của kế hoạch dùng dữ kiện loại '{type}'", "no obligation of the plan uses facts of type '{type}'"),
     "fact_unit_not_subject": ("đơn vị '{unit}' không thuộc đối tượng của nghĩa vụ nào dùng dữ kiện '{type}'", "unit '{unit}' is not subject to any obligation using '{type}' facts"),

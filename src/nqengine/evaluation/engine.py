@@ -34,6 +34,7 @@ from nqengine.model import (
     UnmatchedFact,
     Verdict,
 )
+from nqengine.names import Ambiguous, match_name
 from nqengine.periods import parse_period
 from nqengine.plugins import catalogue_for, get_plugin_manager
 
@@ -128,6 +129,8 @@ class Context:
         self.unmatched: list[UnmatchedFact] = []
         self.used: set[str] = set()
         self._index: dict[tuple[str, str], list[Fact]] = {}
+        self.name_matches: dict[str, str] = {}  # fact id -> the unit name as written, matched loosely
+        self.ambiguous_names: dict[str, str] = {}  # fact id -> the candidates its unit name fits
         for f in facts:
             self.admit(f)
         for lst in self._index.values():
@@ -146,6 +149,16 @@ class Context:
             return None
         if f.unit not in self.registry.units:  # a unit named rather than given by id
             named = self.registry.unit(f.unit)
+            if named is None:  # as people type: case, diacritics and spacing ignored, if only one unit fits
+
+                try:
+                    uid = match_name(f.unit, {u.id: u.name for u in self.registry.units.values()})
+                except Ambiguous as exc:
+                    self.ambiguous_names[f.id] = str(exc)
+                    uid = None
+                if uid is not None:
+                    self.name_matches[f.id] = f.unit
+                    named = self.registry.units[uid]
             if named is not None:
                 f = attrs.evolve(f, unit=named.id)
         self.facts_by_id[f.id] = f
@@ -540,6 +553,8 @@ def _evaluate(
             for unit, v in zip(units, result):
                 if extra:
                     v = _with_extra_findings(pm, ob, unit, v, ctx)
+                if ctx.name_matches:
+                    v = _name_warnings(ob, unit, v, ctx)
                 key = (oid, unit.id)
                 fulfilled[key] = v.fulfilled_on
                 dues[key] = v.due
@@ -614,6 +629,15 @@ def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: C
     return add_findings(ob, unit, v, extra, ctx) if extra else v
 
 
+def _name_warnings(ob: Obligation, unit: Unit, v: Verdict, ctx: Context) -> Verdict:
+    """A finding for each fact of the verdict whose unit was named loosely (without diacritics...)."""
+    matched = [e for e in v.evidence if e in ctx.name_matches]
+    if not matched:
+        return v
+    found = [Finding("names", "info", "fact_unit_name_matched", {"fact": e, "written": ctx.name_matches[e], "name": unit.name, "id": unit.id}, ob.clause, (e,)) for e in matched]
+    return add_findings(ob, unit, v, found, ctx)
+
+
 def add_findings(obligation: Obligation, unit: Unit, verdict: Verdict, findings: Sequence[Finding], context: Context) -> Verdict:
     """``verdict`` with ``findings`` added, its status, fulfilment and timing finding updated.
 
@@ -675,6 +699,8 @@ def _unmatched(ctx: Context, spec: Spec, registry: Registry, cat: Any) -> list[U
         unit = registry.units.get(f.unit)
         if f.id in period_reasons:
             code, params = period_reasons[f.id]
+        elif unit is None and f.id in ctx.ambiguous_names:
+            code, params = "fact_unit_ambiguous", {"unit": f.unit, "candidates": ctx.ambiguous_names[f.id]}
         elif unit is None:
             code, params = "fact_unknown_unit", {"unit": f.unit}
         elif f.type == "event" and f.type not in consumers:

@@ -324,6 +324,12 @@ def nqengine_testing_strategies() -> Mapping[str, Any]:
         a fact type; the value is a callable ``factory(gen) -> SearchStrategy[dict]``
         giving the type's own fields for a fact about ``gen.unit``
         (``gen`` is a :class:`nqengine.testing.GenContext`).
+    ``"field:NAME"``
+        an obligation field the plugin adds (``nqengine_obligation_fields``);
+        the value is a :class:`nqengine.testing.FieldStrategies` saying how the
+        field shapes generated data: the parent a bound unit needs, the
+        obligations done first, the first day it can rightly be done, and
+        how the kind's records must be adjusted.
 
     The dicts of all plugins are merged, later registrations overriding
     earlier ones, so a plugin can replace a built-in factory.  Kinds and

@@ -128,6 +128,8 @@ def _obligation(ob: Obligation) -> dict:
             out["until"] = _date(rec.end)
         if rec.coverage.cutoff_day is not None:
             out["coverage"] = rec.coverage.name if rec.coverage.name in ("nd-09-2019",) else {"cutoff_day": rec.coverage.cutoff_day}
+    if ob.document is not None:  # set by an extending plan's override: the document that changed it
+        out["document"] = ob.document
     out.update({k: _params(v) for k, v in ob.params.items() if v is not None})
     exceptions = []
     for exc in ob.exceptions:

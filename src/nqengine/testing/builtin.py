@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from nqengine.lengths import parse_length
 from nqengine.plugins.hookspecs import hookimpl
 
-__all__ = ["BUILTIN_FACT_STRATEGIES", "BUILTIN_KIND_STRATEGIES", "Break", "KindStrategies"]
+__all__ = ["BUILTIN_FACT_STRATEGIES", "BUILTIN_KIND_STRATEGIES", "Break", "FieldStrategies", "KindStrategies"]
 
 
 class _LazyStrategies:
@@ -81,6 +81,36 @@ class KindStrategies:
     def lower_bound(self, obligation: Any, unit: Any, evaluation: Any) -> dt.date | None:
         """The first day the obligation can rightly be done, beyond the plan's start (None: no bound)."""
         return None
+
+
+class FieldStrategies:
+    """How a plugin's obligation field (``nqengine_obligation_fields``) shapes generated data.
+
+    Registered under ``"field:NAME"`` in ``nqengine_testing_strategies``.  A
+    field such as ``after_superior`` changes what "doing it right" means for
+    any kind, so the generators ask the field's strategies too: which parent
+    a bound unit needs, which obligations must be done first, the first day
+    it can rightly be done, and how to adjust the records a kind wrote.
+    ``value`` is the field's parsed value on the obligation (never None).
+    """
+
+    name = ""
+
+    def parent(self, value: Any, obligation: Any, spec: Any) -> Any:
+        """A :class:`~nqengine.model.Selector` the parent of a bound unit must match, or None."""
+        return None
+
+    def depends_on(self, value: Any, obligation: Any) -> Sequence[str]:
+        """Ids of obligations whose facts must be generated before this one's."""
+        return ()
+
+    def lower_bound(self, value: Any, obligation: Any, unit: Any, evaluation: Any) -> dt.date | None:
+        """The first day the obligation can rightly be done by ``unit`` (None: no bound; ``date.max``: not yet at all)."""
+        return None
+
+    def adjust(self, value: Any, obligation: Any, gen: Any, window: tuple[dt.date, dt.date | None], records: list[dict]) -> list[dict]:
+        """The records a kind wrote to fulfil the obligation, made right for this field too."""
+        return records
 
 
 def _late(obligation: Any, gen: Any, window: tuple[dt.date, dt.date | None], compliant: Any) -> dict[str, Break]:

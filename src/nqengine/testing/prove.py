@@ -112,7 +112,7 @@ def _compliant_inputs(spec: Spec, pm: Any, *, late: bool = False) -> Any:
 
     @st.composite
     def build(draw: Any) -> dict:
-        registry = draw(testing.registries(spec, compliant=True))
+        registry = draw(testing.registries(spec, compliant=True, pm=pm))
         done = draw(testing.compliant_facts(spec, registry, pm=pm, late=late))
         last = max([f.date for f in done.facts] + [testing.plan_period(spec)[0]])
         return {"registry": registry, "compliant": done, "as_of": last}
@@ -270,7 +270,7 @@ def checks_for(spec: Spec, pm: Any = None, *, only: Sequence[str] = ()) -> list[
         ))
     if declared.every_kind_covered:
         kinds = declared.every_kind_covered
-        inputs = st.tuples(testing.registries(spec, kinds=kinds, max_units=6), testing.as_of_dates(spec)).map(lambda t: {"registry": t[0], "as_of": t[1]})
+        inputs = st.tuples(testing.registries(spec, kinds=kinds, max_units=6, pm=pm), testing.as_of_dates(spec)).map(lambda t: {"registry": t[0], "as_of": t[1]})
         out.append(Check("every_kind_covered", f"every unit of kind {', '.join(kinds)} is bound by some obligation",
                          lambda **kw: check_every_kind_covered(spec, kinds, pm=pm, **kw), inputs))
     if declared.satisfiable:
@@ -409,3 +409,22 @@ def cli_prove(paths: Sequence[str], pm: Any, *, seed: int | None, max_examples: 
         if not report.passed and status == 0:
             status = 1
     return status
+
+
+def _progress_line(err: Any, lang: str) -> Callable[[int, int, str], None] | None:
+    """On a terminal, one line rewritten in place: ``[3/11] checking fact_order``; nothing otherwise."""
+    try:
+        tty = err.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return None
+    word = "đang kiểm tra" if lang == "vi" else "checking"
+
+    def show(done: int, total: int, name: str) -> None:
+        err.write(f"\r\x1b[K[{done + 1}/{total}] {word} {name}")
+        if done + 1 == total:
+            err.write("\n")
+        err.flush()
+
+    return show

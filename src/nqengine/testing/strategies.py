@@ -62,13 +62,14 @@ from nqengine.model import (
 from nqengine.plugins import catalogue_for, get_plugin_manager
 from nqengine.spec import SECTORS, UNIT_KINDS, load_spec_text
 from nqengine.spec.dump import to_yaml
-from nqengine.testing.builtin import Break, KindStrategies
+from nqengine.testing.builtin import Break, FieldStrategies, KindStrategies
 
 __all__ = [
     "GRASSROOTS_KINDS",
     "Break",
     "BrokenCase",
     "CompliantSet",
+    "FieldStrategies",
     "GenContext",
     "KindStrategies",
     "Scenario",
@@ -115,6 +116,7 @@ class TestingCatalogue:
 
     kinds: Mapping[str, KindStrategies]
     fact_types: Mapping[str, Callable[[GenContext], Any]]
+    fields: Mapping[str, FieldStrategies] = attrs.field(factory=dict)
 
 
 def testing_catalogue(pm: Any = None) -> TestingCatalogue:
@@ -127,6 +129,7 @@ def testing_catalogue(pm: Any = None) -> TestingCatalogue:
         return cached
     kinds: dict[str, KindStrategies] = {}
     facts: dict[str, Callable] = {}
+    fields: dict[str, FieldStrategies] = {}
     for impl in pm.hook.nqengine_testing_strategies.get_hookimpls():  # registration order: later plugins override
         got = impl.function()
         if not isinstance(got, Mapping):
@@ -137,9 +140,11 @@ def testing_catalogue(pm: Any = None) -> TestingCatalogue:
                 kinds[name] = value() if isinstance(value, type) else value
             elif prefix == "fact" and name:
                 facts[name] = value
+            elif prefix == "field" and name:
+                fields[name] = value() if isinstance(value, type) else value
             else:
-                raise PluginError(f"key {key!r} must be 'kind:NAME' or 'fact:NAME'", plugin=impl.plugin_name, hook="nqengine_testing_strategies")
-    cat = TestingCatalogue(kinds, facts)
+                raise PluginError(f"key {key!r} must be 'kind:NAME', 'fact:NAME' or 'field:NAME'", plugin=impl.plugin_name, hook="nqengine_testing_strategies")
+    cat = TestingCatalogue(kinds, facts, fields)
     pm._nqengine_testing = cat  # type: ignore[attr-defined]
     return cat
 
@@ -329,6 +334,7 @@ def registries(
     compliant: bool = False,
     max_units: int = 6,
     kinds: Sequence[str] = (),
+    pm: Any = None,
 ) -> Registry:
     """Registries for ``spec``: the units its selectors and channels name, and more.
 
@@ -385,6 +391,8 @@ def registries(
             add(uid, None, extra_kinds, draw(st.sampled_from(default_parents)))
         else:
             add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(parents_of(sel) or default_parents)))
+    if spec is not None:
+        _shape_parents(rows, spec, testing_catalogue(pm).fields)
     # In a compliant registry only units some obligation counts heads in, or
     # wants a presenter from, get headcounts and people: counterexamples stay short.
     def above(uid: str) -> tuple[str, ...]:
@@ -437,6 +445,47 @@ def registries(
                 q = (Qualification(**draw(st.sampled_from(quals)), valid_from=qf),)
             people.append(Person(f"{u.id}-p{j + 1}", _name(len(people)), (RoleAssignment(u.id, role, rf, rt),), q))
     return registry_from_records(units, people, "<generated>")
+
+
+def _field_values(spec: Spec, fields: Mapping[str, FieldStrategies]) -> Iterable[tuple[Obligation, FieldStrategies, Any]]:
+    """(variant, strategies, value) for each plugin field with strategies that a variant of ``spec`` sets."""
+    for v in _variants(spec):
+        for name, fs in fields.items():
+            value = v.params.get(name)
+            if value is not None:
+                yield v, fs, value
+
+
+def _shape_parents(rows: dict[str, dict], spec: Spec, fields: Mapping[str, FieldStrategies]) -> None:
+    """Hang each unit a field needs a certain parent for (``after_superior``) under such a parent.
+
+    Only units whose own selectors do not name their parents are moved, and
+    never under one of their descendants.
+    """
+    def probe(uid: str) -> Unit:
+        r = rows[uid]
+        return Unit(uid, "", r["kind"], r["sector"], r["parent"])
+
+    def below(pid: str, uid: str) -> bool:
+        seen = set()
+        while pid is not None and pid not in seen:
+            if pid == uid:
+                return True
+            seen.add(pid)
+            pid = rows[pid]["parent"] if pid in rows else None
+        return False
+
+    wanted = [(v, fs.parent(value, v, spec)) for v, fs, value in _field_values(spec, fields)]
+    for uid in list(rows):
+        for v, sel in wanted:
+            if sel is None or v.applies_to.parents or not v.applies_to.matches(probe(uid)):
+                continue
+            parent = rows[uid]["parent"]
+            if parent in rows and sel.matches(probe(parent)):
+                continue
+            fits = [pid for pid in rows if pid != uid and sel.matches(probe(pid)) and not below(pid, uid)]
+            if fits:
+                rows[uid]["parent"] = fits[0]
 
 
 def _name(i: int) -> str:
@@ -493,12 +542,18 @@ class CompliantSet:
 FAR = dt.timedelta(days=800)
 
 
-def _levels(spec: Spec) -> list[list[Obligation]]:
-    """Obligations by depth of the relative deadlines they count from."""
+def _levels(spec: Spec, fields: Mapping[str, FieldStrategies] | None = None) -> list[list[Obligation]]:
+    """Obligations by depth of the relative deadlines they count from (and of what plugin fields make them wait for)."""
 
     depth: dict[str, int] = {}
     for ob in obligation_order(spec):
         d = 0
+        for v in (ob, *(e.obligation for e in ob.exceptions)):
+            for name, fs in (fields or {}).items():
+                value = v.params.get(name)
+                for dep in fs.depends_on(value, v) if value is not None else ():
+                    if dep in depth:
+                        d = max(d, depth[dep] + 1)
         for v in (ob, *(e.obligation for e in ob.exceptions)):
             if v.deadline is not None and v.deadline.after is not None and v.deadline.after.obligation in depth:
                 d = max(d, depth[v.deadline.after.obligation] + 1)
@@ -546,7 +601,7 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
     windows: dict[tuple[str, str], tuple[dt.date, dt.date | None]] = {}
     impossible: dict[tuple[str, str], str] = {}
     n = 0
-    for level in _levels(spec):
+    for level in _levels(spec, cat.fields):
         ev = evaluate(spec, registry, facts, end + FAR, pm=pm)
         for ob in level:
             ks = cat.kinds.get(ob.kind)
@@ -556,6 +611,11 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
                 if ks is None or not ks.checkable(variant):
                     continue
                 bounds = [start, unit.valid_from, _base(variant, unit, ev, spec), ks.lower_bound(variant, unit, ev)]
+                field_bounds = [fs.lower_bound(variant.params[name], variant, unit, ev) for name, fs in cat.fields.items() if variant.params.get(name) is not None]
+                if dt.date.max in field_bounds:
+                    impossible[(ob.id, unit.id)] = "what it must wait for (a plugin field: after_superior) is not done"
+                    continue
+                bounds += field_bounds
                 lo = max(b for b in bounds if b is not None)
                 hi = v.due
                 key = (ob.id, unit.id)
@@ -565,10 +625,12 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
                         continue
                     hi = lo
                 windows[key] = (lo, v.due)
-                recs = draw(ks.compliant(variant, _gen(spec, registry, unit, pm), (lo, hi)))
+                gen = _gen(spec, registry, unit, pm)
+                recs = draw(ks.compliant(variant, gen, (lo, hi)))
                 if recs is None:
                     impossible[key] = "nobody in the registry may do it (presenter or recipient missing)"
                     continue
+                recs = adjust_records(variant, gen, (lo, hi), list(recs), cat)
                 made = []
                 for rec in recs:
                     n += 1
@@ -576,6 +638,15 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
                 facts.extend(made)
                 records[key] = tuple(made)
     return CompliantSet(tuple(facts), records, windows, impossible)
+
+
+def adjust_records(obligation: Obligation, gen: Any, window: tuple[dt.date, dt.date | None], records: list[dict], cat: TestingCatalogue) -> list[dict]:
+    """``records`` made right for the plugin fields ``obligation`` sets (see :meth:`FieldStrategies.adjust`)."""
+    for name, fs in cat.fields.items():
+        value = obligation.params.get(name)
+        if value is not None:
+            records = fs.adjust(value, obligation, gen, window, records)
+    return records
 
 
 def expected_status(outcome: str, due: dt.date | None, as_of: dt.date, kind: str = "") -> set[str]:
@@ -633,7 +704,12 @@ def broken_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None) -
     ev = evaluate(spec, registry, list(done.facts), plan_period(spec)[1] + FAR, pm=pm)
     obs = {ob.id: ob for ob in spec.obligations}
     candidates = []
+    # An obligation another one waits for through a plugin field (after_superior) is not
+    # broken: the waiting unit's verdict would change too, through no fault of its own.
+    waited_for = {dep for v, fs, value in _field_values(spec, cat.fields) for dep in fs.depends_on(value, v)}
     for (oid, uid), recs in sorted(done.records.items()):
+        if oid in waited_for:
+            continue
         unit = registry.units[uid]
         variant, _ = obs[oid].for_unit(unit)
         mine = _consumes(variant, pm)
@@ -652,6 +728,7 @@ def broken_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None) -
     recs = draw(brk.records)
     if recs is None:
         return None
+    recs = adjust_records(obs[oid].for_unit(registry.units[uid])[0], _gen(spec, registry, registry.units[uid], pm), done.windows[(oid, uid)], list(recs), cat)
     kept = [f for f in done.facts if f not in done.records[(oid, uid)]]
     replaced = [fact_from_record(f"b{i + 1}", uid, r) for i, r in enumerate(recs)]
     facts = kept + replaced
@@ -694,7 +771,7 @@ def as_of_dates(spec: Spec, facts: Iterable[Fact] = ()) -> Any:
 @st.composite
 def scenarios(draw: Any, spec: Spec, *, pm: Any = None, max_units: int = 5, max_noise: int = 8) -> Scenario:
     """A registry for ``spec``, some compliant facts, some arbitrary ones, and a date."""
-    registry = draw(registries(spec, max_units=max_units))
+    registry = draw(registries(spec, max_units=max_units, pm=pm))
     done = draw(compliant_facts(spec, registry, pm=pm))
     keep = draw(st.lists(st.booleans(), min_size=len(done.facts), max_size=len(done.facts)))
     facts = [f for f, k in zip(done.facts, keep) if k]

@@ -10,7 +10,6 @@ from typing import Any
 
 from nqengine.model import Finding
 from nqengine.plugins import normalize_name
-
 from nqengine_attendance.kinds import party_categories, percent, split_attendance
 
 __all__ = ["attendance_findings", "declared"]
@@ -37,7 +36,10 @@ def attendance_findings(obligation: Any, unit: Any, verdict: Any, context: Any, 
     if not sessions:
         return None
     out: list[Finding] = []
-    for f in sessions:
+    # Once met, the verdict rests on the sessions up to that day: a later figure, even a
+    # wrong one, cannot undo it (else a later evaluation date would, with the same facts).
+    deciding = [f for f in sessions if verdict.fulfilled_on is None or f.date <= verdict.fulfilled_on]
+    for f in deciding:
         for category, n in f.data["attendance"].items():
             headcount = unit.audience.get(category, 0)
             if n > headcount:

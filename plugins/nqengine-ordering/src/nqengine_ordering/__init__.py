@@ -28,16 +28,22 @@ from __future__ import annotations
 
 from typing import Any, Generator
 
+from nqengine.errors import Problem
 from nqengine.evaluation.dispatch import evaluate_units
 from nqengine.evaluation.engine import add_findings, obligation_order
-from nqengine.errors import Problem
 from nqengine.inputs.facts import FactType
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Bool, Field, Str, hint_for
-
 from nqengine_ordering.fields import AFTER_SUPERIOR, MODE_FACT_TYPES, MODES, ONLY_IF
 from nqengine_ordering.messages import MESSAGES
-from nqengine_ordering.rules import ModeView, condition_holds_finding, condition_state, mode_findings, not_applicable, order_findings
+from nqengine_ordering.rules import (
+    ModeView,
+    condition_holds_finding,
+    condition_state,
+    mode_findings,
+    not_applicable,
+    order_findings,
+)
 
 __all__ = ["PLUGIN_NAME", "__version__", "Condition"]
 
@@ -170,3 +176,11 @@ def wrap_evaluation(obligation: Any, units: Any, context: Any) -> Generator[None
     # Facts that only the verdicts which no longer apply looked at are evidence of nothing.
     context.used.difference_update(dropped - kept - used_before)
     return out
+
+
+@hookimpl
+def nqengine_testing_strategies() -> dict[str, Any]:
+    """How ``after_superior``, ``only_if`` and ``modes`` shape generated registries and facts (see :mod:`nqengine_ordering.testing`)."""
+    from nqengine_ordering.testing import strategies
+
+    return strategies()

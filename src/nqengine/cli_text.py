@@ -1,0 +1,111 @@
+"""The command line's own words in Vietnamese (the default) and English (``--lang en``).
+
+The parser in :mod:`nqengine.cli` is written with English help texts;
+:func:`localise` replaces each with its Vietnamese text when the language is
+Vietnamese, and adds the exit statuses to every ``--help``.  A help text with
+no Vietnamese here stays English (``tests/test_cli_lang.py`` checks there is none).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Sequence
+
+__all__ = ["localise", "lang_of", "EXIT_CODES", "VI"]
+
+VI: dict[str, str] = {
+    "Evaluate Party plans written as spec files.": "Đánh giá việc thực hiện các kế hoạch của Đảng viết thành tệp kế hoạch (spec).",
+    "validate spec, registry and facts files, and what they refer to in each other":
+        "kiểm tra tệp kế hoạch, danh sách tổ chức và dữ kiện, và các tham chiếu giữa chúng",
+    "a spec file, a registry or facts file (YAML, JSON Lines, CSV), or a folder holding plan.yaml, "
+    "registry.yaml, facts.yaml; files given together are checked against each other":
+        "tệp kế hoạch, tệp danh sách tổ chức hoặc dữ kiện (YAML, JSON Lines, CSV), hoặc thư mục chứa plan.yaml, "
+        "registry.yaml, facts.yaml; các tệp đưa cùng nhau được kiểm tra chéo",
+    "evaluate a spec as of a date": "đánh giá kế hoạch tại một ngày",
+    "table (default) or json, or a plugin's format": "table (mặc định) hoặc json, hoặc định dạng của một plugin",
+    "write to this file instead of standard output": "ghi ra tệp này thay vì ra màn hình",
+    "explain one verdict: checks, evidence, clauses": "giải thích một kết luận: các bước kiểm tra, dữ kiện, điều khoản",
+    "unit id or name": "mã hoặc tên đơn vị (tên có thể gõ không dấu)",
+    "obligation id": "mã nghĩa vụ",
+    "list plugins with their versions, hooks and what they add": "liệt kê các plugin: phiên bản, hook và những gì chúng bổ sung",
+    "run the worked examples of spec files: expected against actual statuses":
+        "chạy các ví dụ mẫu của kế hoạch: so tình trạng mong đợi với thực tế",
+    "spec files, or folders holding plan.yaml": "tệp kế hoạch, hoặc thư mục chứa plan.yaml",
+    "check engine invariants and the spec's declared properties on generated registries and facts":
+        "kiểm tra các bất biến của bộ máy và các tính chất kế hoạch khai báo, trên danh sách tổ chức và dữ kiện sinh ngẫu nhiên",
+    "seed of the run; the same seed reproduces it (default: random, printed)":
+        "hạt giống ngẫu nhiên; cùng hạt giống cho cùng kết quả (mặc định: ngẫu nhiên, được in ra)",
+    "generated cases per check (default 50)": "số trường hợp sinh cho mỗi phép kiểm tra (mặc định 50)",
+    "run only this check (repeatable)": "chỉ chạy phép kiểm tra này (có thể lặp lại)",
+    "load a plugin (module or path to .py); 'no:NAME' blocks one": "nạp một plugin (tên mô-đun hoặc đường dẫn .py); 'no:TÊN' để chặn",
+    "language of messages (default vi)": "ngôn ngữ thông báo: vi (mặc định) hoặc en",
+    "spec file, or a folder holding plan.yaml, registry.yaml, facts.yaml": "tệp kế hoạch, hoặc thư mục chứa plan.yaml, registry.yaml, facts.yaml",
+    "registry file (default: registry.yaml beside the spec)": "tệp danh sách tổ chức (mặc định: registry.yaml cạnh kế hoạch)",
+    "facts file, YAML, JSON Lines or CSV (default: facts.yaml beside the spec); repeat it to read several "
+    "files as one (attendance rows in one, their sessions in another)":
+        "tệp dữ kiện YAML, JSON Lines hoặc CSV (mặc định: facts.yaml cạnh kế hoạch); lặp lại để đọc nhiều tệp như một",
+    "evaluation date, dd/mm/yyyy or yyyy-mm-dd": "ngày đánh giá, dd/mm/yyyy hoặc yyyy-mm-dd",
+    "exit 1 when any verdict has one of these statuses (comma-separated), for scheduled jobs":
+        "thoát với mã 1 khi có kết luận mang một trong các tình trạng này (cách nhau bằng dấu phẩy), cho các tác vụ chạy định kỳ",
+    "write the JSON Schema of the spec, registry or facts format, with the installed plugins' keys, for editors":
+        "ghi JSON Schema của định dạng kế hoạch, danh sách tổ chức hoặc dữ kiện (gồm các khóa của plugin đã cài), cho trình soạn thảo",
+    "which format (default spec)": "định dạng nào (mặc định spec)",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "show program's version number and exit": "hiện phiên bản rồi thoát",
+}
+
+#: Exit statuses, as ``--help`` lists them: (code, Vietnamese, English).
+EXIT_CODES = (
+    (0, "thành công", "success"),
+    (1, "'test' hoặc 'prove' có trường hợp sai; 'evaluate --fail-on' gặp tình trạng đã nêu",
+     "'test' or 'prove' found a failure; 'evaluate --fail-on' met one of its statuses"),
+    (2, "tệp đầu vào sai (mỗi lỗi in dạng tệp:dòng:cột: thông báo) hoặc lệnh dùng sai",
+     "an input file is malformed (each problem as file:line:column: message), or a usage error"),
+    (3, "thiếu plugin hoặc plugin gặp lỗi", "a plugin is missing or failed"),
+)
+
+
+def lang_of(argv: Sequence[str]) -> str:
+    """The ``--lang`` asked for in ``argv``, read before parsing (so that ``--help`` follows it)."""
+    args = list(argv)
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args):
+            return "en" if args[i + 1] == "en" else "vi"
+        if a.startswith("--lang="):
+            return "en" if a.split("=", 1)[1] == "en" else "vi"
+    return "vi"
+
+
+def _epilog(lang: str) -> str:
+    head = "Exit statuses:" if lang == "en" else "Mã thoát:"
+    return head + "\n" + "\n".join(f"  {code}  {en if lang == 'en' else vi}" for code, vi, en in EXIT_CODES)
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    out = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                out.extend(_parsers(sub))
+    return out
+
+
+def localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
+    """Translate ``parser``'s help texts to ``lang`` and list the exit statuses in every ``--help``."""
+    for p in _parsers(parser):
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        p.epilog = _epilog(lang)
+        if lang == "vi":
+            if p.description in VI:
+                p.description = VI[p.description]
+            for action in p._actions:
+                if action.help in VI:
+                    action.help = VI[action.help]
+                if isinstance(action, argparse._SubParsersAction):
+                    for choice in action._choices_actions:
+                        choice.help = VI.get(choice.help, choice.help)
+    if lang == "vi":
+        for p in _parsers(parser):
+            for group in p._action_groups:
+                group.title = {"positional arguments": "tham số", "options": "tùy chọn", "optional arguments": "tùy chọn"}.get(group.title, group.title)
+    return parser

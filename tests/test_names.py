@@ -1,0 +1,57 @@
+"""Units named in facts as people type them: case, diacritics and spacing ignored when unambiguous."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import nqengine
+from nqengine.inputs import load_facts_text, load_registry, load_registry_text
+from nqengine.names import Ambiguous, fold, match_name
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "vi" / "vi-du"
+
+
+def test_fold():
+    assert fold("Chi bộ  Kho bạc Nhà nước") == fold("chi bo kho bac nha nuoc") == "chibokhobacnhanuoc"
+    assert fold("Đảng bộ") == "dangbo"
+
+
+def test_match_name_unique_none_and_ambiguous():
+    names = {"a": "Chi bộ Thuế", "b": "Chi bộ Kho bạc", "c": "Chi bo Thue"}
+    assert match_name("CHI BO KHO BAC", names) == "b"
+    assert match_name("Chi bộ Hải quan", names) is None
+    with pytest.raises(Ambiguous) as info:
+        match_name("chi bo thue", names)
+    assert info.value.candidates == [("a", "Chi bộ Thuế"), ("c", "Chi bo Thue")]
+
+
+def _evaluate(facts_text: str, registry=None):
+    spec = nqengine.load_spec(EXAMPLE)
+    reg = registry or load_registry(EXAMPLE / "registry.yaml")
+    return nqengine.evaluate(spec, reg, load_facts_text("facts:\n" + facts_text, "f.yaml"), "20/11/2020")
+
+
+def test_a_unit_named_without_diacritics_is_matched_with_a_warning_finding():
+    ev = _evaluate("  - {id: kb, type: session, unit: chi bo kho bac nha nuoc, date: 05/11/2020, presenter: tt-hoa, attendance: {dang_vien: 12}}\n")
+    v = ev.verdict("chi-bo-hoc-tap", "cb-kho-bac")
+    assert v.status == "met_late" and v.evidence == ("kb",)
+    (warning,) = [f for f in v.findings if f.code == "fact_unit_name_matched"]
+    assert (warning.outcome, warning.params["written"], warning.params["id"]) == ("info", "chi bo kho bac nha nuoc", "cb-kho-bac")
+    assert ev.unmatched_facts == []
+
+
+def test_ids_stay_exact():
+    ev = _evaluate("  - {id: kb, type: session, unit: CB-KHO-BAC, date: 05/11/2020, presenter: tt-hoa}\n")
+    assert [(u.fact, u.code) for u in ev.unmatched_facts] == [("kb", "fact_unknown_unit")]
+
+
+def test_an_ambiguous_name_names_the_candidates():
+    text = (EXAMPLE / "registry.yaml").read_text(encoding="utf-8").replace(
+        "people:", "  - {id: cb-kb2, name: Chi bo Kho bac Nha nuoc, kind: grassroots_cell, sector: agency, parent: thanh-uy}\npeople:")
+    ev = _evaluate("  - {id: kb, type: session, unit: chibo khobac nhanuoc, date: 05/11/2020}\n", load_registry_text(text, "r.yaml"))
+    (u,) = ev.unmatched_facts
+    assert u.code == "fact_unit_ambiguous"
+    assert u.params["candidates"] == "Chi bo Kho bac Nha nuoc (cb-kb2), Chi bộ Kho bạc Nhà nước (cb-kho-bac)"
