@@ -193,7 +193,7 @@ class IncrementalEvaluation:
                 _unknown_periods(self._ctx, [unit], {(unit.id, pid): [fact]}, {p.id: p for p in evaluated}, ob, evaluated)
             return []
         changed = []
-        for new in evaluate_recurring(self.pm, ob, self.registry, None, self._ctx, unit=unit, start=start, kept=kept):
+        for new in evaluate_recurring(self.pm, ob, self.registry, None, self._ctx, unit=unit, start=start, new=fact):
             key = (ob.id, unit.id, new.period)
             old = self._verdicts[key]
             if new == old:

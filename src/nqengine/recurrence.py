@@ -244,16 +244,19 @@ def _existed(unit: Unit, period: Period) -> bool:
 
 def evaluate_recurring(
     pm: Any, ob: Obligation, registry: Any, index: Any, ctx: Any, selected: str | None = None,
-    *, unit: Unit | None = None, start: str | None = None, kept: Mapping[str, Verdict] | None = None,
+    *, unit: Unit | None = None, start: str | None = None, new: Fact | None = None,
 ) -> list[Verdict]:
     """The verdicts of a recurring obligation: per shown period, per unit that existed in it.
 
     Verdicts come period by period, units in registry order within a period.
-    For incremental evaluation, ``unit`` limits it to one unit and ``start``
-    to the periods from that one on; the unit's verdicts of earlier periods,
-    ``kept`` by period id, keep the facts they were attributed.
+    The facts attributed to each (unit, period) are kept in the context
+    (``period_claims``).  For incremental evaluation, ``unit`` limits it to
+    one unit and ``start`` to the periods from that one on (earlier periods
+    keep the facts they were attributed), and it stops after the first period
+    at which the facts attributed so far are the same as before, but for the
+    ``new`` fact: the periods after it cannot change.
     """
-    from nqengine.engine import _evaluate_obligation, _with_extra_findings
+    from nqengine.engine import _evaluate_obligation
 
     hook = pm.hook
     extra = bool(hook.nqengine_extra_findings.get_hookimpls())
@@ -265,10 +268,11 @@ def evaluate_recurring(
     # Facts of the consumed types per unit: named ones by period, the rest in date order.
     named: dict[tuple[str, str], list[Fact]] = {}
     pool: dict[str, list[Fact]] = {}
+    about = {None, ob.id, ob.params.get("about"), *(e.obligation.params.get("about") for e in ob.exceptions)}
     for u in units:
         for t in sorted(consumed):
             for f in ctx.facts(u.id, t):
-                if f.data.get("about") not in (None, ob.id):  # a report about another obligation
+                if f.data.get("about") not in about:  # a report about another obligation: not this one's to take
                     continue
                 pid = f.data.get("period")
                 if pid is not None:
@@ -278,18 +282,24 @@ def evaluate_recurring(
     for lst in pool.values():
         lst.sort(key=lambda f: (f.date, f.id))
     claimed: set[str] = set()
+    claims: dict[tuple[str, str, str], tuple[str, ...]] = ctx.__dict__.setdefault("period_claims", {})
+    before: set[str] = set()  # incremental: what the periods done so far had claimed before the new fact
     known = {p.id: p for p in evaluated}
     out: list[Verdict] = []
     resumed = start is None
-    for period in evaluated:
+    for step, period in enumerate(evaluated):
         members = [u for u in units if _existed(u, period)]
         if not members:
             continue
         if not resumed:
-            if period.id != start:  # unchanged: its verdict keeps the facts it was attributed
-                claimed.update(fid for u in members for fid in (kept[period.id].evidence if kept and period.id in kept else ()))
+            if period.id != start:  # unchanged: it keeps the facts it was attributed
+                ids = [fid for u in members for fid in claims.get((ob.id, u.id, period.id), ())]
+                claimed.update(ids)
+                before.update(ids)
                 continue
             resumed = True
+        if unit is not None:
+            before.update(claims.get((ob.id, unit.id, period.id), ()))
         variant = _for_period(ob, period, ctx.calendar)
         assigned: dict[tuple[str, str], list[Fact]] = {}
         attributed: dict[str, list[Fact]] = {}
@@ -329,17 +339,52 @@ def evaluate_recurring(
             for u, v in zip(todo, _evaluate_obligation(hook, variant, todo, pctx)):
                 verdicts[u.id] = v
             todo = [u for u in todo if verdicts[u.id].fulfilled_on is None]
-        if period.id not in shown_ids:
-            continue
         for u in members:
-            v = verdicts[u.id]
-            notes = [Finding("period", "info", "period_attributed", {"fact": f.id, "period": PeriodName(period.id)}, ob.clause, (f.id,)) for f in attributed.get(u.id, ())]
-            v = attrs.evolve(v, period=period.id, findings=LazyFindings(_with_notes, v._findings, tuple(notes)) if notes else v._findings)
-            if extra:
-                v = _with_extra_findings(pm, variant, u, v, pctx)
-            out.append(v)
+            key = (ob.id, u.id, period.id)
+            if u.id in attributed:
+                claims[key] = tuple(f.id for f in attributed[u.id])
+            elif key in claims:
+                del claims[key]
+        if period.id in shown_ids:
+            out.extend(_shown_verdicts(pm, ob, variant, members, verdicts, attributed, period, pctx, extra))
+        if unit is not None and new is not None and _settled(claimed, before, new, evaluated[step + 1:], ctx):
+            break  # the later periods see the same facts as before: they cannot change
     if unit is None:
         _unknown_periods(ctx, units, named, known, ob, evaluated)
+    return out
+
+
+def _settled(claimed: set[str], before: set[str], new: Fact, later: list[Period], ctx: Any) -> bool:
+    """Whether the periods after this one would be given the same facts as before the ``new`` fact came.
+
+    They are, when the facts claimed so far differ from those claimed before
+    (plus the new fact, if it names no period) only by facts too early for
+    the next period to take.
+    """
+    if not later:
+        return True
+    expected = before | ({new.id} if new.data.get("period") is None else set())
+    nxt = later[0]
+    first_day = min(nxt.start, nxt.coverage_start)
+    for fid in claimed ^ expected:
+        f = ctx.facts_by_id.get(fid)
+        if f is None or f.date >= first_day:
+            return False
+    return True
+
+
+def _shown_verdicts(pm: Any, ob: Obligation, variant: Obligation, members: list[Unit], verdicts: dict, attributed: dict, period: Period, pctx: Any, extra: bool) -> list[Verdict]:
+    """The period's verdicts as shown: the period set, the attributed facts noted, extra findings added."""
+    from nqengine.engine import _with_extra_findings
+
+    out = []
+    for u in members:
+        v = verdicts[u.id]
+        notes = [Finding("period", "info", "period_attributed", {"fact": f.id, "period": PeriodName(period.id)}, ob.clause, (f.id,)) for f in attributed.get(u.id, ())]
+        v = attrs.evolve(v, period=period.id, findings=LazyFindings(_with_notes, v._findings, tuple(notes)) if notes else v._findings)
+        if extra:
+            v = _with_extra_findings(pm, variant, u, v, pctx)
+        out.append(v)
     return out
 
 
