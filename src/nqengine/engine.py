@@ -101,6 +101,8 @@ class Context:
     """
 
     period: Any = None
+    #: The id of the period being evaluated (set by nqengine.recurrence): verdicts concluded now carry it.
+    period_id: str | None = None
 
     def __init__(self, spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, catalogue: Any):
         self.spec, self.registry, self.as_of, self.catalogue = spec, registry, as_of, catalogue
@@ -302,6 +304,7 @@ class Context:
             fulfilled_on,
             hit[1] if (hit := self._interpretations.get(id(obligation))) is not None and hit[0] is obligation else self.interpretation(obligation),
             (exception.document,) if exception is not None and exception.document else (),
+            self.period_id,
         )
 
 

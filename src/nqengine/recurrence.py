@@ -219,6 +219,8 @@ class PeriodContext:
 
     def __init__(self, base: Any, period: Period, assigned: dict[tuple[str, str], list[Fact]], consumed: frozenset[str]):
         self._base, self.period, self._assigned, self._consumed = base, period, assigned, consumed
+        # what kinds read on every verdict, bound once rather than looked up through __getattr__
+        self.due, self.conclude, self.registry, self.as_of = base.due, base.conclude, base.registry, base.as_of
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._base, name)
@@ -260,8 +262,12 @@ def evaluate_recurring(
 
     hook = pm.hook
     extra = bool(hook.nqengine_extra_findings.get_hookimpls())
-    evaluated, shown = visible_periods(ob, ctx.as_of, ctx.calendar, selected)
-    shown_ids = {p.id for p in shown}
+    views = ctx.__dict__.setdefault("period_views", {})  # incremental evaluation asks again and again
+    view = views.get((ob.id, selected))
+    if view is None or view[0] is not ob:
+        evaluated, shown = visible_periods(ob, ctx.as_of, ctx.calendar, selected)
+        view = views[(ob.id, selected)] = (ob, evaluated, shown, {p.id for p in shown})
+    _, evaluated, shown, shown_ids = view
     kind = ctx.catalogue.kind(ob.kind)
     consumed = frozenset(t for v in (ob, *(e.obligation for e in ob.exceptions)) for t in kind.consumes(v))
     units = _units_for(ob, registry, index) if unit is None else ([unit] if ob.applies_to.matches(unit) else [])
@@ -330,15 +336,19 @@ def evaluate_recurring(
         for u in members:
             if not any((u.id, t) in assigned for t in consumed):
                 take_next(u)
-        verdicts = dict(zip((u.id for u in members), _evaluate_obligation(hook, variant, members, pctx)))
-        todo = [u for u in members if verdicts[u.id].fulfilled_on is None]
-        while todo:  # still open: the next unattributed fact may fulfil it
-            todo = [u for u in todo if take_next(u)]
-            if not todo:
-                break
-            for u, v in zip(todo, _evaluate_obligation(hook, variant, todo, pctx)):
-                verdicts[u.id] = v
-            todo = [u for u in todo if verdicts[u.id].fulfilled_on is None]
+        ctx.period_id = period.id  # verdicts concluded now carry it
+        try:
+            verdicts = dict(zip((u.id for u in members), _evaluate_obligation(hook, variant, members, pctx)))
+            todo = [u for u in members if verdicts[u.id].fulfilled_on is None]
+            while todo:  # still open: the next unattributed fact may fulfil it
+                todo = [u for u in todo if take_next(u)]
+                if not todo:
+                    break
+                for u, v in zip(todo, _evaluate_obligation(hook, variant, todo, pctx)):
+                    verdicts[u.id] = v
+                todo = [u for u in todo if verdicts[u.id].fulfilled_on is None]
+        finally:
+            ctx.period_id = None
         for u in members:
             key = (ob.id, u.id, period.id)
             if u.id in attributed:
@@ -380,8 +390,12 @@ def _shown_verdicts(pm: Any, ob: Obligation, variant: Obligation, members: list[
     out = []
     for u in members:
         v = verdicts[u.id]
-        notes = [Finding("period", "info", "period_attributed", {"fact": f.id, "period": PeriodName(period.id)}, ob.clause, (f.id,)) for f in attributed.get(u.id, ())]
-        v = attrs.evolve(v, period=period.id, findings=LazyFindings(_with_notes, v._findings, tuple(notes)) if notes else v._findings)
+        facts = attributed.get(u.id)
+        if facts:
+            notes = tuple(Finding("period", "info", "period_attributed", {"fact": f.id, "period": PeriodName(period.id)}, ob.clause, (f.id,)) for f in facts)
+            v = attrs.evolve(v, period=period.id, findings=LazyFindings(_with_notes, v._findings, notes))
+        elif v.period != period.id:  # a kind that built its verdict itself
+            v = attrs.evolve(v, period=period.id)
         if extra:
             v = _with_extra_findings(pm, variant, u, v, pctx)
         out.append(v)
@@ -401,12 +415,13 @@ def first_affected(ob: Obligation, fact: Fact, kept: Mapping[str, Verdict], ctx:
         return pid if pid in kept else None
     rec: Recurrence = ob.recurrence  # type: ignore[assignment]
     key = (fact.date, fact.id)
-    last = max((_start_of(rec, q) for q in kept), default=None)
+    left = len(kept)
     for p in rec.periods():
-        if last is None or p.start > last:
+        if left == 0:
             return None
         if p.id not in kept:
             continue
+        left -= 1
         if fact.date < p.coverage_start and fact.date < p.start:
             continue
         v = kept[p.id]
@@ -419,9 +434,7 @@ def first_affected(ob: Obligation, fact: Fact, kept: Mapping[str, Verdict], ctx:
     return None
 
 
-def _start_of(rec: Recurrence, pid: str) -> dt.date:
-    p = rec.period(pid)
-    return p.start if p is not None else dt.date.min
+
 
 
 def _with_notes(findings: Any, notes: tuple[Finding, ...]) -> tuple[Finding, ...]:
