@@ -209,14 +209,15 @@ def test_channel_findings_fall_back_to_the_obligation_clause():
 def test_a_recipient_gone_names_the_body_and_the_day():
     from nqengine.model import Finding
 
+    GONE = D(2020, 9, 30)  # the last day the body existed, as the registry gives it (issue 10: the finding names it)
     plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: gone}")
     facts = PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: gone}\n- {id: y, type: report, unit: w1, date: 06/10/2020, to: gone}\n"
     v = run(plan, facts, "10/10/2020").verdict("r", "w1")
     assert [f for f in v.findings if f.check == "channel"] == [
-        Finding("channel", "fail", "report_recipient_gone", {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5)}, "c2", ("x",)),
-        Finding("channel", "fail", "report_recipient_gone", {"fact": "y", "to": "Ban đã giải thể", "date": D(2020, 10, 6)}, "c2", ("y",)),
+        Finding("channel", "fail", "report_recipient_gone", {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5), "gone": GONE}, "c2", ("x",)),
+        Finding("channel", "fail", "report_recipient_gone", {"fact": "y", "to": "Ban đã giải thể", "date": D(2020, 10, 6), "gone": GONE}, "c2", ("y",)),
     ]
-    assert [f.params for f in v.findings if f.check == "channel"][0] == {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5)}
+    assert [f.params for f in v.findings if f.check == "channel"][0] == {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5), "gone": GONE}
 
 
 def test_unknown_target_keeps_the_due_date_and_the_reports_as_evidence():

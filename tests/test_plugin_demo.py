@@ -96,8 +96,9 @@ def test_facts_are_used_or_unmatched_with_a_reason(nov20):
 @pytest.mark.parametrize(
     "as_of, obligation, unit, status, code",
     [
-        # The superior had not studied yet when Tam Đàn did.
-        ("07/10/2020", "study-commune", "x-tam-dan", "violated", "ordering_superior_not_done"),
+        # The superior had not studied yet when Tam Đàn did: before the due date it can still
+        # study again after its superior, so it is not yet violated (the status rule of issue 10).
+        ("07/10/2020", "study-commune", "x-tam-dan", "pending", "ordering_superior_not_done"),
         ("07/10/2020", "study-key-cadres", "huyen-uy-phu-ninh", "due_soon", "timing_open"),
         ("06/10/2020", "study-key-cadres", "huyen-uy-phu-ninh", "pending", "timing_open"),
         # Tam Phước at 80% with its make-up window open: not yet late.

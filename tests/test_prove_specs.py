@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nqengine.cli import main
-from nqengine.testing.prove import _progress_line, cli_prove
+from nqengine.testing.prove import cli_prove
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted(p.parent.name for p in (ROOT / "specs").glob("*/plan.yaml"))
@@ -39,7 +39,7 @@ def test_progress_is_shown_on_a_terminal_only():
     tty, pipe, out = _Tty(), io.StringIO(), io.StringIO()
     spec = str(ROOT / "specs" / "tam-ky-xxi")
     assert cli_prove([spec], None, seed=1, max_examples=2, only=["deterministic", "fact_order"], lang="en", out=out, err=tty) == 0
-    assert tty.getvalue() == "\r\x1b[K[1/2] checking deterministic\r\x1b[K[2/2] checking fact_order\n"
+    shown = tty.getvalue()  # the progress bar of nqengine.render.progress (tqdm), on the terminal only
+    assert "/2" in shown and ("prove" in shown or "kiểm chứng" in shown)
     assert cli_prove([spec], None, seed=1, max_examples=2, only=["deterministic"], lang="en", out=out, err=pipe) == 0
     assert pipe.getvalue() == ""
-    assert _progress_line(pipe, "vi") is None

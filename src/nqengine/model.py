@@ -125,7 +125,7 @@ class Deadline:
     text: str | None = None
     interpretation: str | None = None
     clause: str | None = None
-    # Per-period forms, for a recurring obligation (see nqengine.recurrence): exactly one, or open.
+    # Per-period forms, for a recurring obligation (see nqengine.evaluation.recurrence): exactly one, or open.
     day_of_last_month: int | None = None
     days_after_end: int | None = None
     on: tuple[tuple[int, int], ...] = ()

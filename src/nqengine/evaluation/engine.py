@@ -109,10 +109,12 @@ class Context:
     before ``as_of``), :meth:`due` for the last day on time, and
     :meth:`conclude` to turn findings into a verdict with the right status.
     ``period`` is the :class:`~nqengine.periods.Period` being evaluated when
-    the obligation recurs (see :mod:`nqengine.recurrence`), else None.
+    the obligation recurs (see :mod:`nqengine.evaluation.recurrence`), else None.
     """
 
     period: Any = None
+    #: The id of the period being evaluated (set by nqengine.evaluation.recurrence): verdicts concluded now carry it.
+    period_id: str | None = None
 
     def __init__(self, spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.date, catalogue: Any):
         self.spec, self.registry, self.as_of, self.catalogue = spec, registry, as_of, catalogue
@@ -337,6 +339,7 @@ class Context:
             fulfilled_on,
             hit[1] if (hit := self._interpretations.get(id(obligation))) is not None and hit[0] is obligation else self.interpretation(obligation),
             (exception.document,) if exception is not None and exception.document else (),
+            self.period_id,
         )
 
 
@@ -541,7 +544,7 @@ def _evaluate(
         if period is not None:
             period = parse_period(period)
         for ob in obligation_order(spec):
-            if ob.recurrence is not None:  # one verdict per unit per period: see nqengine.recurrence
+            if ob.recurrence is not None:  # one verdict per unit per period: see nqengine.evaluation.recurrence
 
                 verdicts.extend(evaluate_recurring(pm, ob, registry, index, ctx, period, evaluate_obligation=_evaluate_obligation, with_extra_findings=_with_extra_findings))
                 if progress is not None:
@@ -643,8 +646,8 @@ def add_findings(obligation: Obligation, unit: Unit, verdict: Verdict, findings:
 
     For plugins (``nqengine_extra_findings`` goes through here, and a
     wrapper of ``nqengine_evaluate_obligation`` may call it).  A finding with
-    outcome ``fail`` makes a met verdict ``violated`` (an unfulfilled one once
-    its due date has passed: see :func:`status_for`); ``unknown`` makes a met
+    outcome ``fail`` makes a met verdict unfulfilled: ``violated`` once its due
+    date has passed, ``pending``/``due_soon`` before (see :func:`status_for`); ``unknown`` makes a met
     verdict ``indeterminate``; ``partial`` makes a met verdict unfulfilled
     (its status then follows the calendar); ``pass`` and ``info`` only add
     to the explanation.  A ``not_applicable`` verdict stays so.  The
@@ -664,7 +667,9 @@ def add_findings(obligation: Obligation, unit: Unit, verdict: Verdict, findings:
     window = context.due_soon_window(variant)
     checks = own + findings
     done = verdict.fulfilled_on if verdict.status in ("met", "met_late") else None
-    if "partial" in outcomes:
+    if "partial" in outcomes or "fail" in outcomes:
+        # What a plugin's check refuses does not fulfil the obligation: until the due date
+        # it can still be put right (pending/due_soon), after it the verdict is violated.
         done = None
     status = decide_status(checks, done, verdict.due, context.as_of, window)
     if status in ("met", "met_late") and "unknown" in outcomes:

@@ -12,7 +12,7 @@ re-evaluates only what the fact can change:
 - then, on the same unit, every obligation whose deadline counts from one of
   those (``after: {obligation: ...}``), and so on, in dependency order;
 - for a recurring obligation, only the unit's periods from the first one the
-  fact can change (see :func:`nqengine.recurrence.first_affected`): the period
+  fact can change (see :func:`nqengine.evaluation.recurrence.first_affected`): the period
   it names, or the earliest open period it could count for.
 
 :attr:`~IncrementalEvaluation.evaluation` is then what a full
@@ -201,7 +201,7 @@ class IncrementalEvaluation:
             return []
         changed = []
         for new in evaluate_recurring(
-            self.pm, ob, self.registry, None, self._ctx, unit=unit, start=start, kept=kept,
+            self.pm, ob, self.registry, None, self._ctx, unit=unit, start=start, new=fact,
             evaluate_obligation=_evaluate_obligation, with_extra_findings=_with_extra_findings,
         ):
             key = (ob.id, unit.id, new.period)

@@ -146,6 +146,8 @@ class PeriodContext:
 
     def __init__(self, base: Any, period: Period, assigned: dict[tuple[str, str], list[Fact]], consumed: frozenset[str]):
         self._base, self.period, self._assigned, self._consumed = base, period, assigned, consumed
+        # what kinds read on every verdict, bound once rather than looked up through __getattr__
+        self.due, self.conclude, self.registry, self.as_of = base.due, base.conclude, base.registry, base.as_of
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._base, name)
@@ -171,33 +173,41 @@ def _existed(unit: Unit, period: Period) -> bool:
 
 def evaluate_recurring(
     pm: Any, ob: Obligation, registry: Any, index: Any, ctx: Any, selected: str | None = None,
-    *, unit: Unit | None = None, start: str | None = None, kept: Mapping[str, Verdict] | None = None,
+    *, unit: Unit | None = None, start: str | None = None, new: Fact | None = None,
     evaluate_obligation: Callable[..., Sequence[Verdict]], with_extra_findings: Callable[..., Verdict],
 ) -> list[Verdict]:
     """The verdicts of a recurring obligation: per shown period, per unit that existed in it.
 
     Verdicts come period by period, units in registry order within a period.
-    For incremental evaluation, ``unit`` limits it to one unit and ``start``
-    to the periods from that one on; the unit's verdicts of earlier periods,
-    ``kept`` by period id, keep the facts they were attributed.  The engine
-    passes in how one obligation is judged for a list of units
-    (``evaluate_obligation``) and how plugins' extra findings are added
-    (``with_extra_findings``), the same functions a one-off obligation goes through.
+    The facts attributed to each (unit, period) are kept in the context
+    (``period_claims``).  For incremental evaluation, ``unit`` limits it to
+    one unit and ``start`` to the periods from that one on (earlier periods
+    keep the facts they were attributed), and it stops after the first period
+    at which the facts attributed so far are the same as before, but for the
+    ``new`` fact: the periods after it cannot change.  The engine passes in how
+    one obligation is judged for a list of units (``evaluate_obligation``) and how
+    plugins' extra findings are added (``with_extra_findings``): the functions a
+    one-off obligation goes through.
     """
     hook = pm.hook
     extra = bool(hook.nqengine_extra_findings.get_hookimpls())
-    evaluated, shown = visible_periods(ob, ctx.as_of, ctx.calendar, selected)
-    shown_ids = {p.id for p in shown}
+    views = ctx.__dict__.setdefault("period_views", {})  # incremental evaluation asks again and again
+    view = views.get((ob.id, selected))
+    if view is None or view[0] is not ob:
+        evaluated, shown = visible_periods(ob, ctx.as_of, ctx.calendar, selected)
+        view = views[(ob.id, selected)] = (ob, evaluated, shown, {p.id for p in shown})
+    _, evaluated, shown, shown_ids = view
     kind = ctx.catalogue.kind(ob.kind)
     consumed = frozenset(t for v in (ob, *(e.obligation for e in ob.exceptions)) for t in kind.consumes(v))
     units = _units_for(ob, registry, index) if unit is None else ([unit] if ob.applies_to.matches(unit) else [])
     # Facts of the consumed types per unit: named ones by period, the rest in date order.
     named: dict[tuple[str, str], list[Fact]] = {}
     pool: dict[str, list[Fact]] = {}
+    about = {None, ob.id, ob.params.get("about"), *(e.obligation.params.get("about") for e in ob.exceptions)}
     for u in units:
         for t in sorted(consumed):
             for f in ctx.facts(u.id, t):
-                if f.data.get("about") not in (None, ob.id):  # a report about another obligation
+                if f.data.get("about") not in about:  # a report about another obligation: not this one's to take
                     continue
                 pid = f.data.get("period")
                 if pid is not None:
@@ -207,18 +217,24 @@ def evaluate_recurring(
     for lst in pool.values():
         lst.sort(key=lambda f: (f.date, f.id))
     claimed: set[str] = set()
+    claims: dict[tuple[str, str, str], tuple[str, ...]] = ctx.__dict__.setdefault("period_claims", {})
+    before: set[str] = set()  # incremental: what the periods done so far had claimed before the new fact
     known = {p.id: p for p in evaluated}
     out: list[Verdict] = []
     resumed = start is None
-    for period in evaluated:
+    for step, period in enumerate(evaluated):
         members = [u for u in units if _existed(u, period)]
         if not members:
             continue
         if not resumed:
-            if period.id != start:  # unchanged: its verdict keeps the facts it was attributed
-                claimed.update(fid for u in members for fid in (kept[period.id].evidence if kept and period.id in kept else ()))
+            if period.id != start:  # unchanged: it keeps the facts it was attributed
+                ids = [fid for u in members for fid in claims.get((ob.id, u.id, period.id), ())]
+                claimed.update(ids)
+                before.update(ids)
                 continue
             resumed = True
+        if unit is not None:
+            before.update(claims.get((ob.id, unit.id, period.id), ()))
         variant = _for_period(ob, period, ctx.calendar)
         assigned: dict[tuple[str, str], list[Fact]] = {}
         attributed: dict[str, list[Fact]] = {}
@@ -249,26 +265,70 @@ def evaluate_recurring(
         for u in members:
             if not any((u.id, t) in assigned for t in consumed):
                 take_next(u)
-        verdicts = dict(zip((u.id for u in members), evaluate_obligation(hook, variant, members, pctx)))
-        todo = [u for u in members if verdicts[u.id].fulfilled_on is None]
-        while todo:  # still open: the next unattributed fact may fulfil it
-            todo = [u for u in todo if take_next(u)]
-            if not todo:
-                break
-            for u, v in zip(todo, evaluate_obligation(hook, variant, todo, pctx)):
-                verdicts[u.id] = v
-            todo = [u for u in todo if verdicts[u.id].fulfilled_on is None]
-        if period.id not in shown_ids:
-            continue
+        ctx.period_id = period.id  # verdicts concluded now carry it
+        try:
+            verdicts = dict(zip((u.id for u in members), evaluate_obligation(hook, variant, members, pctx)))
+            todo = [u for u in members if verdicts[u.id].fulfilled_on is None]
+            while todo:  # still open: the next unattributed fact may fulfil it
+                todo = [u for u in todo if take_next(u)]
+                if not todo:
+                    break
+                for u, v in zip(todo, evaluate_obligation(hook, variant, todo, pctx)):
+                    verdicts[u.id] = v
+                todo = [u for u in todo if verdicts[u.id].fulfilled_on is None]
+        finally:
+            ctx.period_id = None
         for u in members:
-            v = verdicts[u.id]
-            notes = [Finding("period", "info", "period_attributed", {"fact": f.id, "period": PeriodName(period.id)}, ob.clause, (f.id,)) for f in attributed.get(u.id, ())]
-            v = attrs.evolve(v, period=period.id, findings=LazyFindings(_with_notes, v._findings, tuple(notes)) if notes else v._findings)
-            if extra:
-                v = with_extra_findings(pm, variant, u, v, pctx)
-            out.append(v)
+            key = (ob.id, u.id, period.id)
+            if u.id in attributed:
+                claims[key] = tuple(f.id for f in attributed[u.id])
+            elif key in claims:
+                del claims[key]
+        if period.id in shown_ids:
+            out.extend(_shown_verdicts(pm, ob, variant, members, verdicts, attributed, period, pctx, extra, with_extra_findings))
+        if unit is not None and new is not None and _settled(claimed, before, new, evaluated[step + 1:], ctx):
+            break  # the later periods see the same facts as before: they cannot change
     if unit is None:
         _unknown_periods(ctx, units, named, known, ob, evaluated)
+    return out
+
+
+def _settled(claimed: set[str], before: set[str], new: Fact, later: list[Period], ctx: Any) -> bool:
+    """Whether the periods after this one would be given the same facts as before the ``new`` fact came.
+
+    They are, when the facts claimed so far differ from those claimed before
+    (plus the new fact, if it names no period) only by facts too early for
+    the next period to take.
+    """
+    if not later:
+        return True
+    expected = before | ({new.id} if new.data.get("period") is None else set())
+    nxt = later[0]
+    first_day = min(nxt.start, nxt.coverage_start)
+    for fid in claimed ^ expected:
+        f = ctx.facts_by_id.get(fid)
+        if f is None or f.date >= first_day:
+            return False
+    return True
+
+
+def _shown_verdicts(
+    pm: Any, ob: Obligation, variant: Obligation, members: list[Unit], verdicts: dict, attributed: dict, period: Period, pctx: Any, extra: bool,
+    with_extra_findings: Callable[..., Verdict],
+) -> list[Verdict]:
+    """The period's verdicts as shown: the period set, the attributed facts noted, extra findings added."""
+    out = []
+    for u in members:
+        v = verdicts[u.id]
+        facts = attributed.get(u.id)
+        if facts:
+            notes = tuple(Finding("period", "info", "period_attributed", {"fact": f.id, "period": PeriodName(period.id)}, ob.clause, (f.id,)) for f in facts)
+            v = attrs.evolve(v, period=period.id, findings=LazyFindings(_with_notes, v._findings, notes))
+        elif v.period != period.id:  # a kind that built its verdict itself
+            v = attrs.evolve(v, period=period.id)
+        if extra:
+            v = with_extra_findings(pm, variant, u, v, pctx)
+        out.append(v)
     return out
 
 
@@ -285,12 +345,13 @@ def first_affected(ob: Obligation, fact: Fact, kept: Mapping[str, Verdict], ctx:
         return pid if pid in kept else None
     rec: Recurrence = ob.recurrence  # type: ignore[assignment]
     key = (fact.date, fact.id)
-    last = max((_start_of(rec, q) for q in kept), default=None)
+    left = len(kept)
     for p in rec.periods():
-        if last is None or p.start > last:
+        if left == 0:
             return None
         if p.id not in kept:
             continue
+        left -= 1
         if fact.date < p.coverage_start and fact.date < p.start:
             continue
         v = kept[p.id]
@@ -303,9 +364,7 @@ def first_affected(ob: Obligation, fact: Fact, kept: Mapping[str, Verdict], ctx:
     return None
 
 
-def _start_of(rec: Recurrence, pid: str) -> dt.date:
-    p = rec.period(pid)
-    return p.start if p is not None else dt.date.min
+
 
 
 def _with_notes(findings: Any, notes: tuple[Finding, ...]) -> tuple[Finding, ...]:

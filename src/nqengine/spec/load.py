@@ -483,7 +483,7 @@ class _SpecBuilder:
         if len(has) != 1:
             self.problems.append(d.node.problem("deadline_one_of", f"{path}.deadline"))
             return None
-        if not d.get("after") and not d.get("days_after_end"):
+        if not d.get("after") and d.get("days_after_end") is None:
             stray = [k for k in ("days", "working_days") if d.node.get(k) is not None]
             for k in stray:
                 self.problems.append(d.node.get(k).problem("deadline_after_only", f"{path}.deadline.{k}", key=k))  # type: ignore[union-attr]

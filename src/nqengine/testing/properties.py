@@ -18,8 +18,13 @@ The invariants (``INVARIANTS``, by name):
     reported unmatched as ``fact_duplicate_id``.  (A copy with a *fresh* id
     is another fact: two identical session rows count as two sessions.)
 ``accounting``
-    exactly one verdict per applicable (obligation, unit), and every fact is
-    accounted for once: used as evidence, or reported unmatched.
+    exactly one verdict per applicable (obligation, unit) — per (obligation,
+    unit, period) for a recurring obligation — and every fact is accounted
+    for once: used as evidence, or reported unmatched.
+``periods``
+    a recurring obligation has one verdict per unit per period shown that
+    the unit existed in (the periods due by the date, and the next one), and
+    a fact counts for at most one of its periods.
 ``as_of_monotone``
     with the facts fixed, a later evaluation date never turns ``met`` into
     anything else; ``pending``/``due_soon``/``overdue`` agree with the due
@@ -59,6 +64,8 @@ import attrs
 from nqengine.errors import InputError
 from nqengine.evaluation import engine
 from nqengine.model import Fact, Registry, Spec
+from nqengine.plugins import catalogue_for, get_plugin_manager
+from nqengine.evaluation.recurrence import period_due
 from nqengine.render.formats import evaluation_to_json, verdict_to_json
 from nqengine.spec import load_spec_text
 from nqengine.spec.dump import dump_spec, plain
@@ -125,17 +132,22 @@ def snapshot(ev: Any, lang: str = "en") -> dict:
     return doc
 
 
+def _key(v: dict) -> tuple:
+    return (v["obligation"], v["unit"]) if v.get("period") is None else (v["obligation"], v["unit"], v["period"])
+
+
 def _diff(a: dict, b: dict) -> str:
     """The first verdict that differs, in words."""
-    va = {(v["obligation"], v["unit"]): v for v in a["verdicts"]}
-    vb = {(v["obligation"], v["unit"]): v for v in b["verdicts"]}
+    va = {_key(v): v for v in a["verdicts"]}
+    vb = {_key(v): v for v in b["verdicts"]}
     for key in sorted(set(va) | set(vb)):
         x, y = va.get(key), vb.get(key)
         if x != y:
+            name = " / ".join(key)
             if x is None or y is None:
-                return f"{key[0]} / {key[1]}: verdict {'missing' if y is None else 'added'}"
+                return f"{name}: verdict {'missing' if y is None else 'added'}"
             fields = [k for k in x if x[k] != y.get(k)]
-            return f"{key[0]} / {key[1]}: {x['status']} then {y['status']} (differs in {', '.join(fields)})"
+            return f"{name}: {x['status']} then {y['status']} (differs in {', '.join(fields)})"
     if a["unmatched_facts"] != b["unmatched_facts"]:
         return f"unmatched facts differ: {a['unmatched_facts']} then {b['unmatched_facts']}"
     return "the evaluations differ"
@@ -177,9 +189,9 @@ def _fail(message: str, spec: Spec, registry: Registry, facts: Sequence[Fact], a
 
 
 def _focus(a: dict, b: dict) -> list[tuple[str, str]]:
-    va = {(v["obligation"], v["unit"]): v for v in a["verdicts"]}
-    vb = {(v["obligation"], v["unit"]): v for v in b["verdicts"]}
-    return [k for k in sorted(set(va) | set(vb)) if va.get(k) != vb.get(k)][:1]
+    va = {_key(v): v for v in a["verdicts"]}
+    vb = {_key(v): v for v in b["verdicts"]}
+    return [k[:2] for k in sorted(set(va) | set(vb)) if va.get(k) != vb.get(k)][:1]
 
 
 # -- the invariants --------------------------------------------------------------------
@@ -232,6 +244,8 @@ def applicable_pairs(spec: Spec, registry: Registry, as_of: dt.date) -> list[tup
     """The (obligation, unit) pairs that must have a verdict, computed apart from the engine."""
     out = []
     for ob in spec.obligations:
+        if ob.recurrence is not None:  # see applicable_periods
+            continue
         for u in registry.units.values():
             if not ob.applies_to.matches(u):
                 continue
@@ -243,16 +257,51 @@ def applicable_pairs(spec: Spec, registry: Registry, as_of: dt.date) -> list[tup
     return out
 
 
+def applicable_periods(spec: Spec, registry: Registry, as_of: dt.date) -> list[tuple[str, str, str]]:
+    """The (obligation, unit, period) triples of the recurring obligations that must have a verdict.
+
+    Computed apart from the engine, from the periods themselves: those due by
+    ``as_of`` (a period without a due date: ended by then), and the next one;
+    for each, the units the selector matches that existed on some day of it.
+    """
+
+    out = []
+    calendar = None
+    for ob in spec.obligations:
+        if ob.recurrence is None:
+            continue
+        if calendar is None:
+            calendar = catalogue_for(get_plugin_manager(load_entrypoints=False)).calendar(spec.calendar, spec.calendar_overrides)
+        shown = []
+        for p in ob.recurrence.periods():
+            shown.append(p)
+            if (period_due(ob.deadline, p, calendar) or p.end) > as_of:
+                break
+        for p in shown:
+            for u in registry.units.values():
+                if ob.applies_to.matches(u) and (u.valid_from is None or u.valid_from <= p.end) and (u.valid_to is None or u.valid_to >= p.start):
+                    out.append((ob.id, u.id, p.id))
+    return out
+
+
+def _keys_wanted(spec: Spec, registry: Registry, as_of: dt.date) -> Counter:
+    return Counter([*applicable_pairs(spec, registry, as_of), *applicable_periods(spec, registry, as_of)])
+
+
+def _vkey(v: Any) -> tuple:
+    return (v.obligation, v.unit) if v.period is None else (v.obligation, v.unit, v.period)
+
+
 def check_accounting(spec: Spec, *, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any = None) -> None:
-    """One verdict per applicable pair; every fact used as evidence or reported unmatched, once."""
+    """One verdict per applicable pair (per period, if it recurs); every fact used as evidence or reported unmatched, once."""
     ev = evaluate(spec, registry, facts, as_of, pm)
-    got = Counter((v.obligation, v.unit) for v in ev.verdicts)
-    want = Counter(applicable_pairs(spec, registry, as_of))
+    got = Counter(_vkey(v) for v in ev.verdicts)
+    want = _keys_wanted(spec, registry, as_of)
     if got != want:
         missing = sorted((want - got).elements())
         extra = sorted((got - want).elements())
-        detail = (f"no verdict for {missing[0][0]} / {missing[0][1]}" if missing else f"unexpected or repeated verdict for {extra[0][0]} / {extra[0][1]}")
-        raise _fail(f"verdicts do not match the applicable (obligation, unit) pairs: {detail}", spec, registry, facts, as_of, (missing or extra)[:1])
+        detail = (f"no verdict for {' / '.join(missing[0])}" if missing else f"unexpected or repeated verdict for {' / '.join(extra[0])}")
+        raise _fail(f"verdicts do not match the applicable (obligation, unit) pairs: {detail}", spec, registry, facts, as_of, [k[:2] for k in (missing or extra)[:1]])
     used = {e for v in ev.verdicts for e in (*v.evidence, *(x for f in v.findings for x in f.evidence))}
     unmatched = Counter(u.fact for u in ev.unmatched_facts)
     given = Counter(f.id for f in facts)
@@ -266,6 +315,31 @@ def check_accounting(spec: Spec, *, registry: Registry, facts: Sequence[Fact], a
     strays = sorted(set(unmatched) - set(given))
     if strays:
         raise _fail(f"unmatched facts that were never given: {', '.join(strays)}", spec, registry, facts, as_of)
+
+
+def check_periods(spec: Spec, *, registry: Registry, facts: Sequence[Fact], as_of: dt.date, pm: Any = None) -> None:
+    """A recurring obligation: one verdict per unit per period shown that it existed in; a fact counts for at most one period."""
+    if not any(ob.recurrence is not None for ob in spec.obligations):
+        return
+    ev = evaluate(spec, registry, facts, as_of, pm)
+    got = Counter(_vkey(v) for v in ev.verdicts if v.period is not None)
+    want = Counter(applicable_periods(spec, registry, as_of))
+    if got != want:
+        missing = sorted((want - got).elements())
+        extra = sorted((got - want).elements())
+        detail = f"no verdict for {' / '.join(missing[0])}" if missing else f"unexpected or repeated verdict for {' / '.join(extra[0])}"
+        raise _fail(f"recurring verdicts do not match the periods units existed in: {detail}", spec, registry, facts, as_of, [k[:2] for k in (missing or extra)[:1]])
+    counted: dict[tuple[str, str], str] = {}
+    for v in ev.verdicts:
+        if v.period is None:
+            continue
+        for fid in v.evidence:
+            first = counted.setdefault((v.obligation, fid), v.period)
+            if first != v.period:
+                raise _fail(
+                    f"{v.obligation} / {v.unit}: fact {fid} counts for both {first} and {v.period}",
+                    spec, registry, facts, as_of, [(v.obligation, v.unit)],
+                )
 
 
 def _window(spec: Spec, registry: Registry, oid: str, uid: str) -> int:
@@ -308,36 +382,37 @@ def check_as_of_monotone(spec: Spec, *, registry: Registry, facts: Sequence[Fact
     prev_day: dt.date | None = None
     for day in days:
         ev = evaluate(spec, registry, facts, day, pm)
-        now = {(v.obligation, v.unit): v for v in ev.verdicts}
+        now = {_vkey(v): v for v in ev.verdicts}
         for key, v in now.items():
-            bad = _consistent(v, day, _window(spec, registry, *key))
+            bad = _consistent(v, day, _window(spec, registry, key[0], key[1]))
             if bad:
-                raise _fail(f"{key[0]} / {key[1]}: {bad}", spec, registry, facts, day, [key])
+                raise _fail(f"{' / '.join(key)}: {bad}", spec, registry, facts, day, [key[:2]])
             before = prev.get(key)
             if before is None or prev_day is None:
                 continue
             if before.status == "met" and (v.status != "met" or v.fulfilled_on != before.fulfilled_on):
                 raise _fail(
-                    f"{key[0]} / {key[1]}: met on {prev_day:%d/%m/%Y} but {v.status} on {day:%d/%m/%Y} with the same facts",
-                    spec, registry, facts, day, [key], extra=f"earlier date: {prev_day:%d/%m/%Y}",
+                    f"{' / '.join(key)}: met on {prev_day:%d/%m/%Y} but {v.status} on {day:%d/%m/%Y} with the same facts",
+                    spec, registry, facts, day, [key[:2]], extra=f"earlier date: {prev_day:%d/%m/%Y}",
                 )
             if before.status == "pending" and v.status == "overdue" and not (v.due is not None and prev_day <= v.due < day):
                 raise _fail(
-                    f"{key[0]} / {key[1]}: pending on {prev_day:%d/%m/%Y}, overdue on {day:%d/%m/%Y}, but the last day {v.due} is not between",
-                    spec, registry, facts, day, [key],
+                    f"{' / '.join(key)}: pending on {prev_day:%d/%m/%Y}, overdue on {day:%d/%m/%Y}, but the last day {v.due} is not between",
+                    spec, registry, facts, day, [key[:2]],
                 )
         prev, prev_day = now, day
 
 
 def check_fulfilling_fact_monotone(
-    spec: Spec, *, registry: Registry, facts: Sequence[Fact], as_of: dt.date, obligation: str, unit: str, added: Sequence[Fact], pm: Any = None
+    spec: Spec, *, registry: Registry, facts: Sequence[Fact], as_of: dt.date, obligation: str, unit: str, added: Sequence[Fact], pm: Any = None,
+    period: str | None = None,
 ) -> None:
-    """Facts that fulfil (obligation, unit) never worsen its verdict nor touch other units."""
+    """Facts that fulfil (obligation, unit) — in ``period``, if it recurs — never worsen its verdict nor touch other units."""
     before = evaluate(spec, registry, facts, as_of, pm)
     after = evaluate(spec, registry, [*facts, *added], as_of, pm)
-    a = {(v.obligation, v.unit): v for v in before.verdicts}
-    b = {(v.obligation, v.unit): v for v in after.verdicts}
-    key = (obligation, unit)
+    a = {_vkey(v): v for v in before.verdicts}
+    b = {_vkey(v): v for v in after.verdicts}
+    key = (obligation, unit) if period is None else (obligation, unit, period)
     if key in a and key in b and STATUS_RANK[b[key].status] > STATUS_RANK[a[key].status]:
         raise _fail(
             f"{obligation} / {unit}: adding facts that fulfil it turned {a[key].status} into {b[key].status}",
@@ -346,7 +421,9 @@ def check_fulfilling_fact_monotone(
 
     # Obligations a plugin field makes wait on another unit (after_superior: the parent's
     # fulfilment) may rightly change when that unit's facts do.
-    from nqengine.testing import strategies as testing  # needs Hypothesis (optional): imported when a check runs
+    from nqengine.testing import (
+        strategies as testing,  # needs Hypothesis (optional): imported when a check runs
+    )
 
     fields = testing.testing_catalogue(pm).fields
     waiting = {v.id for v, fs, value in testing._field_values(spec, fields) if fs.depends_on(value, v)}
@@ -354,7 +431,7 @@ def check_fulfilling_fact_monotone(
         if k[1] != unit and k[0] not in waiting and (k not in a or k not in b or verdict_to_json(before, a[k], "en") != verdict_to_json(after, b[k], "en")):
             raise _fail(
                 f"adding facts about {unit} changed the verdict of another unit: {k[0]} / {k[1]}",
-                spec, registry, [*facts, *added], as_of, [k], extra="added: " + ", ".join(f.id for f in added),
+                spec, registry, [*facts, *added], as_of, [k[:2]], extra="added: " + ", ".join(f.id for f in added),
             )
 
 
@@ -372,17 +449,20 @@ def _fulfilling_inputs(spec: Spec, pm: Any) -> Any:
         s = draw(testing.scenarios(spec, pm=pm))
         ev = evaluate(spec, s.registry, s.facts, s.as_of, pm)
         cat = testing.testing_catalogue(pm)
-        pairs = [(v.obligation, v.unit, v.due) for v in ev.verdicts if spec.obligation(v.obligation).kind in cat.kinds]
+        pairs = [(v.obligation, v.unit, v.due, v.period) for v in ev.verdicts if spec.obligation(v.obligation).kind in cat.kinds]
         args = {"registry": s.registry, "facts": s.facts, "as_of": s.as_of, "obligation": "", "unit": "", "added": ()}
         if not pairs:
             return args
-        oid, uid, due = draw(st.sampled_from(pairs))
+        oid, uid, due, period = draw(st.sampled_from(pairs))
         unit = s.registry.units[uid]
         variant, _ = spec.obligation(oid).for_unit(unit)
         ks = cat.kinds[variant.kind]
         if not ks.checkable(variant):
             return args
         start, _ = testing.plan_period(spec)
+        if period is not None:  # done in its period's own window, naming it
+            p = spec.obligation(oid).recurrence.period(period)
+            start = max(start, min(p.start, p.coverage_start))
         hi = min(due, s.as_of) if due is not None else s.as_of
         # a plugin field may say when doing it right can start (after_superior: after the parent)
         bounds = [fs.lower_bound(variant.params[n], variant, unit, ev) for n, fs in cat.fields.items() if variant.params.get(n) is not None]
@@ -393,8 +473,8 @@ def _fulfilling_inputs(spec: Spec, pm: Any) -> Any:
         recs = draw(ks.compliant(variant, gen, (lo, hi)))
         if recs is not None:
             recs = testing.adjust_records(variant, gen, (lo, hi), list(recs), cat)
-        added = tuple(testing.fact_from_record(f"a{i + 1}", uid, r) for i, r in enumerate(recs or ()))
-        return {**args, "obligation": oid, "unit": uid, "added": added}
+        added = tuple(testing.fact_from_record(f"a{i + 1}", uid, {**r, "period": period} if period else r) for i, r in enumerate(recs or ()))
+        return {**args, "obligation": oid, "unit": uid, "added": added, "period": period}
 
     return build()
 
@@ -408,12 +488,12 @@ def check_compliant_all_met(spec: Spec, *, registry: Registry, compliant: Any, a
     facts = list(compliant.facts)
     ev = evaluate(spec, registry, facts, as_of, pm)
     for v in ev.verdicts:
-        key = (v.obligation, v.unit)
+        key = _vkey(v)
         variant, _ = spec.obligation(v.obligation).for_unit(registry.units[v.unit])
         if key in compliant.fulfilled and v.status != "met":
-            raise _fail(f"{key[0]} / {key[1]}: done right, yet {v.status}", spec, registry, facts, as_of, [key])
+            raise _fail(f"{' / '.join(key)}: done right, yet {v.status}", spec, registry, facts, as_of, [key[:2]])
         if not testing.checkable(variant, pm) and v.status != "not_applicable":
-            raise _fail(f"{key[0]} / {key[1]}: a duty that cannot be checked is {v.status}", spec, registry, facts, as_of, [key])
+            raise _fail(f"{' / '.join(key)}: a duty that cannot be checked is {v.status}", spec, registry, facts, as_of, [key[:2]])
 
 
 def _compliant_inputs(spec: Spec, pm: Any) -> Any:
@@ -441,19 +521,20 @@ def check_broken_check_detected(spec: Spec, *, registry: Registry, case: Any, pm
         return
     facts = list(case.facts)
     ev = evaluate(spec, registry, facts, case.as_of, pm)
-    key = (case.obligation, case.unit)
+    period = getattr(case, "period", None)
+    key = (case.obligation, case.unit) if period is None else (case.obligation, case.unit, period)
     for v in ev.verdicts:
-        k = (v.obligation, v.unit)
+        k = _vkey(v)
         if k == key:
             if v.status not in case.expected:
                 raise _fail(
-                    f"{k[0]} / {k[1]}: check '{case.check}' broken ({case.outcome}), so expected {' or '.join(sorted(case.expected))}, got {v.status}",
-                    spec, registry, facts, case.as_of, [k],
+                    f"{' / '.join(k)}: check '{case.check}' broken ({case.outcome}), so expected {' or '.join(sorted(case.expected))}, got {v.status}",
+                    spec, registry, facts, case.as_of, [k[:2]],
                 )
         elif k in case.compliant.fulfilled and v.status != "met":
             raise _fail(
-                f"{k[0]} / {k[1]}: only {key[0]} / {key[1]} was broken ({case.check}), yet this verdict is {v.status}",
-                spec, registry, facts, case.as_of, [k, key],
+                f"{' / '.join(k)}: only {' / '.join(key)} was broken ({case.check}), yet this verdict is {v.status}",
+                spec, registry, facts, case.as_of, [k[:2], key[:2]],
             )
 
 
@@ -552,6 +633,7 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant("fact_order", "the order of facts does not matter", check_fact_order, _with_order),
         Invariant("duplicate_facts", "a fact given twice (same id) changes no verdict", check_duplicate_facts, _with_copies),
         Invariant("accounting", "one verdict per applicable pair; every fact used or reported unmatched", check_accounting, _scenario),
+        Invariant("periods", "one verdict per unit per period it existed in; a fact counts for at most one period", check_periods, _scenario),
         Invariant("as_of_monotone", "a later date never undoes met; statuses follow the due date", check_as_of_monotone, _with_dates),
         Invariant("fulfilling_fact_monotone", "a fulfilling fact never worsens a verdict", check_fulfilling_fact_monotone, _fulfilling_inputs),
         Invariant("compliant_all_met", "doing everything right gives met", check_compliant_all_met, _compliant_inputs),

@@ -409,22 +409,3 @@ def cli_prove(paths: Sequence[str], pm: Any, *, seed: int | None, max_examples: 
         if not report.passed and status == 0:
             status = 1
     return status
-
-
-def _progress_line(err: Any, lang: str) -> Callable[[int, int, str], None] | None:
-    """On a terminal, one line rewritten in place: ``[3/11] checking fact_order``; nothing otherwise."""
-    try:
-        tty = err.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    if not tty:
-        return None
-    word = "đang kiểm tra" if lang == "vi" else "checking"
-
-    def show(done: int, total: int, name: str) -> None:
-        err.write(f"\r\x1b[K[{done + 1}/{total}] {word} {name}")
-        if done + 1 == total:
-            err.write("\n")
-        err.flush()
-
-    return show

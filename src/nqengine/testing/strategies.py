@@ -37,6 +37,7 @@ What a kind or fact type generates comes from the plugins, through the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -46,6 +47,7 @@ from hypothesis import strategies as st
 
 from nqengine.errors import PluginError
 from nqengine.evaluation.engine import evaluate, obligation_order
+from nqengine.evaluation.recurrence import period_due
 from nqengine.inputs.registry import registry_from_records
 from nqengine.levels import KIND_LEVELS
 from nqengine.model import (
@@ -162,8 +164,27 @@ def plan_period(spec: Spec | None) -> tuple[dt.date, dt.date]:
             if v.deadline is not None and v.deadline.date is not None:
                 fixed.append(v.deadline.date)
     start = spec.effective or spec.document.issued or (min(fixed) - dt.timedelta(days=90) if fixed else dt.date(2020, 1, 1))
+    fixed.extend(_period_dues(spec))
     end = max([start, *fixed]) + dt.timedelta(days=60)
     return start, end
+
+
+#: How many periods of a recurring obligation generated cases look at.
+PERIODS_LOOKED_AT = 6
+
+
+def _period_dues(spec: Spec) -> list[dt.date]:
+    """The due dates (or ends) of the first periods of each recurring obligation."""
+    out: list[dt.date] = []
+    calendar = None
+    for ob in spec.obligations:
+        if ob.recurrence is None:
+            continue
+        if calendar is None:
+            calendar = catalogue_for(get_plugin_manager(load_entrypoints=False)).calendar(spec.calendar, spec.calendar_overrides)
+        for p in itertools.islice(ob.recurrence.periods(), PERIODS_LOOKED_AT):
+            out.append(period_due(ob.deadline, p, calendar) or p.end)
+    return out
 
 
 def _variants(spec: Spec) -> Iterable[Obligation]:
@@ -520,22 +541,29 @@ def facts_for(draw: Any, spec: Spec | None, registry: Registry, *, pm: Any = Non
     return out
 
 
+def verdict_key(v: Any) -> tuple:
+    """``(obligation, unit)``, or ``(obligation, unit, period)`` for a recurring obligation's verdict."""
+    return (v.obligation, v.unit) if v.period is None else (v.obligation, v.unit, v.period)
+
+
 @attrs.frozen
 class CompliantSet:
     """Facts that do every checkable obligation right, and what they were meant to do.
 
-    ``records[(obligation, unit)]`` are the records written for that pair,
+    ``records[(obligation, unit)]`` are the records written for that pair
+    (``(obligation, unit, period)`` for a recurring obligation: its facts
+    name their period),
     ``windows`` the days on which doing it was right, ``fulfilled`` the pairs
     done, and ``impossible`` the pairs that could not be done right, with why.
     """
 
     facts: tuple[Fact, ...]
-    records: Mapping[tuple[str, str], tuple[Fact, ...]]
-    windows: Mapping[tuple[str, str], tuple[dt.date, dt.date | None]]
-    impossible: Mapping[tuple[str, str], str]
+    records: Mapping[tuple, tuple[Fact, ...]]
+    windows: Mapping[tuple, tuple[dt.date, dt.date | None]]
+    impossible: Mapping[tuple, str]
 
     @property
-    def fulfilled(self) -> frozenset[tuple[str, str]]:
+    def fulfilled(self) -> frozenset[tuple]:
         return frozenset(self.records)
 
 
@@ -576,7 +604,7 @@ def _base(variant: Obligation, unit: Unit, ev: Any, spec: Spec) -> dt.date | Non
         return spec.events.get(d.after.event)
     try:
         v = ev.verdict(d.after.obligation, unit.id)
-    except LookupError:
+    except (LookupError, ValueError):
         return None
     return v.fulfilled_on if d.after.point == "fulfilled" else v.due
 
@@ -597,28 +625,37 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
     cat = testing_catalogue(pm)
     start, end = plan_period(spec)
     facts: list[Fact] = []
-    records: dict[tuple[str, str], tuple[Fact, ...]] = {}
-    windows: dict[tuple[str, str], tuple[dt.date, dt.date | None]] = {}
-    impossible: dict[tuple[str, str], str] = {}
+    records: dict[tuple, tuple[Fact, ...]] = {}
+    windows: dict[tuple, tuple[dt.date, dt.date | None]] = {}
+    impossible: dict[tuple, str] = {}
     n = 0
     for level in _levels(spec, cat.fields):
         ev = evaluate(spec, registry, facts, end + FAR, pm=pm)
         for ob in level:
             ks = cat.kinds.get(ob.kind)
+            seen: dict[tuple[str, str], int] = {}
             for v in [v for v in ev.verdicts if v.obligation == ob.id]:
                 unit = registry.units[v.unit]
                 variant, _ = ob.for_unit(unit)
                 if ks is None or not ks.checkable(variant):
                     continue
-                bounds = [start, unit.valid_from, _base(variant, unit, ev, spec), ks.lower_bound(variant, unit, ev)]
+                period = None
+                if v.period is not None:  # a recurring obligation: each period done in its own window, naming it
+                    seen[(ob.id, unit.id)] = seen.get((ob.id, unit.id), 0) + 1
+                    if seen[(ob.id, unit.id)] > PERIODS_LOOKED_AT or v.status == "not_applicable":
+                        continue
+                    period = ob.recurrence.period(v.period)
+                bounds = [start, unit.valid_from, _base(variant, unit, ev, spec), _lower_bound(ks, variant, unit, ev)]
                 field_bounds = [fs.lower_bound(variant.params[name], variant, unit, ev) for name, fs in cat.fields.items() if variant.params.get(name) is not None]
                 if dt.date.max in field_bounds:
-                    impossible[(ob.id, unit.id)] = "what it must wait for (a plugin field: after_superior) is not done"
+                    impossible[verdict_key(v)] = "what it must wait for (a plugin field: after_superior) is not done"
                     continue
                 bounds += field_bounds
+                if period is not None:
+                    bounds.append(min(period.start, period.coverage_start))
                 lo = max(b for b in bounds if b is not None)
                 hi = v.due
-                key = (ob.id, unit.id)
+                key = verdict_key(v)
                 if hi is not None and lo > hi:
                     impossible[key] = f"it cannot be done before {lo:%d/%m/%Y}, but the last day is {hi:%d/%m/%Y}"
                     if not late:
@@ -634,7 +671,7 @@ def compliant_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None
                 made = []
                 for rec in recs:
                     n += 1
-                    made.append(fact_from_record(f"{prefix}{n}", unit.id, rec))
+                    made.append(fact_from_record(f"{prefix}{n}", unit.id, {**rec, "period": v.period} if v.period else rec))
                 facts.extend(made)
                 records[key] = tuple(made)
     return CompliantSet(tuple(facts), records, windows, impossible)
@@ -647,6 +684,13 @@ def adjust_records(obligation: Obligation, gen: Any, window: tuple[dt.date, dt.d
         if value is not None:
             records = fs.adjust(value, obligation, gen, window, records)
     return records
+
+
+def _lower_bound(ks: Any, variant: Obligation, unit: Unit, ev: Any) -> dt.date | None:
+    try:
+        return ks.lower_bound(variant, unit, ev)
+    except LookupError:  # "about" a recurring obligation: no single fulfilment to come after
+        return None
 
 
 def expected_status(outcome: str, due: dt.date | None, as_of: dt.date, kind: str = "") -> set[str]:
@@ -683,6 +727,7 @@ class BrokenCase:
     expected: frozenset[str]
     as_of: dt.date
     compliant: CompliantSet
+    period: str | None = None
 
 
 def _consumes(ob: Obligation, pm: Any) -> set[str]:
@@ -707,7 +752,9 @@ def broken_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None) -
     # An obligation another one waits for through a plugin field (after_superior) is not
     # broken: the waiting unit's verdict would change too, through no fault of its own.
     waited_for = {dep for v, fs, value in _field_values(spec, cat.fields) for dep in fs.depends_on(value, v)}
-    for (oid, uid), recs in sorted(done.records.items()):
+    for key, recs in sorted(done.records.items()):
+        oid, uid = key[0], key[1]
+        period = key[2] if len(key) > 2 else None
         if oid in waited_for:
             continue
         unit = registry.units[uid]
@@ -717,25 +764,27 @@ def broken_facts(draw: Any, spec: Spec, registry: Registry, *, pm: Any = None) -
         if others or not recs:
             continue
         ks = cat.kinds[variant.kind]
-        lo, hi = done.windows[(oid, uid)]
+        lo, hi = done.windows[key]
         for check, brk in sorted(ks.breaks(variant, _gen(spec, registry, unit, pm), (lo, hi)).items()):
             if hi is None and brk.outcome == "late":
                 continue
-            candidates.append((oid, uid, check, brk, ev.verdict(oid, uid).due))
+            candidates.append((key, check, brk, ev.verdict(oid, uid, period).due))
     if not candidates:
         return None
-    oid, uid, check, brk, due = draw(st.sampled_from(candidates))
+    key, check, brk, due = draw(st.sampled_from(candidates))
+    oid, uid = key[0], key[1]
+    period = key[2] if len(key) > 2 else None
     recs = draw(brk.records)
     if recs is None:
         return None
-    recs = adjust_records(obs[oid].for_unit(registry.units[uid])[0], _gen(spec, registry, registry.units[uid], pm), done.windows[(oid, uid)], list(recs), cat)
-    kept = [f for f in done.facts if f not in done.records[(oid, uid)]]
-    replaced = [fact_from_record(f"b{i + 1}", uid, r) for i, r in enumerate(recs)]
+    recs = adjust_records(obs[oid].for_unit(registry.units[uid])[0], _gen(spec, registry, registry.units[uid], pm), done.windows[key], list(recs), cat)
+    kept = [f for f in done.facts if f not in done.records[key]]
+    replaced = [fact_from_record(f"b{i + 1}", uid, {**r, "period": period} if period else r) for i, r in enumerate(recs)]
     facts = kept + replaced
     last = max([f.date for f in facts] + [due or plan_period(spec)[0]])
     as_of = last + dt.timedelta(days=draw(st.integers(1, 30)))
     expected = expected_status(brk.outcome, due, as_of, obs[oid].kind)
-    return BrokenCase(tuple(facts), oid, uid, check, brk.outcome, frozenset(expected), as_of, done)
+    return BrokenCase(tuple(facts), oid, uid, check, brk.outcome, frozenset(expected), as_of, done, period)
 
 
 # -- scenarios --------------------------------------------------------------------------------------
@@ -757,6 +806,7 @@ def _interesting_days(spec: Spec, facts: Iterable[Fact]) -> list[dt.date]:
         if v.deadline is not None and v.deadline.date is not None:
             days.add(v.deadline.date)
     days |= {d for d in spec.events.values() if d is not None}
+    days |= set(_period_dues(spec))
     days |= {f.date for f in facts}
     one = dt.timedelta(days=1)
     return sorted({d + k * one for d in days for k in (-1, 0, 1)})
@@ -814,9 +864,34 @@ def _deadline(draw: Any, effective: dt.date, events: Mapping[str, dt.date], earl
     return {"none": True}
 
 
+def _recurrence(draw: Any, effective: dt.date) -> dict:
+    """The keys of a recurring obligation: ``every``, ``from``, ``until``, ``coverage``, a per-period deadline."""
+    every = draw(st.sampled_from(["month", "quarter", "half_year", "year", "months"]))
+    out: dict[str, Any] = {}
+    if every == "months":
+        out["every"] = {"months": draw(st.integers(2, 5)), "anchor": effective.strftime("%d/%m/%Y")}
+    else:
+        out["every"] = every
+        out["from"] = effective.strftime("%d/%m/%Y")
+    out["until"] = (effective + dt.timedelta(days=draw(st.integers(60, 900)))).strftime("%d/%m/%Y")
+    cov = draw(st.sampled_from(["calendar", "nd-09-2019", "cutoff"]))
+    out["coverage"] = {"cutoff_day": draw(st.integers(1, 28))} if cov == "cutoff" else cov
+    fixed = {"half_year": ["15/06", "15/12"], "year": ["15/12"], "quarter": ["20/03", "20/06", "20/09", "20/12"]}.get(every)
+    form = draw(st.sampled_from(["day_of_last_month", "days_after_end", "none"] + (["on"] if fixed else [])))
+    if form == "none":
+        out["deadline"] = {"none": True}
+    elif form == "day_of_last_month":
+        out["deadline"] = {"day_of_last_month": draw(st.integers(1, 31)), "inclusive": draw(st.booleans())}
+    elif form == "days_after_end":
+        out["deadline"] = {"days_after_end": draw(st.integers(0, 30)), "working_days": draw(st.booleans()), "inclusive": True}
+    else:
+        out["deadline"] = {"on": fixed, "inclusive": draw(st.booleans())}
+    return out
+
+
 @st.composite
-def spec_data(draw: Any, pm: Any = None, *, max_obligations: int = 4) -> dict:
-    """Plain data of a valid spec (see :func:`specs`)."""
+def spec_data(draw: Any, pm: Any = None, *, max_obligations: int = 4, recurring: bool = False) -> dict:
+    """Plain data of a valid spec (see :func:`specs`); with ``recurring``, some obligations recur (``every``)."""
 
     pm = pm if pm is not None else get_plugin_manager()
     registered = catalogue_for(pm).kinds
@@ -828,6 +903,7 @@ def spec_data(draw: Any, pm: Any = None, *, max_obligations: int = 4) -> dict:
     draft = SpecDraft(tuple(cats), tuple(materials), tuple(events), ())
     obligations: list[dict] = []
     earlier: list[tuple[str, str]] = []
+    once_only: set[str] = set()  # recurring obligations: no deadline may count from them
     for i in range(draw(st.integers(1, max_obligations))):
         kname = draw(st.sampled_from(kinds))
         oid = f"ob{i + 1}"
@@ -837,13 +913,18 @@ def spec_data(draw: Any, pm: Any = None, *, max_obligations: int = 4) -> dict:
         if _grassroots(sel_kinds) and draw(st.booleans()):
             applies["sectors"] = draw(st.lists(st.sampled_from(["commune", "ward", "agency", "enterprise"]), min_size=1, max_size=2, unique=True))
         ob["applies_to"] = applies
-        if registered[kname].needs_deadline:
-            ob["deadline"] = _deadline(draw, effective, events, earlier, kname)
+        recurs = recurring and kname != "duty" and draw(st.booleans())
+        if recurs:
+            ob.update(_recurrence(draw, effective))
+        elif registered[kname].needs_deadline:
+            ob["deadline"] = _deadline(draw, effective, events, [e for e in earlier if e[0] not in once_only], kname)
         ob.update(draw(testing_catalogue(pm).kinds[kname].params(attrs.evolve(draft, obligation_ids=tuple(o for o, _ in earlier)))))
         if kname == "study_session" and ob.get("presenter") and draw(st.booleans()):
             ob["exceptions"] = [{"when": {"sectors": ["agency", "enterprise"]}, "clause": ob["clause"], "set": {"presenter": {"roles": ["secretary"]}}}]
         obligations.append(ob)
         earlier.append((oid, kname))
+        if "every" in ob:
+            once_only.add(oid)
     return {
         "nqengine": 1,
         "id": "generated",
@@ -858,7 +939,11 @@ def spec_data(draw: Any, pm: Any = None, *, max_obligations: int = 4) -> dict:
     }
 
 
-def specs(pm: Any = None, *, max_obligations: int = 4) -> Any:
-    """Valid specs built from the registered obligation kinds that have strategy factories."""
+def specs(pm: Any = None, *, max_obligations: int = 4, recurring: bool = False) -> Any:
+    """Valid specs built from the registered obligation kinds that have strategy factories.
 
-    return spec_data(pm, max_obligations=max_obligations).map(lambda data: load_spec_text(to_yaml(data), "<generated>", pm=pm))
+    With ``recurring=True`` some obligations recur (``every``, ``from``,
+    ``until``, ``coverage`` and a per-period deadline, drawn).
+    """
+
+    return spec_data(pm, max_obligations=max_obligations, recurring=recurring).map(lambda data: load_spec_text(to_yaml(data), "<generated>", pm=pm))
