@@ -6,7 +6,6 @@ import json
 import threading
 
 import pytest
-
 from service_support import TAM_KY, Server, make_token, nq, request, tam_ky_facts
 
 SPEC = "tam-ky-xxi"
@@ -145,7 +144,9 @@ def test_wrong_or_missing_token_is_401(served, route, token):
 
 def test_read_token_sees_only_its_subtree_with_its_summary(served):
     srv, _, tokens, _ = served
-    data = json.loads(request("GET", f"{srv.url}/v1/specs/{SPEC}/evaluation?as_of={AS_OF}", tokens["read"])[2])
+    body = request("GET", f"{srv.url}/v1/specs/{SPEC}/evaluation?as_of={AS_OF}", tokens["read"])[2]
+    assert OUTSIDE.encode() not in body  # nor in the roll-up or any other count
+    data = json.loads(body)
     counted = sum(sum(s.values()) for s in data["summary"].values())
     assert counted == len(data["verdicts"]) > 0
     # of the three unmatched Tam Kỳ facts, only the one about An Mỹ

@@ -6,8 +6,9 @@ import json
 import threading
 import time
 
-from nqengine.store import open_store
 from service_support import Server, make_token, request
+
+from nqengine.store import open_store
 
 SPEC = "tam-ky-xxi"
 BATCH = 25

@@ -18,13 +18,13 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from service_support import TAM_KY
 
 from nqengine.errors import FactsError
-from nqengine.formats import render_json
+from nqengine.render.formats import render_json
 from nqengine.service.evaluations import Evaluations
 from nqengine.store import Conflict, open_store, parse_batch
 from nqengine.store.answers import evaluation_answer
-from service_support import TAM_KY
 
 SPEC = "tam-ky-xxi"
 UNITS = ["p-an-my", "p-an-son", "x-tam-ngoc", "cb-nhcsxh"]

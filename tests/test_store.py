@@ -6,13 +6,13 @@ import json
 import threading
 
 import pytest
+from service_support import TAM_KY, tam_ky_facts
 
 import nqengine
 from nqengine.errors import FactsError
-from nqengine.formats import render_json
+from nqengine.render.formats import render_json
 from nqengine.store import Conflict, open_store, parse_batch
 from nqengine.store.batch import BatchTooLarge
-from service_support import TAM_KY, tam_ky_facts
 
 
 def _batch(*facts: dict):

@@ -11,9 +11,12 @@ kết luận (:class:`Verdict`).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, Mapping
 
 import attrs
+
+from nqengine.errors import UnknownKeyError
 
 __all__ = [
     "STATUSES",
@@ -122,6 +125,12 @@ class Deadline:
     text: str | None = None
     interpretation: str | None = None
     clause: str | None = None
+    # Per-period forms, for a recurring obligation (see nqengine.recurrence): exactly one, or open.
+    day_of_last_month: int | None = None
+    days_after_end: int | None = None
+    on: tuple[tuple[int, int], ...] = ()
+    #: A unit created after the due date owes it this many days after its creation (None: owes nothing).
+    new_units_days: int | None = None
 
 
 @attrs.frozen
@@ -133,6 +142,11 @@ class Selector:
     ids: frozenset[str] = frozenset()
     exclude: frozenset[str] = frozenset()
     parents: frozenset[str] = frozenset()
+    #: levels (central, provincial, district, grassroots, cell); see :data:`nqengine.levels.LEVELS`
+    levels: frozenset[str] = frozenset()
+    #: units below one of these, at any depth (or exactly ``depth`` levels below)
+    under: frozenset[str] = frozenset()
+    depth: int | None = None
 
     def matches(self, unit: "Unit") -> bool:
         if unit.id in self.exclude:
@@ -145,11 +159,20 @@ class Selector:
             return False
         if self.parents and unit.parent not in self.parents:
             return False
+        if self.levels and unit.level not in self.levels:
+            return False
+        if self.under:
+            # ancestors, nearest first: the unit is (depth) levels below ancestors[depth - 1]
+            if self.depth is not None:
+                if len(unit.ancestors) < self.depth or unit.ancestors[self.depth - 1] not in self.under:
+                    return False
+            elif not any(a in self.under for a in unit.ancestors):
+                return False
         return True
 
     @property
     def empty(self) -> bool:
-        return not (self.kinds or self.sectors or self.ids or self.exclude or self.parents)
+        return not (self.kinds or self.sectors or self.ids or self.exclude or self.parents or self.levels or self.under)
 
 
 @attrs.frozen
@@ -175,6 +198,8 @@ class Obligation:
 
     ``params`` holds the kind's own fields, validated by the kind's schema (for
     ``study_session``: sessions, audience, presenter, content, materials).
+    ``recurrence`` (a :class:`nqengine.periods.Recurrence`) is set when the
+    obligation recurs (``every:``): it then has one verdict per unit per period.
     """
 
     id: str
@@ -188,6 +213,7 @@ class Obligation:
     exceptions: tuple[Exception_, ...] = ()
     source: Source | None = attrs.field(default=None, eq=False)
     document: str | None = None
+    recurrence: Any = None
 
     def for_unit(self, unit: "Unit", as_of: dt.date | None = None) -> tuple["Obligation", "Exception_ | None"]:
         """The obligation as it reads for ``unit`` on ``as_of``: the last matching exception wins.
@@ -227,7 +253,6 @@ class Spec:
         for ob in self.obligations:
             if ob.id == oid:
                 return ob
-        from nqengine.errors import UnknownKeyError
 
         raise UnknownKeyError(f"no obligation {oid!r} in spec {self.id!r}")
 
@@ -254,6 +279,12 @@ class Unit:
     valid_to: dt.date | None = None
     audience: Mapping[str, int] = attrs.field(factory=dict)
     source: Source | None = attrs.field(default=None, eq=False)
+    #: the body that took over when this one was dissolved or merged (a unit id)
+    succeeded_by: str | None = attrs.field(default=None, kw_only=True)
+    #: the level of the Party the unit belongs to (given, or derived from its kind and parents by the registry)
+    level: str | None = attrs.field(default=None, kw_only=True)
+    #: ids of its superiors, nearest first (filled in by the registry from the ``parent`` chain)
+    ancestors: tuple[str, ...] = attrs.field(default=(), eq=False, kw_only=True)
 
     def valid_on(self, day: dt.date) -> bool:
         return _in_period(self.valid_from, self.valid_to, day)
@@ -326,8 +357,6 @@ class Registry:
 
 
 def _name_key(name: str) -> str:
-    import unicodedata
-
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
@@ -432,7 +461,7 @@ def _findings_repr(findings: Any) -> str:
 
 @attrs.frozen(repr=False)
 class Verdict:
-    """Where one unit stands on one obligation on the evaluation date (kết luận).
+    """Where one unit stands on one obligation (for one period, if it recurs) on the evaluation date (kết luận).
 
     ``findings`` is always read as a tuple of :class:`Finding`.  It may be
     given as a :class:`LazyFindings`, which is built on first read; equality,
@@ -449,6 +478,8 @@ class Verdict:
     fulfilled_on: dt.date | None = None
     interpretation: str | None = None
     amended_by: tuple[str, ...] = ()
+    #: The period's id (``2026-Q2``) for a recurring obligation, else None.
+    period: str | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:

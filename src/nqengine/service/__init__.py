@@ -15,6 +15,8 @@ __all__ = ["create_app"]
 
 def create_app(store: Any, **kwargs: Any) -> Any:
     """The ASGI application serving ``store``'s specs (see :func:`nqengine.service.app.create_app`)."""
-    from nqengine.service.app import create_app as _create
+    from nqengine.service.app import (
+        create_app as _create,  # Starlette is optional (the `server` extra)
+    )
 
     return _create(store, **kwargs)

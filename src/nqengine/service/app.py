@@ -20,13 +20,19 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from nqengine.dates import InvalidDate, parse_date
-from nqengine.errors import FactsError, InputError, Problem
+from nqengine.errors import InputError, Problem
 from nqengine.i18n import MESSAGES, message
+from nqengine.service.evaluations import Evaluations
+from nqengine.service.openapi import docs_page, openapi_document
 from nqengine.store import SCOPES, BatchTooLarge, Conflict, Store, Token, parse_batch
-from nqengine.store.answers import evaluation_answer, in_subtree, verdict_answer
+from nqengine.store.answers import (
+    decision_json,
+    evaluation_answer,
+    in_subtree,
+    verdict_answer,
+)
 from nqengine.store.batch import MAX_DEPTH, MAX_FACTS
 from nqengine.store.core import fact_view
-from nqengine.service.evaluations import Evaluations
 
 __all__ = ["create_app", "Limits", "SERVICE_MESSAGES"]
 
@@ -100,7 +106,6 @@ def _json(data: Any, status: int = 200, headers: dict | None = None) -> Response
 
 def create_app(store: Store, *, limits: Limits | None = None) -> Starlette:
     """The ASGI application serving the specs added to ``store`` (see :meth:`Store.add_spec`)."""
-    from nqengine.service.openapi import docs_page, openapi_document
 
     limits = limits or Limits()
     evaluations = Evaluations(store)
@@ -371,11 +376,3 @@ def create_app(store: Store, *, limits: Limits | None = None) -> Starlette:
     app.state.store = store
     app.state.evaluations = evaluations
     return app
-
-
-def decision_json(d: Any) -> dict:
-    return {
-        "id": d.id, "kind": d.kind, "at": d.at, "token": d.token_id, "unit": d.unit, "spec": d.spec_id,
-        "spec_hash": d.spec_hash, "registry_version": d.registry_version, "watermark": d.watermark,
-        "as_of": d.as_of, "request": d.request, "content_hash": d.content_hash,
-    }

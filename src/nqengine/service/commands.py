@@ -13,6 +13,9 @@ import json
 import sys
 from typing import Any, Callable
 
+from nqengine.store import open_store
+from nqengine.store.answers import decision_json
+
 __all__ = ["COMMANDS", "add_subcommands", "run"]
 
 COMMANDS = ("serve", "token", "log", "replay")
@@ -61,8 +64,6 @@ def _is_loopback(host: str) -> bool:
 
 
 def run(args: argparse.Namespace, pm: Any) -> int:
-    from nqengine.store import open_store
-
     if args.command == "serve":
         return _serve(args, pm)
     store = open_store(args.store, pm=pm)
@@ -77,10 +78,13 @@ def run(args: argparse.Namespace, pm: Any) -> int:
 
 
 def _serve(args: argparse.Namespace, pm: Any) -> int:
+    # Starlette and uvicorn are optional (the `server` extra): imported only by `nqengine serve`
     import uvicorn
 
-    from nqengine.service.app import Limits, create_app
-    from nqengine.store import open_store
+    from nqengine.service.app import (  # needs Starlette (optional), as above
+        Limits,
+        create_app,
+    )
 
     store = open_store(args.store, pm=pm)
     for folder in args.specs:
@@ -124,8 +128,6 @@ def _token(args: argparse.Namespace, store: Any) -> int:
 
 
 def _log(args: argparse.Namespace, store: Any) -> int:
-    from nqengine.service.app import decision_json
-
     rows = store.decisions(args.limit, args.spec)
     if args.format == "json":
         sys.stdout.write(json.dumps([decision_json(d) for d in rows], ensure_ascii=False, indent=2) + "\n")

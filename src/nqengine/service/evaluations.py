@@ -22,7 +22,9 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from nqengine.incremental import IncrementalEvaluation
+import attrs
+
+from nqengine.evaluation.incremental import IncrementalEvaluation
 from nqengine.model import Fact, Verdict
 
 __all__ = ["ServedEvaluation", "Evaluations", "Current"]
@@ -45,8 +47,6 @@ class ServedEvaluation(IncrementalEvaluation):
         if fact.unit not in self.registry.units:
             named = self.registry.unit(fact.unit)
             if named is not None:
-                import attrs
-
                 fact = attrs.evolve(fact, unit=named.id)
         self._evaluation = None
         ctx.facts_by_id[fact.id] = fact

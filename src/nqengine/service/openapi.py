@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from nqengine._version import __version__
+
 __all__ = ["openapi_document", "docs_page"]
 
 _STR = {"type": "string"}
@@ -103,8 +105,6 @@ _FACT = {
 
 def openapi_document() -> dict:
     """The OpenAPI 3.1 document served at ``/openapi.json``."""
-    from nqengine import __version__
-
     sec = [{"bearer": []}]
     return {
         "openapi": "3.1.0",

@@ -2,7 +2,6 @@
 
 ``nqengine serve`` keeps its data here, and a system that embeds nqengine
 without HTTP can use it directly::
-
     from nqengine.store import open_store, parse_batch
 
     store = open_store("sqlite:///nqengine.db")       # or "postgresql://user@host/db"

@@ -23,9 +23,12 @@ from typing import Any
 import attrs
 
 from nqengine.errors import FactsError, Problem
-from nqengine.facts import COMMON_FACT_FIELDS, fact_schema
 from nqengine.i18n import MESSAGES
+from nqengine.inputs.bulk.checks import RecordCheck, validate_row
+from nqengine.inputs.bulk.rows import Problems, read_rows
+from nqengine.inputs.facts import COMMON_FACT_FIELDS, fact_schema
 from nqengine.model import Fact, Source
+from nqengine.plugins import catalogue_for, get_plugin_manager
 from nqengine.schema import Field, ListOf, Record, Str
 from nqengine.yamlsource import compose_text
 
@@ -86,8 +89,6 @@ class BatchTooLarge(Exception):
 
 
 def _types(pm: Any) -> Any:
-    from nqengine.plugins import catalogue_for, get_plugin_manager
-
     return catalogue_for(pm if pm is not None else get_plugin_manager()).fact_types
 
 
@@ -159,9 +160,6 @@ def _json_batch(text: str, source: str, pm: Any, max_facts: int, max_depth: int)
 
 
 def _rows_batch(text: str, kind: str, source: str, pm: Any, max_facts: int) -> list[tuple[dict, Source]]:
-    from nqengine.bulk.checks import RecordCheck, validate_row
-    from nqengine.bulk.rows import Problems, read_rows
-
     types = _types(pm)
     schema = _schema(pm)
     checks = {name: RecordCheck({**COMMON_FACT_FIELDS, **t.fields, **_SUPERSEDES}) for name, t in types.items()}

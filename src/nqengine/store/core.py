@@ -13,8 +13,16 @@ from typing import Any, Iterable, Sequence
 
 import attrs
 
-from nqengine.errors import FactsError, NQEngineError, Problem
+from nqengine.api import evaluate as api_evaluate
+from nqengine.errors import FactsError, NQEngineError, Problem, RegistryError
+from nqengine.inputs.attendance import AttendanceTally, fold_attendance
+from nqengine.inputs.bulk import load_registry_bulk
+from nqengine.inputs.registry import load_registry_text as from_yaml
 from nqengine.model import Fact, Registry, Source, Spec
+from nqengine.plugins import get_plugin_manager
+from nqengine.spec import load_spec
+from nqengine.spec.dump import dump_spec
+from nqengine.store.answers import answer_for
 from nqengine.store.batch import Submitted
 from nqengine.store.db import Database
 
@@ -163,8 +171,6 @@ class Store:
     """
 
     def __init__(self, url: str | os.PathLike[str] | None = None, pm: Any = None):
-        from nqengine.plugins import get_plugin_manager
-
         self.pm = pm if pm is not None else get_plugin_manager()
         self.db = Database(url)
         self.specs: dict[str, SpecEntry] = {}
@@ -186,8 +192,6 @@ class Store:
     # -- specs and registries ---------------------------------------------
     def add_spec(self, folder: str | os.PathLike[str]) -> SpecEntry:
         """Serve the spec of ``folder`` (its ``plan.yaml``); its registry becomes version 1 if there is none yet."""
-        from nqengine.spec import load_spec
-        from nqengine.spec_dump import dump_spec
 
         folder = os.fspath(folder)
         plan = os.path.join(folder, "plan.yaml") if os.path.isdir(folder) else folder
@@ -321,8 +325,6 @@ class Store:
         attendance rows (most of the rows at scale) go straight to the
         tally, without becoming facts first.
         """
-        from nqengine.attendance import AttendanceTally
-
         cond, params = "spec_id = ?", [spec_id]
         if upto is not None:
             cond += " AND seq <= ?"
@@ -484,10 +486,8 @@ class Store:
 
     def evaluate(self, spec_id: str, as_of: dt.date | str, *, upto: int | None = None, registry_version: int | None = None) -> Any:
         """A full evaluation of the stored facts (up to fact number ``upto``) on the given registry version."""
-        import nqengine
-
         _, reg = self.registry(spec_id, registry_version)
-        return nqengine.evaluate(self.specs[spec_id].spec, reg, self.effective_facts(spec_id, upto), as_of, pm=self.pm)
+        return api_evaluate(self.specs[spec_id].spec, reg, self.effective_facts(spec_id, upto), as_of, pm=self.pm)
 
     # -- tokens ------------------------------------------------------------
     def create_token(self, unit: str, scope: str, note: str | None = None) -> tuple[Token, str]:
@@ -564,9 +564,6 @@ class Store:
         ``spec_path``) and must hash as it did; the registry version and the
         facts up to the decision's watermark come from the store.
         """
-        from nqengine.spec import load_spec
-        from nqengine.spec_dump import dump_spec
-        from nqengine.store.answers import answer_for
 
         d = self.decision(decision_id)
         if d is None:
@@ -580,11 +577,9 @@ class Store:
         spec = load_spec(path, pm=self.pm)
         if hashlib.sha256(dump_spec(spec).encode("utf-8")).hexdigest() != d.spec_hash:
             raise ValueError(f"the spec at {path} has changed since decision {decision_id} (hash {d.spec_hash[:12]})")
-        import nqengine
-
         self.specs.setdefault(spec.id, SpecEntry(spec, d.spec_hash, path))
         _, reg = self.registry(d.spec_id, d.registry_version)
-        ev = nqengine.evaluate(spec, reg, self.effective_facts(d.spec_id, d.watermark), d.as_of, pm=self.pm)
+        ev = api_evaluate(spec, reg, self.effective_facts(d.spec_id, d.watermark), d.as_of, pm=self.pm)
         body = answer_for(ev, d.request, reg)
         return body, hashlib.sha256(body).hexdigest() == d.content_hash
 
@@ -595,7 +590,6 @@ def effective(rows: Sequence[StoredFact]) -> list[Fact]:
     Attendance rows naming a corrected session count for the session that
     corrects it (followed to the last correction).
     """
-    from nqengine.attendance import fold_attendance
 
     successor = {r.supersedes: r.fact.id for r in rows if r.supersedes}
     out: list[Fact] = []
@@ -617,12 +611,9 @@ def effective(rows: Sequence[StoredFact]) -> list[Fact]:
 
 def load_registry_text(text: str, fmt: str, name: str) -> Registry:
     """A registry from text in ``yaml``, ``jsonl`` or ``csv`` (problems located in ``name``)."""
-    from nqengine.registry import load_registry_text as from_yaml
 
     if fmt == "yaml":
         return from_yaml(text, name)
-    from nqengine.bulk import load_registry_bulk
-    from nqengine.errors import RegistryError
 
     with tempfile.TemporaryDirectory(prefix="nqengine-registry-") as tmp:
         path = os.path.join(tmp, "registry." + fmt)

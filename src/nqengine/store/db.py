@@ -96,7 +96,7 @@ class Database:
             con.execute("PRAGMA synchronous=FULL")
             con.execute("PRAGMA busy_timeout=60000")
         else:
-            import psycopg
+            import psycopg  # optional (the `server` extra): only a postgresql:// store needs it
 
             con = psycopg.connect(self.target, autocommit=True)
         with self._lock:
