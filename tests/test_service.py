@@ -144,7 +144,9 @@ def test_wrong_or_missing_token_is_401(served, route, token):
 
 def test_read_token_sees_only_its_subtree_with_its_summary(served):
     srv, _, tokens, _ = served
-    data = json.loads(request("GET", f"{srv.url}/v1/specs/{SPEC}/evaluation?as_of={AS_OF}", tokens["read"])[2])
+    body = request("GET", f"{srv.url}/v1/specs/{SPEC}/evaluation?as_of={AS_OF}", tokens["read"])[2]
+    assert OUTSIDE.encode() not in body  # nor in the roll-up or any other count
+    data = json.loads(body)
     counted = sum(sum(s.values()) for s in data["summary"].values())
     assert counted == len(data["verdicts"]) > 0
     # of the three unmatched Tam Kỳ facts, only the one about An Mỹ
@@ -185,6 +187,15 @@ def test_serve_says_so_loudly_when_not_on_loopback(tmp_path):
 
     assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.10")
+    from nqengine.service.commands import exposure_warning
+
+    assert exposure_warning("127.0.0.1") == ""
+    loud = exposure_warning("0.0.0.0")
+    assert "WARNING" in loud and "CẢNH BÁO" in loud and "0.0.0.0" in loud and loud.startswith("!" * 72)
+    # and the running server says where it listens and on which store
+    srv = Server(f"sqlite:///{tmp_path / 'x.db'}", cwd=str(tmp_path)).start()
+    srv.stop()
+    assert f"on http://127.0.0.1:{srv.port}" in srv.output() and "WARNING" not in srv.output()
 
 
 # -- concurrency, on both databases ---------------------------------------------------

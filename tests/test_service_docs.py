@@ -16,15 +16,27 @@ def _blocks(lang: str) -> list[str]:
     return re.findall(rf"```{lang}\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
 
 
-def test_every_sh_block_runs_and_every_curl_answers():
+def test_every_sh_block_runs_and_every_curl_answers(tmp_path):
+    """The blocks as written, but on a free port and in a folder of this test's own.
+
+    The machine running the tests may run them twice at once (or a reader may be
+    trying the page): the port 8714 and /tmp/nqengine-demo of the page are swapped.
+    """
+    from service_support import free_port
+
     blocks = _blocks("sh")
     assert len(blocks) >= 12
+    demo = str(tmp_path / "demo")
     script = "set -euo pipefail\n" + "\n".join(blocks)
+    script = script.replace("/tmp/nqengine-demo", demo).replace(":8714", f":{free_port()}").replace("--port 8714", "--port PORT")
+    assert "8714" not in script.replace("--port PORT", "")
+    port = script.split("http://127.0.0.1:")[1].split("/")[0]
+    script = script.replace("--port PORT", f"--port {port}")
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     try:
         r = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, timeout=300, env=env)
     finally:  # the server stops itself (timeout 600), but not later than this test
-        pid = Path("/tmp/nqengine-demo/pid")
+        pid = Path(demo) / "pid"
         if pid.exists():
             subprocess.run(["kill", pid.read_text().strip()], capture_output=True)
     out = r.stdout.decode()

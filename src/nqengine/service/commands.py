@@ -63,6 +63,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def exposure_warning(host: str) -> str:
+    """The loud warning printed when the service listens beyond this machine ("" on loopback)."""
+    if _is_loopback(host):
+        return ""
+    bar = "!" * 72
+    return (
+        f"{bar}\nCẢNH BÁO / WARNING: nqengine serve lắng nghe trên {host}, không chỉ máy này.\n"
+        f"It listens on {host}, reachable from other machines: put it behind TLS and a firewall.\n{bar}\n"
+    )
+
+
 def run(args: argparse.Namespace, pm: Any) -> int:
     if args.command == "serve":
         return _serve(args, pm)
@@ -90,12 +101,7 @@ def _serve(args: argparse.Namespace, pm: Any) -> int:
     for folder in args.specs:
         store.add_spec(folder)
     app = create_app(store, limits=Limits(max_body=args.max_body, max_facts=args.max_facts))
-    if not _is_loopback(args.host):
-        bar = "!" * 72
-        sys.stderr.write(
-            f"{bar}\nCẢNH BÁO / WARNING: nqengine serve lắng nghe trên {args.host}, không chỉ máy này.\n"
-            f"It listens on {args.host}, reachable from other machines: put it behind TLS and a firewall.\n{bar}\n"
-        )
+    sys.stderr.write(exposure_warning(args.host))
     where = store.db.url if store.db.dialect == "sqlite" else "postgresql"
     sys.stderr.write(f"nqengine serve: {', '.join(sorted(store.specs))} on http://{args.host}:{args.port} (store: {where})\n")
     sys.stderr.flush()

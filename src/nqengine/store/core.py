@@ -325,7 +325,6 @@ class Store:
         attendance rows (most of the rows at scale) go straight to the
         tally, without becoming facts first.
         """
-
         cond, params = "spec_id = ?", [spec_id]
         if upto is not None:
             cond += " AND seq <= ?"
