@@ -450,15 +450,16 @@ def _evaluate(spec: Spec, registry: Registry, facts: Sequence[Fact], as_of: dt.d
         verdicts: list[Verdict] = []
         hook = pm.hook
         index = UnitIndex(registry)
-        extra = bool(hook.nqengine_extra_findings.get_hookimpls())
+        any_extra = bool(hook.nqengine_extra_findings.get_hookimpls())
         fulfilled, dues = ctx.fulfilled, ctx.dues
         for ob in obligation_order(spec):
             units = _applicable_units(ob, registry, spec.effective, as_of, index)
             result = _evaluate_obligation(hook, ob, units, ctx)
             oid = ob.id
+            extra = _extra_findings_caller(pm, ob, spec) if any_extra else None
             for unit, v in zip(units, result):
-                if extra:
-                    v = _with_extra_findings(pm, ob, unit, v, ctx)
+                if extra is not None:
+                    v = _with_extra_findings(pm, ob, unit, v, ctx, extra)
                 key = (oid, unit.id)
                 fulfilled[key] = v.fulfilled_on
                 dues[key] = v.due
@@ -497,9 +498,31 @@ def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Cont
     return result
 
 
-def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: Context) -> Verdict:
-    """``v`` with the findings of every ``nqengine_extra_findings`` implementation added."""
-    hook = pm.hook.nqengine_extra_findings
+def _extra_findings_caller(pm: Any, ob: Obligation, spec: Spec) -> Any:
+    """The ``nqengine_extra_findings`` caller for ``ob``'s verdicts, or None when no implementation wants them.
+
+    Plugins that answer ``nqengine_extra_findings_wanted`` with False for
+    ``ob`` are left out, so the per-verdict call costs nothing when nobody
+    would add a finding.
+    """
+    impls = pm.hook.nqengine_extra_findings.get_hookimpls()
+    if not impls:
+        return None
+    skip = []
+    for w in pm.hook.nqengine_extra_findings_wanted.get_hookimpls():
+        if w.plugin in (i.plugin for i in impls) and w.function(obligation=ob, spec=spec) is False:  # attributed by the plugin manager
+            skip.append(w.plugin)
+    if not skip:
+        return pm.hook.nqengine_extra_findings
+    if len(skip) == len(impls):
+        return None
+    return pm.subset_hook_caller("nqengine_extra_findings", skip)
+
+
+def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: Context, hook: Any = None) -> Verdict:
+    """``v`` with the findings of every ``nqengine_extra_findings`` implementation (of ``hook``, a subset caller) added."""
+    if hook is None:
+        hook = pm.hook.nqengine_extra_findings
     if not hook.get_hookimpls():
         return v
     try:

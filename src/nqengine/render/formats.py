@@ -9,11 +9,17 @@ Both built-in formats register through ``nqengine_register_output_formats``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import textwrap
 from typing import IO, Any
 
 import attrs
+
+try:
+    import orjson  # optional (the "fast" extra): JSON in C; without it the standard library's encoder writes the same bytes
+except ImportError:  # pragma: no cover - exercised by the fallback test
+    orjson = None
 
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import message, status_label
@@ -168,9 +174,15 @@ def render_table(ev: Any, lang: str = "vi") -> str:
         lines.append("")
         lines.append(f"{h[4]} ({len(ev.unmatched_facts)})")
         for u in ev.unmatched_facts:
-            text = f"{u.fact}: {message(u.code, lang, **u.params)}"
-            lines.extend(textwrap.wrap(text, WIDTH - 2, initial_indent="  ", subsequent_indent="    "))
+            lines.extend(_wrapped(f"{u.fact}: {message(u.code, lang, **u.params)}"))
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str) -> list[str]:
+    """``text`` wrapped to the table's width, indented (as ``textwrap.wrap``; a short line without its cost)."""
+    if len(text) <= WIDTH - 4 and text.isprintable() and "  " not in text and text.strip() == text:
+        return ["  " + text]  # what textwrap gives a short single-spaced line: a national table lists 10^5 of them
+    return textwrap.wrap(text, WIDTH - 2, initial_indent="  ", subsequent_indent="    ")
 
 
 def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi") -> str:
@@ -235,6 +247,8 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
         text = json.dumps(value, ensure_ascii=False, indent=indent)
         return text.replace("\n", "\n" + pad * depth) if indent else text
 
+    verdict_text = _verdict_writer(indent)
+
     out.write("{" + nl)
     keys = list(head)
     n = 0
@@ -245,14 +259,40 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
             last = len(evaluation.verdicts) - 1
             with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
                 for j, v in enumerate(evaluation.verdicts):
-                    out.write(pad * 2 + dump(verdict_to_json(evaluation, v, lang), 2) + ("," if j < last else "") + (nl or "\n"))
+                    out.write(pad * 2 + verdict_text(verdict_to_json(evaluation, v, lang)) + ("," if j < last else "") + (nl or "\n"))
                     n += 1
+                    if n % _COLLECT_EVERY == 0 and verdict_text is not _orjson_indented:
+                        # the standard library's encoder leaves reference cycles behind (its nested functions):
+                        # collect them now and then rather than hoard them until the pause ends
+                        gc.collect(0)
             out.write(pad + "]")
         else:
             out.write(dump(head[key], 1))
         out.write(("," if i < len(keys) - 1 else "") + nl)
     out.write("}\n")
     return n
+
+
+_COLLECT_EVERY = 2000
+_NESTED = "\n" + " " * 4
+
+
+def _orjson_indented(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` nested two levels deep, by orjson (the same text)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", _NESTED)
+
+
+def _verdict_writer(indent: int | None) -> Any:
+    """The function that writes one verdict's JSON, two levels deep, as ``json.dumps`` would with ``indent``."""
+    if indent == 2 and orjson is not None:
+        return _orjson_indented
+    pad = "\n" + " " * (2 * (indent or 0))
+
+    def text(value: Any) -> str:
+        out = json.dumps(value, ensure_ascii=False, indent=indent)
+        return out.replace("\n", pad) if indent else out
+
+    return text
 
 
 class JsonFormat:
