@@ -79,9 +79,9 @@ def _count(text: str, where: str) -> int:
     return int(text)
 
 
-def _list(cell: str, where: str) -> list:
+def _list(cell: str, where: str) -> list | None:
     if not cell:
-        return []
+        return None  # an empty cell is an absent field: not recorded
     if cell[0] == "[":
         try:
             value = json.loads(cell)
@@ -239,7 +239,9 @@ def statuses(units: dict, people: dict, sessions: dict, attendance: dict) -> dic
                 if ok and needs_title:
                     ok = any(k == "reporter" and term == "XIV" and (f is None or f <= day) and (t is None or day <= t) for k, term, f, t in titles[presenter])
                 fail = fail or not ok
-            if not all(c in content for c in CONTENT) or MATERIAL not in materials:
+            if content is None or materials is None:  # not recorded: cannot tell
+                unknown, ok = True, False
+            if (content is not None and not all(c in content for c in CONTENT)) or (materials is not None and MATERIAL not in materials):
                 fail, ok = True, False
             if not ok:
                 continue

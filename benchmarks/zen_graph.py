@@ -8,7 +8,8 @@ it.  ZEN has no registry, so the caller (benchmarks/run.py) prepares, per
 unit: the headcount per audience category (``h``, in the obligation's order,
 padded to 7), the unit's sessions up to the evaluation date in (date, id)
 order with the presenter check already made against the registry
-(``presenter``: pass, fail or unknown), their content, materials and
+(``presenter``: pass, fail or unknown), their content, materials (null when
+not recorded: unknown, as in nqengine) and
 attendance per category (``a``, or null when not recorded), whether the unit
 was dissolved before the deadline, and the dates.  The graph does the rest:
 
@@ -44,6 +45,13 @@ def _conforming(s: str) -> str:
     return " and ".join(items)
 
 
+def _lacking(s: str) -> str:
+    """Content or materials recorded without a required item (not recorded at all is unknown, not a failure)."""
+    content = " and ".join(f"'{c}' in {s}.content" for c in CONTENT)
+    materials = " and ".join(f"'{m}' in {s}.materials" for m in MATERIALS)
+    return f"({s}.content != null and not ({content})) or ({s}.materials != null and not ({materials}))"
+
+
 def _covers(k: int) -> str:
     """The first ``k`` conforming sessions all recorded attendance and together cover every category."""
     known = " and ".join(f"ok[{i}].a != null" for i in range(k))
@@ -64,9 +72,9 @@ def _expressions(pairs: list[tuple[str, str]]) -> dict:
 
 def graph() -> dict:
     conformity = _expressions([
-        ("ok", f"filter(sessions, #.presenter == 'pass' and {_conforming('#')})"),
-        ("fail", f"some(sessions, #.presenter == 'fail' or not ({_conforming('#')}))"),
-        ("unknown", "some(sessions, #.presenter == 'unknown')"),
+        ("ok", f"filter(sessions, #.presenter == 'pass' and #.content != null and #.materials != null and {_conforming('#')})"),
+        ("fail", f"some(sessions, #.presenter == 'fail' or {_lacking('#')})"),
+        ("unknown", "some(sessions, #.presenter == 'unknown' or #.content == null or #.materials == null)"),
         ("t", "map(h, ceil(coverage * # - 0.000000001))"),  # attendance needed per category
     ])
     fulfilment = _expressions([
