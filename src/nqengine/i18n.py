@@ -374,6 +374,8 @@ class _Keep(dict):
 
 
 def _fill(value: object, lang: str) -> object:
+    if value.__class__ is str or value.__class__ is int:
+        return value  # the usual case, without the failed attribute lookup below
     if hasattr(value, "render"):
         return value.render(lang)  # type: ignore[attr-defined]
     if isinstance(value, _dt.date):

@@ -289,8 +289,20 @@ def _verdict_tail(
     if dissolved is not None:
         out.append(Finding("unit", "info", "unit_dissolved", {"unit": dissolved.name, "date": dissolved.valid_to}, obligation.clause))
     if timed:
-        out.append(timing_finding(obligation, status, due, fulfilled_on, as_of))
+        key = (id(obligation), status, due, fulfilled_on, as_of)
+        hit = _TIMING.get(key)
+        if hit is None or hit[0] is not obligation:
+            if len(_TIMING) >= 4096:
+                _TIMING.clear()
+            hit = _TIMING[key] = (obligation, timing_finding(obligation, status, due, fulfilled_on, as_of))
+        out.append(hit[1])
     return out
+
+
+#: Timing findings shared by the verdicts of an obligation with the same dates and status (a national
+#: evaluation has 10^5 verdicts and a few dozen distinct timing findings); the obligation is kept with
+#: its finding, so its id is not reused while cached.  Findings are frozen: sharing one is safe.
+_TIMING: dict[tuple, tuple[Obligation, Finding]] = {}
 
 
 def _fact_order(f: Fact) -> tuple[dt.date, str]:

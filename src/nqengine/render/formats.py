@@ -48,6 +48,7 @@ def _clause_json(spec: Any, cid: str | None) -> dict | None:
 
 
 def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
+    details = f.details
     return {
         "check": f.check,
         "outcome": f.outcome,
@@ -55,7 +56,7 @@ def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
         "message": message(f.code, lang, **f.params),
         "clause": _clause_json(spec, f.clause),
         "evidence": list(f.evidence),
-        "details": _plain(f.details),
+        "details": _plain(details) if details else details,
         "plugin": f.plugin,
     }
 
@@ -84,9 +85,28 @@ def verdict_to_json(ev: Any, v: Verdict, lang: str = "vi") -> dict:
         "interpretation": v.interpretation,
         "amended_by": list(v.amended_by),
         "clause": _clause_json(spec, v.clause),
-        "findings": [finding_to_json(spec, f, lang) for f in v.findings],
+        "findings": [_finding_json(spec, f, lang) for f in v.findings],
         "evidence": list(v.evidence),
     }
+
+
+#: The JSON of the findings written last, by identity: a finding shared by many verdicts (the engine
+#: shares one timing finding per obligation, dates and outcome) is rendered once.  Each entry keeps its
+#: finding alive, so an id is never reused while cached; cleared when full.  The dicts are not changed
+#: after they are built (the writers only serialise them).
+_RECENT: dict[int, tuple[Finding, Any, str, dict]] = {}
+_RECENT_MAX = 4096
+
+
+def _finding_json(spec: Any, f: Finding, lang: str) -> dict:
+    hit = _RECENT.get(id(f))
+    if hit is not None and hit[0] is f and hit[1] is spec and hit[2] == lang:
+        return hit[3]
+    out = finding_to_json(spec, f, lang)
+    if len(_RECENT) >= _RECENT_MAX:
+        _RECENT.clear()
+    _RECENT[id(f)] = (f, spec, lang, out)
+    return out
 
 
 def evaluation_to_json(ev: Any, lang: str = "vi") -> dict:
