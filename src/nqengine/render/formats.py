@@ -264,6 +264,8 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     pad = " " * (indent or 0)
 
     def dump(value: Any, depth: int) -> str:
+        if indent == 2 and orjson is not None:  # the same text (the unmatched facts may number 10^5)
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n" + pad * depth)
         text = json.dumps(value, ensure_ascii=False, indent=indent)
         return text.replace("\n", "\n" + pad * depth) if indent else text
 
