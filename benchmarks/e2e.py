@@ -71,13 +71,13 @@ def nqengine_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "nqengine.cli"]
 
 
-def commands(data: str, out: str) -> dict[str, tuple[list[str], str]]:
-    """name -> (command line, output file)."""
+def commands(data: str, out: str, nqengine: str | None = None) -> dict[str, tuple[list[str], str]]:
+    """name -> (command line, output file); ``nqengine`` is the command to time (default: this environment's)."""
     os.makedirs(out, exist_ok=True)
     study = study_plan(data)
     inputs = ["--registry", os.path.join(data, "registry.jsonl"), "--facts", os.path.join(data, "facts.csv"),
               "--facts", os.path.join(data, "attendance.csv"), "--as-of", AS_OF]
-    nq = nqengine_command()
+    nq = [nqengine] if nqengine else nqengine_command()
     cmds = {"reference": ([sys.executable, REFERENCE, data, "-o", os.path.join(out, "reference.tsv")], os.path.join(out, "reference.tsv"))}
     for scope, plan in (("study", study), ("full", PLAN)):
         for fmt in ("table", "json"):
@@ -111,10 +111,20 @@ def measure(cmd: list[str]) -> dict[str, float]:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
 
 
-def statuses_of_json(path: str) -> dict[tuple[str, str], str]:
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    return {(v["obligation"], v["unit"]): v["status"] for v in doc["verdicts"] if v["obligation"] in STUDY}
+def _load_json(path: str) -> dict:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        import orjson  # optional: a national document is 0.5 GB, and json.loads takes minutes and gigabytes on it
+    except ImportError:
+        return json.loads(data)
+    return orjson.loads(data)
+
+
+def statuses_of_json(path: str) -> tuple[dict[tuple[str, str], str], int]:
+    """The study obligations' statuses in a JSON document, and how many verdicts it has in all."""
+    doc = _load_json(path)
+    return {(v["obligation"], v["unit"]): v["status"] for v in doc["verdicts"] if v["obligation"] in STUDY}, len(doc["verdicts"])
 
 
 def statuses_of_tsv(path: str) -> dict[tuple[str, str], str]:
@@ -130,9 +140,9 @@ def mismatches(a: dict, b: dict) -> int:
     return sum(1 for k in set(a) | set(b) if a.get(k) != b.get(k))
 
 
-def run(data: str, out: str, rounds: int, log=print) -> dict:
+def run(data: str, out: str, rounds: int, log=print, nqengine: str | None = None) -> dict:
     """``rounds`` interleaved rounds of the five commands; per-round measurements and the statuses compared."""
-    cmds = commands(data, out)
+    cmds = commands(data, out, nqengine)
     per_round: list[dict[str, dict[str, float]]] = []
     agreement: dict[str, int] = {}
     for i in range(rounds):
@@ -142,10 +152,9 @@ def run(data: str, out: str, rounds: int, log=print) -> dict:
         if i == 0:
             ref = statuses_of_tsv(cmds["reference"][1])
             for name in ("study json", "full json"):
-                agreement[name] = mismatches(statuses_of_json(cmds[name][1]), ref)
+                got, agreement["full_verdicts"] = statuses_of_json(cmds[name][1])
+                agreement[name] = mismatches(got, ref)
             agreement["verdicts"] = len(ref)
-            with open(cmds["full json"][1], encoding="utf-8") as fh:
-                agreement["full_verdicts"] = len(json.load(fh)["verdicts"])
         log(f"e2e round {i + 1}/{rounds}: " + ", ".join(f"{n} {got[n]['wall']:.2f} s" for n in NAMES), flush=True)
     return {"rounds": per_round, "agreement": agreement, "commands": {n: " ".join(c[0]) for n, c in cmds.items()}}
 

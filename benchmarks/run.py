@@ -410,6 +410,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rounds", type=int, help="interleaved rounds of the rule three ways per repetition; ratios are medians over rounds "
                    "(default 9, or 5 at scale 100)")
     p.add_argument("--pairs", type=int, help="interleaved rounds of the end-to-end commands (default 5, or 3 at scale 100)")
+    p.add_argument("--nqengine", metavar="PATH", help="the nqengine command to time end to end (default: this environment's; "
+                   "another installation's, for a before/after)")
     p.add_argument("--no-kernel", action="store_true", help="measure only end to end, not the rule kernel (the secondary table)")
     p.add_argument("--regenerate", action="store_true", help="generate the data again even if cached")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -424,7 +426,7 @@ def main(argv: list[str] | None = None) -> None:
     repeat = args.repeat or (1 if args.scale >= 100 else 3)
     args.rounds = args.rounds or (5 if args.scale >= 100 else 9)
     pairs = args.pairs or (3 if args.scale >= 100 else 5)
-    ends = e2e.run(data_dir(args.scale), os.path.join(HERE, "out", f"e2e-{args.scale:g}"), pairs)
+    ends = e2e.run(data_dir(args.scale), os.path.join(HERE, "out", f"e2e-{args.scale:g}"), pairs, nqengine=args.nqengine)
     runs = []
     for i in range(0 if args.no_kernel else repeat):
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", "--scale", str(args.scale), "--incremental", str(args.incremental),

@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
             write = getattr(fmt, "write", None)  # a format that can stream (json) writes as it goes
             if args.output:
-                with open(args.output, "w", encoding="utf-8") as fh:
+                with open(args.output, "w", encoding="utf-8", buffering=1 << 20) as fh:  # a national document is 0.5 GB: few, large writes
                     write(ev, fh, args.lang) if write is not None else fh.write(fmt.render(ev, args.lang))
             elif write is not None:
                 write(ev, out, args.lang)
