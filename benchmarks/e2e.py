@@ -152,8 +152,8 @@ def run(data: str, out: str, rounds: int, log=print, nqengine: str | None = None
         if i == 0:
             ref = statuses_of_tsv(cmds["reference"][1])
             for name in ("study json", "full json"):
-                got, agreement["full_verdicts"] = statuses_of_json(cmds[name][1])
-                agreement[name] = mismatches(got, ref)
+                found, agreement["full_verdicts"] = statuses_of_json(cmds[name][1])
+                agreement[name] = mismatches(found, ref)
             agreement["verdicts"] = len(ref)
         log(f"e2e round {i + 1}/{rounds}: " + ", ".join(f"{n} {got[n]['wall']:.2f} s" for n in NAMES), flush=True)
     return {"rounds": per_round, "agreement": agreement, "commands": {n: " ".join(c[0]) for n, c in cmds.items()}}
