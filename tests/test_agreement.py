@@ -145,3 +145,14 @@ def test_duplicate_attendance_rows_are_refused_by_both(edge, tmp_path):
         reference.read(str(folder))
     assert f"attendance.csv:{lines}:" in str(refused.value)
     assert "dv-rows-0" in str(refused.value)
+
+
+def test_the_benchmark_says_it_skipped_zen_without_zen_engine(generated, monkeypatch):
+    import run  # benchmarks/run.py: importing it must not need zen-engine
+
+    monkeypatch.setitem(sys.modules, "zen", None)  # as if zen-engine were not installed: `import zen` raises ImportError
+    data = reference.read(str(generated))
+    got = run._zen(data, reference.statuses(*data))
+    assert got == {"zen_error": run.ZEN_SKIPPED}
+    assert "skipped ZEN" in run.ZEN_SKIPPED
+    assert run.machine()["zen-engine"] == "not installed"
