@@ -1,45 +1,47 @@
-"""National-scale benchmark of nqengine, against a plain-Python floor and GoRules ZEN.
+"""National-scale benchmark of nqengine: what a user runs, end to end, against a plain-Python floor.
 
-    python benchmarks/run.py --scale 10 [--repeat 3]
+    python benchmarks/run.py --scale 10 [--pairs 5] [--repeat 3] [--no-kernel]
 
-Generates the data set of that scale under benchmarks/data/ (or reuses it),
-then runs each repetition in a fresh process (so that peak memory is its own)
-and reports medians:
+Generates the data set of that scale under benchmarks/data/ (or reuses it).
 
-nqengine, end to end
+The headline (``e2e.py``): ``nqengine evaluate`` as a whole process — from
+the files to the written output, with the CLI's default options and the
+plugins installed in the environment — for the plan cut to its two study
+obligations and for the whole plan, as a table and ``--format json``,
+against ``benchmarks/reference.py`` (a plain script that reads the same
+files, refuses what the loader refuses and writes the study statuses), in
+interleaved rounds; wall time, CPU time and peak RSS of each child; the
+statuses compared verdict by verdict.
+
+Secondary (unless ``--no-kernel``): the rule kernel inside one process, each
+repetition in a fresh process —
+
+nqengine, by phase
     load spec, load registry (JSON Lines), load facts (CSV, with per-member
     attendance rows folded into sessions), evaluate every obligation, write
-    the JSON document (streamed, one verdict per line).  Time is wall-clock
-    (``time.perf_counter``); memory is the process's peak resident set size
-    (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) after each phase, so it
-    includes the interpreter and everything loaded before.
+    the JSON document (one verdict per line).  Installed third-party plugins
+    are not loaded here.
 the study-session rule, three ways
-    - nqengine: ``evaluate`` of the plan restricted to its two study-session
-      obligations, on the loaded data (everything the engine does: unit
-      selection, findings, explanations, unmatched facts);
-    - reference (benchmarks/reference.py): the same statuses by a hand-written
-      loop over the same files — the practical floor;
-    - zen: the same rule as a GoRules ZEN graph (benchmarks/zen/study-session.json),
-      one ``ZenEngine.evaluate`` per unit, after Python has gathered each unit's
-      sessions and checked presenters against the registry (ZEN has no registry).
-    The statuses of all three are compared verdict by verdict.
+    nqengine (the two study obligations inside a full evaluation, timed by a
+    hook wrapper), the reference's loop, and the same rule as a GoRules ZEN
+    graph (benchmarks/zen-graph/study-session.json, one
+    ``ZenEngine.evaluate`` per unit after Python has gathered each unit's
+    sessions and checked presenters against the registry).  Without
+    zen-engine installed, ZEN is skipped and the report says so.
 incremental
-    ``IncrementalEvaluation.add_fact`` for new facts (sessions, reports, own
-    plans) on units across the country: milliseconds per fact.
+    ``IncrementalEvaluation.add_fact`` for new facts: milliseconds per fact.
 
 The last line is machine-readable::
 
-    scale=PCT verdicts=N seconds=S peak_mb=M us_per_verdict=U ratio_vs_reference=R ratio_vs_zen=Z
+    scale=PCT verdicts=N seconds=S peak_mb=M us_per_verdict=U ratio_vs_reference=R ratio_vs_zen=Z ratio_full=F rss_ratio=Q
 
-``seconds`` and ``peak_mb`` are the end-to-end run; ``us_per_verdict`` is the
-evaluate phase over all verdicts; the ratios are nqengine's µs per study
-verdict (the two study obligations inside a full evaluation, timed by a hook
-wrapper) over the reference's loop and over ZEN's (prepare + evaluate).  The
-report also gives the ratios for ``evaluate()`` of the study obligations alone,
-which indexes and accounts for every fact, and from the files end to end.
-
-Third-party plugins installed in the environment are not loaded (as with
-``NQENGINE_DISABLE_PLUGIN_AUTOLOAD=1``): the benchmark measures nqengine.
+``verdicts``, ``seconds`` and ``peak_mb`` are ``nqengine evaluate --format
+json`` of the whole plan as a process (median wall time and peak RSS);
+``ratio_vs_reference`` is the study scope's end-to-end wall time over the
+reference's (median of per-round ratios, the slower of table and json),
+``ratio_full`` the same for the whole plan, ``rss_ratio`` the study scope's
+peak RSS over the reference's; ``us_per_verdict`` (the evaluate phase) and
+``ratio_vs_zen`` (the rule, status only) come from the kernel (nan without it).
 """
 
 from __future__ import annotations
@@ -59,15 +61,17 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PLAN = os.path.join(HERE, "plan.yaml")
-ZEN_GRAPH = os.path.join(HERE, "zen", "study-session.json")
 sys.path.insert(0, HERE)
 
+import e2e  # noqa: E402
 import generate  # noqa: E402
 import reference  # noqa: E402
+import zen_graph  # noqa: E402
 
 from nqengine.plugins.hookspecs import hookimpl  # noqa: E402
 
 STUDY = ("study-party-committee", "study-grassroots-cell")
+ZEN_SKIPPED = "skipped ZEN: zen-engine is not installed (pip install '.[bench]')"
 
 
 def _peak_mb() -> float:
@@ -103,9 +107,9 @@ def worker(scale: float, out_json: str, incremental: int, rounds: int = 5) -> di
     import attrs
 
     import nqengine
+    from nqengine.gcpause import gc_paused
     from nqengine.inputs.bulk import load_facts_bulk
     from nqengine.render.formats import write_evaluation_json
-    from nqengine.gcpause import gc_paused
 
     folder = data_dir(scale)
     r: dict = {"phases": {}, "peak_mb": {}}
@@ -230,56 +234,11 @@ def _mismatches(a: dict, b: dict) -> int:
 
 
 def _zen(data: tuple, ref: dict) -> dict:
-    """The study rule per unit with ZEN; Python gathers sessions and checks presenters first."""
+    """The study rule per unit with ZEN (``zen_graph.statuses``); says so when zen-engine is not installed."""
     try:
-        import zen
+        out, prep_s, zen_s = zen_graph.statuses(data)
     except ImportError:
-        return {"zen_error": "zen-engine is not installed (pip install 'nqengine[bench]')"}
-    with open(ZEN_GRAPH, encoding="utf-8") as fh:
-        graph = json.load(fh)
-    engine = zen.ZenEngine({"loader": {"type": "static", "content": {"study": graph}}})
-    units, people, sessions, attendance = data
-    roles, titles = people["roles"], people["titles"]
-    clock = time.perf_counter
-    prep_s = zen_s = 0.0
-    out = {}
-    due, as_of = reference.DUE.isoformat(), reference.AS_OF.isoformat()
-    soon = reference.DUE_SOON.isoformat()
-    for uid, (kind, sector, valid_from, valid_to, headcount) in units.items():
-        if (valid_from and valid_from > reference.AS_OF) or (valid_to and valid_to < reference.EFFECTIVE):
-            continue
-        t0 = clock()
-        obligation, categories, allowed, needs_title = reference.RULES[kind]
-        needs_title = needs_title and sector not in reference.SECRETARY_ONLY
-        allowed = ("secretary",) if kind == "party_committee" and sector in reference.SECRETARY_ONLY else allowed
-        items = []
-        for day_text, sid, presenter, content, materials, counts in sorted(sessions.get(uid, ())):
-            day = dt.date.fromisoformat(day_text)
-            if day > reference.AS_OF:
-                continue
-            if presenter not in roles:
-                check = "unknown"
-            else:
-                ok = any(u == uid and r in allowed and (f is None or f <= day) and (t is None or day <= t) for u, r, f, t in roles[presenter])
-                if ok and needs_title:
-                    ok = any(k == "reporter" and term == "XIV" and (f is None or f <= day) and (t is None or day <= t) for k, term, f, t in titles[presenter])
-                check = "pass" if ok else "fail"
-            got = counts if counts is not None else attendance.get(sid)
-            a = None if got is None else [got.get(c, 0) for c in categories] + [0] * (7 - len(categories))
-            items.append({"date": day_text, "presenter": check, "content": content, "materials": materials, "a": a})
-        if sum(1 for s in items if s["presenter"] == "pass") > 3:
-            raise SystemExit(f"unit {uid}: more than three sessions; the ZEN graph unrolls three")
-        context = {
-            "asOf": as_of, "due": due, "dueSoonFrom": soon, "coverage": 1.0, "sessions": items,
-            "dissolved": bool(valid_to and valid_to < reference.AS_OF and valid_to < reference.DUE),
-            "h": [headcount.get(c, 0) for c in categories] + [0] * (7 - len(categories)),
-        }
-        t1 = clock()
-        status = engine.evaluate("study", context)["result"]["status"]
-        t2 = clock()
-        prep_s += t1 - t0
-        zen_s += t2 - t1
-        out[(obligation, uid)] = status
+        return {"zen_error": ZEN_SKIPPED}
     return {"zen_prepare": prep_s, "zen_evaluate": zen_s, "zen_verdicts": len(out), "mismatch_zen": _mismatches(out, ref)}
 
 
@@ -347,7 +306,7 @@ def machine() -> dict:
             "load average": os.getloadavg()}
 
 
-def report(scale: float, manifest: dict, runs: list[dict]) -> str:
+def report(scale: float, manifest: dict, runs: list[dict], ends: dict) -> str:
     med = lambda f: statistics.median(f(r) for r in runs)  # noqa: E731
     lines = []
     m = machine()
@@ -356,6 +315,15 @@ def report(scale: float, manifest: dict, runs: list[dict]) -> str:
     lines.append(f"data (scale {scale:g}%): {manifest['units']:,} units ({manifest['provinces']} provinces, {manifest['communes']:,} communes, "
                  f"{manifest['grassroots']:,} grassroots organisations, {manifest['cells']:,} cells), {manifest['members']:,} members, "
                  f"{manifest['people']:,} people with roles, {manifest['facts']:,} facts, {manifest['attendance_rows']:,} attendance rows")
+    lines.append("")
+    lines.extend(e2e.report_lines(ends))
+    s = e2e.summary(ends)
+    if not runs:
+        lines.append("")
+        lines.append("rule kernel: not measured (--no-kernel)")
+        return "\n".join(lines + ["", final_line(scale, ends, float("nan"), float("nan"))])
+    lines.append("")
+    lines.append("secondary: the rule kernel, inside one process (no plugins installed in the environment; JSON written without indentation)")
     n = len(runs)
     verdicts = runs[0]["verdicts"]
     lines.append(f"repetitions: {n} (each in a fresh process); medians below; peak memory = ru_maxrss (peak RSS of the process)")
@@ -419,10 +387,19 @@ def report(scale: float, manifest: dict, runs: list[dict]) -> str:
         lines.append(f"incremental: {runs[0]['incremental_facts']} new facts one at a time: median {med(lambda r: r['incremental_median_ms']):.3f} ms, "
                      f"p99 {med(lambda r: r['incremental_p99_ms']):.3f} ms, max {med(lambda r: r['incremental_max_ms']):.3f} ms per fact "
                      f"({runs[0]['incremental_changed']} verdicts changed; set-up, a full evaluation: {med(lambda r: r['incremental_setup']):.2f} s)")
+    lines.append(f"  (the former headline, the rule alone: ratio nqengine/reference {ratio_ref:.2f})")
     lines.append("")
-    lines.append(f"scale={scale:g} verdicts={verdicts} seconds={seconds:.2f} peak_mb={peak:.0f} us_per_verdict={us:.2f} "
-                 f"ratio_vs_reference={ratio_ref:.2f} ratio_vs_zen={zen_ratio:.2f}")
+    lines.append(final_line(scale, ends, us, zen_ratio))
     return "\n".join(lines)
+
+
+def final_line(scale: float, ends: dict, us: float, zen_ratio: float) -> str:
+    """The machine-readable last line: the end-to-end figures, and the kernel's µs per verdict and ratio to ZEN."""
+    s = e2e.summary(ends)
+    a = ends["agreement"]
+    return (f"scale={scale:g} verdicts={a['full_verdicts']} seconds={s['full json wall']:.2f} peak_mb={s['full json rss']:.0f} "
+            f"us_per_verdict={us:.2f} ratio_vs_reference={s['ratio_study']:.2f} ratio_vs_zen={zen_ratio:.2f} "
+            f"ratio_full={s['ratio_full']:.2f} rss_ratio={s['rss_ratio']:.2f}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -432,6 +409,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--incremental", type=int, default=300, help="new facts to add one by one (0 to skip)")
     p.add_argument("--rounds", type=int, help="interleaved rounds of the rule three ways per repetition; ratios are medians over rounds "
                    "(default 9, or 5 at scale 100)")
+    p.add_argument("--pairs", type=int, help="interleaved rounds of the end-to-end commands (default 5, or 3 at scale 100)")
+    p.add_argument("--nqengine", metavar="PATH", help="the nqengine command to time end to end (default: this environment's; "
+                   "another installation's, for a before/after)")
+    p.add_argument("--no-kernel", action="store_true", help="measure only end to end, not the rule kernel (the secondary table)")
     p.add_argument("--regenerate", action="store_true", help="generate the data again even if cached")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -444,8 +425,9 @@ def main(argv: list[str] | None = None) -> None:
     manifest = ensure_data(args.scale, args.regenerate)
     repeat = args.repeat or (1 if args.scale >= 100 else 3)
     args.rounds = args.rounds or (5 if args.scale >= 100 else 9)
+    pairs = args.pairs or (3 if args.scale >= 100 else 5)
     runs = []
-    for i in range(repeat):
+    for i in range(0 if args.no_kernel else repeat):
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", "--scale", str(args.scale), "--incremental", str(args.incremental),
                "--rounds", str(args.rounds)]
         env = {**os.environ, "PYTHONHASHSEED": "0"}
@@ -453,7 +435,10 @@ def main(argv: list[str] | None = None) -> None:
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         r = runs[-1]
         print(f"run {i + 1}/{repeat}: end to end {sum(r['phases'].values()):.2f} s, peak {r['peak_mb']['write JSON']:.0f} MB", flush=True)
-    print(report(args.scale, manifest, runs))
+    # End to end after the kernel: reading the JSON documents back grows this process, and a worker started
+    # from a large process reports that process's peak RSS as its own (ru_maxrss survives exec).
+    ends = e2e.run(data_dir(args.scale), os.path.join(HERE, "out", f"e2e-{args.scale:g}"), pairs, nqengine=args.nqengine)
+    print(report(args.scale, manifest, runs, ends))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Build benchmarks/zen/study-session.json: the study-session rule as a GoRules ZEN graph.
+"""Build benchmarks/zen-graph/study-session.json: the study-session rule as a GoRules ZEN graph.
 
     python benchmarks/zen_graph.py   # rewrites the JSON file (committed)
 
@@ -8,7 +8,8 @@ it.  ZEN has no registry, so the caller (benchmarks/run.py) prepares, per
 unit: the headcount per audience category (``h``, in the obligation's order,
 padded to 7), the unit's sessions up to the evaluation date in (date, id)
 order with the presenter check already made against the registry
-(``presenter``: pass, fail or unknown), their content, materials and
+(``presenter``: pass, fail or unknown), their content, materials (null when
+not recorded: unknown, as in nqengine) and
 attendance per category (``a``, or null when not recorded), whether the unit
 was dissolved before the deadline, and the dates.  The graph does the rest:
 
@@ -28,17 +29,27 @@ from __future__ import annotations
 
 import json
 import os
+import time
+
+import reference  # benchmarks/ is on the path: this script's own folder
 
 CATEGORIES = 7  # headcount and attendance vectors are padded to this length
 CONTENT = ("core_content", "action_programme")
 MATERIALS = ("van-kien",)
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "zen", "study-session.json")
+OUT = os.path.join(HERE, "zen-graph", "study-session.json")  # not a folder named zen: it would shadow the zen-engine package
 
 
 def _conforming(s: str) -> str:
     items = [f"'{c}' in {s}.content" for c in CONTENT] + [f"'{m}' in {s}.materials" for m in MATERIALS]
     return " and ".join(items)
+
+
+def _lacking(s: str) -> str:
+    """Content or materials recorded without a required item (not recorded at all is unknown, not a failure)."""
+    content = " and ".join(f"'{c}' in {s}.content" for c in CONTENT)
+    materials = " and ".join(f"'{m}' in {s}.materials" for m in MATERIALS)
+    return f"({s}.content != null and not ({content})) or ({s}.materials != null and not ({materials}))"
 
 
 def _covers(k: int) -> str:
@@ -61,9 +72,9 @@ def _expressions(pairs: list[tuple[str, str]]) -> dict:
 
 def graph() -> dict:
     conformity = _expressions([
-        ("ok", f"filter(sessions, #.presenter == 'pass' and {_conforming('#')})"),
-        ("fail", f"some(sessions, #.presenter == 'fail' or not ({_conforming('#')}))"),
-        ("unknown", "some(sessions, #.presenter == 'unknown')"),
+        ("ok", f"filter(sessions, #.presenter == 'pass' and #.content != null and #.materials != null and {_conforming('#')})"),
+        ("fail", f"some(sessions, #.presenter == 'fail' or {_lacking('#')})"),
+        ("unknown", "some(sessions, #.presenter == 'unknown' or #.content == null or #.materials == null)"),
         ("t", "map(h, ceil(coverage * # - 0.000000001))"),  # attendance needed per category
     ])
     fulfilment = _expressions([
@@ -112,6 +123,61 @@ def graph() -> dict:
     chain = ["request", "conformity", "fulfilment", "status", "response"]
     edges = [{"id": f"edge-{a}-{b}", "type": "edge", "sourceId": a, "targetId": b} for a, b in zip(chain, chain[1:])]
     return {"contentType": "application/vnd.gorules.decision", "nodes": nodes, "edges": edges}
+
+
+def statuses(data: tuple, engine: object = None) -> tuple[dict, float, float]:
+    """The study rule per unit with ZEN: ((obligation, unit) -> status, seconds preparing, seconds in ZEN).
+
+    ``data`` is what ``reference.read`` returns; Python gathers each unit's
+    sessions and checks presenters against the registry first (ZEN has no
+    registry).  Raises ImportError when zen-engine is not installed.
+    """
+    import zen  # optional (the bench and test extras): without it the caller is told to skip ZEN
+
+    if engine is None:
+        with open(OUT, encoding="utf-8") as fh:
+            engine = zen.ZenEngine({"loader": {"type": "static", "content": {"study": json.load(fh)}}})
+    units, people, sessions, attendance = data
+    roles, titles = people["roles"], people["titles"]
+    clock = time.perf_counter
+    prep_s = zen_s = 0.0
+    out = {}
+    due, as_of = reference.DUE.isoformat(), reference.AS_OF.isoformat()
+    soon = reference.DUE_SOON.isoformat()
+    for uid, (kind, sector, valid_from, valid_to, headcount) in units.items():
+        if (valid_from and valid_from > reference.AS_OF) or (valid_to and valid_to < reference.EFFECTIVE):
+            continue
+        t0 = clock()
+        obligation, categories, allowed, needs_title = reference.RULES[kind]
+        needs_title = needs_title and sector not in reference.SECRETARY_ONLY
+        allowed = ("secretary",) if kind == "party_committee" and sector in reference.SECRETARY_ONLY else allowed
+        items = []
+        for day, _sid, presenter, content, materials, counts in sorted(sessions.get(uid, ()), key=lambda s: (s[0], s[1])):
+            if day > reference.AS_OF:
+                continue
+            if not presenter or presenter not in roles:
+                check = "unknown"
+            else:
+                ok = any(u == uid and r in allowed and (f is None or f <= day) and (t is None or day <= t) for u, r, f, t in roles[presenter])
+                if ok and needs_title:
+                    ok = any(k == "reporter" and term == "XIV" and (f is None or f <= day) and (t is None or day <= t) for k, term, f, t in titles[presenter])
+                check = "pass" if ok else "fail"
+            a = None if counts is None else [counts.get(c, 0) for c in categories] + [0] * (CATEGORIES - len(categories))
+            items.append({"date": day.isoformat(), "presenter": check, "content": content, "materials": materials, "a": a})
+        if sum(1 for s in items if s["presenter"] == "pass") > 3:
+            raise SystemExit(f"unit {uid}: more than three sessions; the ZEN graph unrolls three")
+        context = {
+            "asOf": as_of, "due": due, "dueSoonFrom": soon, "coverage": 1.0, "sessions": items,
+            "dissolved": bool(valid_to and valid_to < reference.AS_OF and valid_to < reference.DUE),
+            "h": [headcount.get(c, 0) for c in categories] + [0] * (CATEGORIES - len(categories)),
+        }
+        t1 = clock()
+        status = engine.evaluate("study", context)["result"]["status"]
+        t2 = clock()
+        prep_s += t1 - t0
+        zen_s += t2 - t1
+        out[(obligation, uid)] = status
+    return out, prep_s, zen_s
 
 
 if __name__ == "__main__":

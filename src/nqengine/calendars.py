@@ -17,12 +17,14 @@ import abc
 import datetime
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import holidays
 
 from nqengine.dates import parse_date
+
+if TYPE_CHECKING:
+    import holidays
 
 __all__ = ["Calendar", "GregorianCalendar", "VietnamCalendar", "YearOverride"]
 
@@ -280,6 +282,8 @@ class VietnamCalendar(Calendar):
         # swapped working days are only known for the years it has populated.
         key = (year, language)
         if key not in self._library:
+            import holidays  # real start-up cost (~0.1 s, every country's module): only a plan counting working days needs it
+
             self._library[key] = holidays.country_holidays("VN", years=year, language=language)
         return self._library[key]
 

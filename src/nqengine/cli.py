@@ -338,5 +338,22 @@ def _plugins(args: argparse.Namespace, pm) -> int:
     return 0
 
 
+def run() -> None:  # pragma: no cover - the console script; tests call main()
+    """The ``nqengine`` console script: :func:`main`, then exit without tearing the interpreter down.
+
+    A national evaluation leaves millions of objects; freeing them one by one
+    at exit takes seconds and changes nothing, so once the output is written
+    and flushed the process ends with ``os._exit`` (``atexit`` handlers do not
+    run).  The exit status is main's, or 120 when flushing fails, as Python's own.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or 120
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -533,6 +533,10 @@ def escape_invisible(text: str) -> str:
 
 
 def _fill(value: object, lang: str) -> object:
+    if value.__class__ is int:
+        return value
+    if value.__class__ is str:  # the usual case, without the failed attribute lookup below
+        return value if value.isprintable() else escape_invisible(value)
     if hasattr(value, "render"):
         value = value.render(lang)  # type: ignore[attr-defined]
     if isinstance(value, str):

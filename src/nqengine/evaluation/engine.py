@@ -361,8 +361,20 @@ def _verdict_tail(
     elif dissolved is not None:
         out.append(Finding("unit", "info", "unit_dissolved", {"unit": dissolved.name, "date": dissolved.valid_to}, obligation.clause))
     if timed:
-        out.append(timing_finding(obligation, status, due, fulfilled_on, as_of))
+        key = (id(obligation), status, due, fulfilled_on, as_of)
+        hit = _TIMING.get(key)
+        if hit is None or hit[0] is not obligation:
+            if len(_TIMING) >= 4096:
+                _TIMING.clear()
+            hit = _TIMING[key] = (obligation, timing_finding(obligation, status, due, fulfilled_on, as_of))
+        out.append(hit[1])
     return out
+
+
+#: Timing findings shared by the verdicts of an obligation with the same dates and status (a national
+#: evaluation has 10^5 verdicts and a few dozen distinct timing findings); the obligation is kept with
+#: its finding, so its id is not reused while cached.  Findings are frozen: sharing one is safe.
+_TIMING: dict[tuple, tuple[Obligation, Finding]] = {}
 
 
 def _fact_order(f: Fact) -> tuple[dt.date, str]:
@@ -539,7 +551,7 @@ def _evaluate(
         verdicts: list[Verdict] = []
         hook = pm.hook
         index = UnitIndex(registry)
-        extra = bool(hook.nqengine_extra_findings.get_hookimpls())
+        any_extra = bool(hook.nqengine_extra_findings.get_hookimpls())
         fulfilled, dues = ctx.fulfilled, ctx.dues
         if period is not None:
             period = parse_period(period)
@@ -553,9 +565,10 @@ def _evaluate(
             units = _applicable_units(ob, registry, spec.effective, as_of, index)
             result = _evaluate_obligation(hook, ob, units, ctx)
             oid = ob.id
+            extra = _extra_findings_caller(pm, ob, spec) if any_extra else None
             for unit, v in zip(units, result):
-                if extra:
-                    v = _with_extra_findings(pm, ob, unit, v, ctx)
+                if extra is not None:
+                    v = _with_extra_findings(pm, ob, unit, v, ctx, extra)
                 if ctx.name_matches:
                     v = _name_warnings(ob, unit, v, ctx)
                 key = (oid, unit.id)
@@ -612,9 +625,31 @@ def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Cont
     return result
 
 
-def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: Context) -> Verdict:
-    """``v`` with the findings of every ``nqengine_extra_findings`` implementation added."""
-    hook = pm.hook.nqengine_extra_findings
+def _extra_findings_caller(pm: Any, ob: Obligation, spec: Spec) -> Any:
+    """The ``nqengine_extra_findings`` caller for ``ob``'s verdicts, or None when no implementation wants them.
+
+    Plugins that answer ``nqengine_extra_findings_wanted`` with False for
+    ``ob`` are left out, so the per-verdict call costs nothing when nobody
+    would add a finding.
+    """
+    impls = pm.hook.nqengine_extra_findings.get_hookimpls()
+    if not impls:
+        return None
+    skip = []
+    for w in pm.hook.nqengine_extra_findings_wanted.get_hookimpls():
+        if w.plugin in (i.plugin for i in impls) and w.function(obligation=ob, spec=spec) is False:  # attributed by the plugin manager
+            skip.append(w.plugin)
+    if not skip:
+        return pm.hook.nqengine_extra_findings
+    if len(skip) == len(impls):
+        return None
+    return pm.subset_hook_caller("nqengine_extra_findings", skip)
+
+
+def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: Context, hook: Any = None) -> Verdict:
+    """``v`` with the findings of every ``nqengine_extra_findings`` implementation (of ``hook``, a subset caller) added."""
+    if hook is None:
+        hook = pm.hook.nqengine_extra_findings
     if not hook.get_hookimpls():
         return v
     try:

@@ -131,6 +131,32 @@ class AttendanceTally:
         self.rows += 1
         return None
 
+    def add_many(self, members: list[str], unit: str, session: str, counts: dict[str, int], date: object, file: str, line: int) -> bool:
+        """Count a run of rows of one session at once (``counts`` per category); True if done.
+
+        False, with nothing counted, when a member occurs twice in the run or
+        was counted at the session before: the caller then adds the rows one
+        by one, which locates the duplicate.
+        """
+        seen = self.members.get(session)
+        if seen is None:
+            seen = self.members[session] = set()
+        new = set(members)
+        if len(new) != len(members) or not seen.isdisjoint(new):
+            return False
+        seen |= new
+        key = (session, unit, date)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Group(file, line)
+        got = group.counts
+        for category, n in counts.items():
+            got[category] = got.get(category, 0) + n
+        group.rows += len(members)
+        self.rows += len(members)
+        self._last = None
+        return True
+
     def fold(self, facts: list[Fact]) -> tuple[list[Fact], list[Problem]]:
         """``facts`` with each counted session's ``attendance`` filled in, and the problems found."""
         self.members.clear()  # duplicate detection is done: free the member ids

@@ -263,6 +263,21 @@ def nqengine_extra_findings(
     """
 
 
+@hookspec
+def nqengine_extra_findings_wanted(obligation: "Obligation", spec: "Spec") -> bool | None:
+    """Whether this plugin's ``nqengine_extra_findings`` may add anything to ``obligation``'s verdicts.
+
+    Asked once per obligation and evaluation, before its verdicts.  ``False``
+    means the plugin's ``nqengine_extra_findings`` is not called for any of
+    them (at national scale, a call per verdict is a third of the
+    evaluation's cost); ``True`` or ``None`` — or not implementing this hook —
+    means it is called for each verdict, as before.
+
+    :param obligation: the obligation, as written.
+    :param spec: the spec being evaluated (its ``plugins`` say whether it asked for this plugin).
+    """
+
+
 # --------------------------------------------------------------------------
 # Drafting hooks: when ``nqengine draft`` reads a plan's text.
 # --------------------------------------------------------------------------

@@ -191,6 +191,12 @@ def _expect_findings(result: Any, call: Mapping[str, Any]) -> tuple[str, str, st
     return None
 
 
+def _expect_bool(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
+    if result is None or isinstance(result, bool):
+        return None
+    return _describe(result), "bool", None
+
+
 def _expect_verdicts(result: Any, call: Mapping[str, Any]) -> tuple[str, str, str | None] | None:
     if result is None:
         return None
@@ -220,6 +226,7 @@ _RESULT_CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], tuple[str, str, str
     "nqengine_spec_loaded": _expect_problems,
     "nqengine_evaluate_obligation": _expect_verdicts,
     "nqengine_extra_findings": _expect_findings,
+    "nqengine_extra_findings_wanted": _expect_bool,
     "nqengine_testing_strategies": _expect_mapping,
     "nqengine_draft_vocabulary": _expect_mapping,
     "nqengine_report_template": _expect_template,

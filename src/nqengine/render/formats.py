@@ -9,6 +9,7 @@ Both built-in formats register through ``nqengine_register_output_formats``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import textwrap
 from typing import IO, Any
@@ -17,6 +18,12 @@ import attrs
 
 from nqengine.evaluation.recurrence import summary_by_period
 from nqengine.evaluation.rollup import rollup_json
+
+try:
+    import orjson  # optional (the "fast" extra): JSON in C; without it the standard library's encoder writes the same bytes
+except ImportError:  # pragma: no cover - exercised by the fallback test
+    orjson = None
+
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import message, status_label
 from nqengine.model import STATUSES, Finding, Verdict
@@ -47,6 +54,7 @@ def _clause_json(spec: Any, cid: str | None) -> dict | None:
 
 
 def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
+    details = f.details
     return {
         "check": f.check,
         "outcome": f.outcome,
@@ -54,7 +62,7 @@ def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
         "message": message(f.code, lang, **f.params),
         "clause": _clause_json(spec, f.clause),
         "evidence": list(f.evidence),
-        "details": _plain(f.details),
+        "details": _plain(details) if details else details,
         "plugin": f.plugin,
     }
 
@@ -85,9 +93,28 @@ def verdict_to_json(ev: Any, v: Verdict, lang: str = "vi") -> dict:
         "period": v.period,
         "period_label": period_label(v.period, lang) if v.period else None,
         "clause": _clause_json(spec, v.clause),
-        "findings": [finding_to_json(spec, f, lang) for f in v.findings],
+        "findings": [_finding_json(spec, f, lang) for f in v.findings],
         "evidence": list(v.evidence),
     }
+
+
+#: The JSON of the findings written last, by identity: a finding shared by many verdicts (the engine
+#: shares one timing finding per obligation, dates and outcome) is rendered once.  Each entry keeps its
+#: finding alive, so an id is never reused while cached; cleared when full.  The dicts are not changed
+#: after they are built (the writers only serialise them).
+_RECENT: dict[int, tuple[Finding, Any, str, dict]] = {}
+_RECENT_MAX = 4096
+
+
+def _finding_json(spec: Any, f: Finding, lang: str) -> dict:
+    hit = _RECENT.get(id(f))
+    if hit is not None and hit[0] is f and hit[1] is spec and hit[2] == lang:
+        return hit[3]
+    out = finding_to_json(spec, f, lang)
+    if len(_RECENT) >= _RECENT_MAX:
+        _RECENT.clear()
+    _RECENT[id(f)] = (f, spec, lang, out)
+    return out
 
 
 def evaluation_to_json(ev: Any, lang: str = "vi") -> dict:
@@ -204,9 +231,15 @@ def render_table(ev: Any, lang: str = "vi", width: int | None = WIDTH) -> str:
             if width is None:
                 lines.append("  " + text)
             else:  # ids hold hyphens: wrap at spaces only
-                lines.extend(textwrap.wrap(text, max(20, width - 2), initial_indent="  ", subsequent_indent="    ",
-                                           break_long_words=False, break_on_hyphens=False))
+                lines.extend(_wrapped(text, width))
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str, width: int = WIDTH) -> list[str]:
+    """``text`` wrapped to ``width``, indented, breaking at spaces only (as ``textwrap.wrap``; a short line without its cost)."""
+    if len(text) <= width - 4 and text.isprintable() and "  " not in text and text.strip() == text:
+        return ["  " + text]  # what textwrap gives a short single-spaced line: a national table lists 10^5 of them
+    return textwrap.wrap(text, max(20, width - 2), initial_indent="  ", subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
 
 
 def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi", period: str | None = None) -> str:
@@ -273,8 +306,12 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     pad = " " * (indent or 0)
 
     def dump(value: Any, depth: int) -> str:
+        if indent == 2 and orjson is not None:  # the same text (the unmatched facts may number 10^5)
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n" + pad * depth)
         text = json.dumps(value, ensure_ascii=False, indent=indent)
         return text.replace("\n", "\n" + pad * depth) if indent else text
+
+    verdict_text = _verdict_writer(indent)
 
     out.write("{" + nl)
     keys = list(head)
@@ -286,14 +323,40 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
             last = len(evaluation.verdicts) - 1
             with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
                 for j, v in enumerate(evaluation.verdicts):
-                    out.write(pad * 2 + dump(verdict_to_json(evaluation, v, lang), 2) + ("," if j < last else "") + (nl or "\n"))
+                    out.write(pad * 2 + verdict_text(verdict_to_json(evaluation, v, lang)) + ("," if j < last else "") + (nl or "\n"))
                     n += 1
+                    if n % _COLLECT_EVERY == 0 and verdict_text is not _orjson_indented:
+                        # the standard library's encoder leaves reference cycles behind (its nested functions):
+                        # collect them now and then rather than hoard them until the pause ends
+                        gc.collect(0)
             out.write(pad + "]")
         else:
             out.write(dump(head[key], 1))
         out.write(("," if i < len(keys) - 1 else "") + nl)
     out.write("}\n")
     return n
+
+
+_COLLECT_EVERY = 2000
+_NESTED = "\n" + " " * 4
+
+
+def _orjson_indented(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` nested two levels deep, by orjson (the same text)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", _NESTED)
+
+
+def _verdict_writer(indent: int | None) -> Any:
+    """The function that writes one verdict's JSON, two levels deep, as ``json.dumps`` would with ``indent``."""
+    if indent == 2 and orjson is not None:
+        return _orjson_indented
+    pad = "\n" + " " * (2 * (indent or 0))
+
+    def text(value: Any) -> str:
+        out = json.dumps(value, ensure_ascii=False, indent=indent)
+        return out.replace("\n", pad) if indent else out
+
+    return text
 
 
 class JsonFormat:

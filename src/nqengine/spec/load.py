@@ -248,16 +248,20 @@ class _ClauseValue(Str):
         return super().validate(node, path, problems)
 
 
-def load_spec(path: str | os.PathLike[str], pm: Any = None) -> Spec:
-    """Load and validate a spec file (or a folder holding ``plan.yaml``)."""
+def load_spec(path: str | os.PathLike[str], pm: Any = None, *, prepare_calendar: bool = True) -> Spec:
+    """Load and validate a spec file (or a folder holding ``plan.yaml``).
+
+    ``prepare_calendar=False`` leaves the calendar's holiday tables to the
+    first evaluation (``nqengine check`` validates without evaluating).
+    """
     name = os.fspath(path)
     if os.path.isdir(name):
         name = os.path.join(name, "plan.yaml")
 
     if current_policy() is not None:
-        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
+        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm, prepare_calendar)
     with confined(default_roots(name)):  # what 'extends' may name
-        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm)
+        return _build(resolve_extends(compose_file(name, SpecError), name), name, pm, prepare_calendar)
 
 
 def load_spec_text(text: str, filename: str = "<spec>", pm: Any = None) -> Spec:
@@ -265,7 +269,7 @@ def load_spec_text(text: str, filename: str = "<spec>", pm: Any = None) -> Spec:
     return _build(resolve_extends(compose_text(text, filename, SpecError), filename), filename, pm)
 
 
-def _build(root: Node, filename: str, pm: Any) -> Spec:
+def _build(root: Node, filename: str, pm: Any, prepare_calendar: bool = True) -> Spec:
     if pm is None:
         pm = get_plugin_manager()
     cat = catalogue_for(pm)
@@ -341,7 +345,8 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
                 problems.extend(got)
     if problems:
         raise SpecError(problems)
-    _prepare_calendar(spec, cat)
+    if prepare_calendar:
+        _prepare_calendar(spec, cat)
     return spec
 
 

@@ -22,8 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from nqengine.plugins.hookspecs import hookimpl
-
-from nqengine_attendance.checks import attendance_findings
+from nqengine_attendance.checks import attendance_findings, declared
 from nqengine_attendance.facts import MakeupSession, Reflection
 from nqengine_attendance.kinds import PartyAttendance, Reflections
 from nqengine_attendance.messages import MESSAGES
@@ -48,6 +47,12 @@ def nqengine_register_fact_types() -> list[Any]:
 @hookimpl
 def nqengine_register_messages() -> dict[str, tuple[str, str]]:
     return dict(MESSAGES)
+
+
+@hookimpl
+def nqengine_extra_findings_wanted(obligation: Any, spec: Any) -> bool:
+    """Only study sessions, and only in specs that declare this plugin: the per-verdict call is skipped otherwise."""
+    return obligation.kind == "study_session" and declared(spec, PLUGIN_NAME)
 
 
 @hookimpl
