@@ -141,3 +141,11 @@ def test_public_api_is_unchanged():
     for name in nqengine.__all__:
         assert hasattr(nqengine, name), name
     assert callable(nqengine.evaluate) and callable(nqengine.load_folder)
+
+
+def test_the_testing_package_offers_every_strategy():
+    """``nqengine.testing`` loads its strategies lazily (Hypothesis is optional): its names are listed by hand."""
+    import nqengine.testing
+    from nqengine.testing import strategies
+
+    assert sorted(nqengine.testing.__all__) == sorted(strategies.__all__)

@@ -46,6 +46,7 @@ __all__ = [
     "Break",
     "BrokenCase",
     "CompliantSet",
+    "FieldStrategies",
     "GenContext",
     "KindStrategies",
     "Scenario",
