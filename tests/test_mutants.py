@@ -233,3 +233,70 @@ def test_a_report_without_recipient_is_missing_its_channel():
     v = run(REPORT, facts, "10/10/2020").verdict("r", "w1")
     assert (v.status, v.evidence) == ("indeterminate", ("x",))
     assert _channel(v) == [("unknown", "report_channel_missing", {"fact": "x"})]
+
+
+# --- the timing finding whole: its clause, and the no-due cases ------------------------
+
+
+def test_the_timing_finding_cites_the_deadline_clause_else_the_obligation_clause():
+    from nqengine.model import Finding
+
+    from test_kinds import DELIVERABLE
+
+    # STUDY's deadline names clause c2; the obligation's own clause is c1
+    v = run(STUDY, session(date="30/10/2020"), "05/11/2020").verdict("s", "w1")
+    [t] = [f for f in v.findings if f.check == "timing"]
+    assert t == Finding("timing", "pass", "timing_done", {"done": D(2020, 10, 30), "due": D(2020, 10, 30)}, "c2")
+    # REPORT's deadline names no clause: the obligation's (c2); no due date until the plan exists
+    v = run(REPORT, "", "10/10/2020").verdict("r", "w1")
+    assert [f for f in v.findings if f.check == "timing"] == [Finding("timing", "info", "timing_no_due", {}, "c2")]
+    # an open deadline, fulfilled: done, with no due date to compare
+    facts = (
+        "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: plan}\n"
+        "- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: column}\n"
+    )
+    v = run(DELIVERABLE, facts, "05/10/2020").verdict("d", "w1")
+    [t] = [f for f in v.findings if f.check == "timing"]
+    assert (t.outcome, t.code, dict(t.params), t.clause) == ("pass", "timing_done_no_due", {"done": D(2020, 10, 3), "due": None}, "c1")
+
+
+# --- coverage below everyone: categories absent from the headcount or the attendance -------
+
+STUDY_SHARE = STUDY.replace("coverage: 1.0", "coverage: 0.25")
+
+
+def test_a_quarter_share_needs_one_of_four_and_none_is_short():
+    # w1: dang_vien 10, cong_chuc 4; a quarter of 4 is 1
+    v = run(STUDY_SHARE, session(attendance="{dang_vien: 10}"), "05/11/2020").verdict("s", "w1")
+    [a] = [f for f in v.findings if f.check == "audience"]
+    assert (a.outcome, a.code, a.params["categories"]) == ("partial", "audience_short", "cong_chuc")
+    v = run(STUDY_SHARE, session(attendance="{dang_vien: 3, cong_chuc: 1}"), "05/11/2020").verdict("s", "w1")
+    [a] = [f for f in v.findings if f.check == "audience"]
+    assert (a.outcome, a.code) == ("pass", "audience_ok")
+
+
+def test_a_category_without_headcount_needs_nobody_at_a_share():
+    from helpers import REGISTRY, facts, registry, spec as make_spec
+
+    import nqengine
+
+    plan = make_spec(STUDY_SHARE)
+    reg = registry(REGISTRY.replace("audience: {dang_vien: 10, cong_chuc: 4}", "audience: {dang_vien: 10}"))
+    v = nqengine.evaluate(plan, reg, facts(session(attendance="{dang_vien: 3}")), "05/11/2020").verdict("s", "w1")
+    [a] = [f for f in v.findings if f.check == "audience"]
+    assert (a.outcome, a.code) == ("pass", "audience_ok")
+    assert a.details["cong_chuc"] == {"attended": 0, "headcount": 0, "target": 0}
+
+
+def test_coverage_totals_every_party_category_and_rounds_rates_to_four_places():
+    ok, detail = audience_coverage(["dv", "dbdb", "cc"], {"dv": 10, "dbdb": 5, "cc": 3}, {"dv": 9, "dbdb": 5, "cc": 1}, 0.3, {"dv", "dbdb"})
+    assert ok is True
+    assert detail["party_members"] == {"attended": 14, "headcount": 15, "rate": 0.9333}
+    assert detail["non_members"] == {"attended": 1, "headcount": 3, "rate": 0.3333}
+
+
+def test_coverage_with_no_party_category_has_no_party_rate():
+    ok, detail = audience_coverage(["cc"], {"cc": 4}, {"cc": 3}, 1.0, set())
+    assert ok is False
+    assert detail["party_members"] == {"attended": 0, "headcount": 0, "rate": None}
+    assert detail["non_members"] == {"attended": 3, "headcount": 4, "rate": 0.75}
