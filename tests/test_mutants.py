@@ -300,3 +300,70 @@ def test_coverage_with_no_party_category_has_no_party_rate():
     assert ok is False
     assert detail["party_members"] == {"attended": 0, "headcount": 0, "rate": None}
     assert detail["non_members"] == {"attended": 3, "headcount": 4, "rate": 0.75}
+
+
+# --- dates and calendars: what their errors say -----------------------------------
+
+
+def test_a_year_outside_the_plan_years_says_which_and_why():
+    import pytest
+
+    from nqengine.dates import InvalidDate, parse_date
+
+    for text, year in (("01/01/1899", 1899), ("2201-01-01", 2201)):
+        with pytest.raises(InvalidDate) as info:
+            parse_date(text)
+        err = info.value
+        assert (err.text, err.reason, err.kind) == (text, "impossible", "date")
+        assert err.detail == f"the year {year} is outside 1900–2200, the years a plan can name"
+        assert err.detail_vi == f"năm {year} nằm ngoài khoảng 1900–2200 mà một kế hoạch có thể dùng"
+    assert parse_date("01/01/1900") == D(1900, 1, 1) and parse_date("31/12/2200") == D(2200, 12, 31)
+
+
+def test_a_period_that_is_not_text_is_a_format_error_of_a_period():
+    import pytest
+
+    from nqengine.dates import InvalidDate, parse_period_end
+
+    with pytest.raises(InvalidDate) as info:
+        parse_period_end(2021)  # type: ignore[arg-type]
+    assert (info.value.text, info.value.reason, info.value.kind) == ("2021", "format", "period")
+
+
+def test_working_days_refuse_a_negative_count_and_a_year_without_working_days():
+    import pytest
+
+    from nqengine.calendars import GregorianCalendar
+
+    cal = GregorianCalendar()
+    with pytest.raises(ValueError, match=r"^n must be >= 0, got -1$"):
+        cal.add_working_days(D(2020, 1, 1), -1)
+
+    class NeverWorks(GregorianCalendar):
+        def is_working_day(self, d):
+            return d < D(2020, 1, 1) or d > D(2020, 12, 31)
+
+    # 366 days off in a row are allowed (a leap year's worth); the 367th is not
+    assert NeverWorks().add_working_days(D(2019, 12, 31), 1) == D(2021, 1, 1)
+
+    class NeverAgain(GregorianCalendar):
+        def is_working_day(self, d):
+            return d < D(2020, 1, 1)
+
+    with pytest.raises(ValueError, match=r"no working day in a year after 2021-01-01$"):
+        NeverAgain().add_working_days(D(2019, 12, 31), 1)
+
+
+def test_holiday_names_default_to_vietnamese_and_accept_region_tags():
+    import pytest
+
+    from nqengine.calendars import GregorianCalendar, VietnamCalendar
+
+    cal = VietnamCalendar()
+    national_day = D(2021, 9, 2)
+    vi = cal.holiday_name(national_day)
+    assert vi == cal.holiday_name(national_day, "vi") and vi != cal.holiday_name(national_day, "en")
+    assert cal.holiday_name(national_day, "en-US") == cal.holiday_name(national_day, "en") == cal.holiday_name(national_day, "EN_us")
+    with pytest.raises(ValueError, match=r"^unsupported language 'fr': use 'vi' or 'en'$"):
+        cal.holiday_name(national_day, "fr")
+    assert GregorianCalendar().holiday_name(national_day) is None
