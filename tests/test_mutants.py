@@ -367,3 +367,26 @@ def test_holiday_names_default_to_vietnamese_and_accept_region_tags():
     with pytest.raises(ValueError, match=r"^unsupported language 'fr': use 'vi' or 'en'$"):
         cal.holiday_name(national_day, "fr")
     assert GregorianCalendar().holiday_name(national_day) is None
+
+
+def test_open_and_overdue_timing_findings_whole():
+    from nqengine.model import Finding
+
+    ob = spec(STUDY).obligations[0]  # its deadline cites c2
+    due = D(2020, 10, 30)
+    assert timing_finding(ob, "pending", due, None, D(2020, 10, 20)) == Finding("timing", "info", "timing_open", {"due": due, "days": 10}, "c2")
+    assert timing_finding(ob, "overdue", due, None, D(2020, 11, 2)) == Finding("timing", "info", "timing_overdue", {"due": due, "days": 3}, "c2")
+
+
+def test_day_zero_and_text_that_is_no_date_say_so():
+    import pytest
+
+    from nqengine.dates import InvalidDate, parse_date
+
+    with pytest.raises(InvalidDate) as info:
+        parse_date("00/10/2020")
+    err = info.value
+    assert (err.text, err.reason, err.kind, err.detail, err.detail_vi) == ("00/10/2020", "impossible", "date", "there is no day 0", "không có ngày 0")
+    with pytest.raises(InvalidDate) as info:
+        parse_date(20201001)  # type: ignore[arg-type]
+    assert (info.value.text, info.value.reason) == ("20201001", "format")
