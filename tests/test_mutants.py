@@ -234,3 +234,160 @@ def test_a_report_without_recipient_is_missing_its_channel():
     v = run(REPORT, facts, "10/10/2020").verdict("r", "w1")
     assert (v.status, v.evidence) == ("indeterminate", ("x",))
     assert _channel(v) == [("unknown", "report_channel_missing", {"fact": "x"})]
+
+
+# --- the timing finding whole: its clause, and the no-due cases ------------------------
+
+
+def test_the_timing_finding_cites_the_deadline_clause_else_the_obligation_clause():
+    from nqengine.model import Finding
+
+    from test_kinds import DELIVERABLE
+
+    # STUDY's deadline names clause c2; the obligation's own clause is c1
+    v = run(STUDY, session(date="30/10/2020"), "05/11/2020").verdict("s", "w1")
+    [t] = [f for f in v.findings if f.check == "timing"]
+    assert t == Finding("timing", "pass", "timing_done", {"done": D(2020, 10, 30), "due": D(2020, 10, 30)}, "c2")
+    # REPORT's deadline names no clause: the obligation's (c2); no due date until the plan exists
+    v = run(REPORT, "", "10/10/2020").verdict("r", "w1")
+    assert [f for f in v.findings if f.check == "timing"] == [Finding("timing", "info", "timing_no_due", {}, "c2")]
+    # an open deadline, fulfilled: done, with no due date to compare
+    facts = (
+        "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: plan}\n"
+        "- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: column}\n"
+    )
+    v = run(DELIVERABLE, facts, "05/10/2020").verdict("d", "w1")
+    [t] = [f for f in v.findings if f.check == "timing"]
+    assert (t.outcome, t.code, dict(t.params), t.clause) == ("pass", "timing_done_no_due", {"done": D(2020, 10, 3), "due": None}, "c1")
+
+
+# --- coverage below everyone: categories absent from the headcount or the attendance -------
+
+STUDY_SHARE = STUDY.replace("coverage: 1.0", "coverage: 0.25")
+
+
+def test_a_quarter_share_needs_one_of_four_and_none_is_short():
+    # w1: dang_vien 10, cong_chuc 4; a quarter of 4 is 1
+    v = run(STUDY_SHARE, session(attendance="{dang_vien: 10}"), "05/11/2020").verdict("s", "w1")
+    [a] = [f for f in v.findings if f.check == "audience"]
+    assert (a.outcome, a.code, a.params["categories"]) == ("partial", "audience_short", "cong_chuc")
+    v = run(STUDY_SHARE, session(attendance="{dang_vien: 3, cong_chuc: 1}"), "05/11/2020").verdict("s", "w1")
+    [a] = [f for f in v.findings if f.check == "audience"]
+    assert (a.outcome, a.code) == ("pass", "audience_ok")
+
+
+def test_a_category_without_headcount_needs_nobody_at_a_share():
+    from helpers import REGISTRY, facts, registry, spec as make_spec
+
+    import nqengine
+
+    plan = make_spec(STUDY_SHARE)
+    reg = registry(REGISTRY.replace("audience: {dang_vien: 10, cong_chuc: 4}", "audience: {dang_vien: 10}"))
+    v = nqengine.evaluate(plan, reg, facts(session(attendance="{dang_vien: 3}")), "05/11/2020").verdict("s", "w1")
+    [a] = [f for f in v.findings if f.check == "audience"]
+    assert (a.outcome, a.code) == ("pass", "audience_ok")
+    assert a.details["cong_chuc"] == {"attended": 0, "headcount": 0, "target": 0}
+
+
+def test_coverage_totals_every_party_category_and_rounds_rates_to_four_places():
+    ok, detail = audience_coverage(["dv", "dbdb", "cc"], {"dv": 10, "dbdb": 5, "cc": 3}, {"dv": 9, "dbdb": 5, "cc": 1}, 0.3, {"dv", "dbdb"})
+    assert ok is True
+    assert detail["party_members"] == {"attended": 14, "headcount": 15, "rate": 0.9333}
+    assert detail["non_members"] == {"attended": 1, "headcount": 3, "rate": 0.3333}
+
+
+def test_coverage_with_no_party_category_has_no_party_rate():
+    ok, detail = audience_coverage(["cc"], {"cc": 4}, {"cc": 3}, 1.0, set())
+    assert ok is False
+    assert detail["party_members"] == {"attended": 0, "headcount": 0, "rate": None}
+    assert detail["non_members"] == {"attended": 3, "headcount": 4, "rate": 0.75}
+
+
+# --- dates and calendars: what their errors say -----------------------------------
+
+
+def test_a_year_outside_the_plan_years_says_which_and_why():
+    import pytest
+
+    from nqengine.dates import InvalidDate, parse_date
+
+    for text, year in (("01/01/1899", 1899), ("2201-01-01", 2201)):
+        with pytest.raises(InvalidDate) as info:
+            parse_date(text)
+        err = info.value
+        assert (err.text, err.reason, err.kind) == (text, "impossible", "date")
+        assert err.detail == f"the year {year} is outside 1900–2200, the years a plan can name"
+        assert err.detail_vi == f"năm {year} nằm ngoài khoảng 1900–2200 mà một kế hoạch có thể dùng"
+    assert parse_date("01/01/1900") == D(1900, 1, 1) and parse_date("31/12/2200") == D(2200, 12, 31)
+
+
+def test_a_period_that_is_not_text_is_a_format_error_of_a_period():
+    import pytest
+
+    from nqengine.dates import InvalidDate, parse_period_end
+
+    with pytest.raises(InvalidDate) as info:
+        parse_period_end(2021)  # type: ignore[arg-type]
+    assert (info.value.text, info.value.reason, info.value.kind) == ("2021", "format", "period")
+
+
+def test_working_days_refuse_a_negative_count_and_a_year_without_working_days():
+    import pytest
+
+    from nqengine.calendars import GregorianCalendar
+
+    cal = GregorianCalendar()
+    with pytest.raises(ValueError, match=r"^n must be >= 0, got -1$"):
+        cal.add_working_days(D(2020, 1, 1), -1)
+
+    class NeverWorks(GregorianCalendar):
+        def is_working_day(self, d):
+            return d < D(2020, 1, 1) or d > D(2020, 12, 31)
+
+    # 366 days off in a row are allowed (a leap year's worth); the 367th is not
+    assert NeverWorks().add_working_days(D(2019, 12, 31), 1) == D(2021, 1, 1)
+
+    class NeverAgain(GregorianCalendar):
+        def is_working_day(self, d):
+            return d < D(2020, 1, 1)
+
+    with pytest.raises(ValueError, match=r"no working day in a year after 2021-01-01$"):
+        NeverAgain().add_working_days(D(2019, 12, 31), 1)
+
+
+def test_holiday_names_default_to_vietnamese_and_accept_region_tags():
+    import pytest
+
+    from nqengine.calendars import GregorianCalendar, VietnamCalendar
+
+    cal = VietnamCalendar()
+    national_day = D(2021, 9, 2)
+    vi = cal.holiday_name(national_day)
+    assert vi == cal.holiday_name(national_day, "vi") and vi != cal.holiday_name(national_day, "en")
+    assert cal.holiday_name(national_day, "en-US") == cal.holiday_name(national_day, "en") == cal.holiday_name(national_day, "EN_us")
+    with pytest.raises(ValueError, match=r"^unsupported language 'fr': use 'vi' or 'en'$"):
+        cal.holiday_name(national_day, "fr")
+    assert GregorianCalendar().holiday_name(national_day) is None
+
+
+def test_open_and_overdue_timing_findings_whole():
+    from nqengine.model import Finding
+
+    ob = spec(STUDY).obligations[0]  # its deadline cites c2
+    due = D(2020, 10, 30)
+    assert timing_finding(ob, "pending", due, None, D(2020, 10, 20)) == Finding("timing", "info", "timing_open", {"due": due, "days": 10}, "c2")
+    assert timing_finding(ob, "overdue", due, None, D(2020, 11, 2)) == Finding("timing", "info", "timing_overdue", {"due": due, "days": 3}, "c2")
+
+
+def test_day_zero_and_text_that_is_no_date_say_so():
+    import pytest
+
+    from nqengine.dates import InvalidDate, parse_date
+
+    with pytest.raises(InvalidDate) as info:
+        parse_date("00/10/2020")
+    err = info.value
+    assert (err.text, err.reason, err.kind, err.detail, err.detail_vi) == ("00/10/2020", "impossible", "date", "there is no day 0", "không có ngày 0")
+    with pytest.raises(InvalidDate) as info:
+        parse_date(20201001)  # type: ignore[arg-type]
+    assert (info.value.text, info.value.reason) == ("20201001", "format")

@@ -41,12 +41,12 @@ class Corpus:
 
 
 def find_specs_folder() -> Path:
-    """``specs/`` of the source checkout (the fuzzer runs from a repository, not a wheel)."""
+    """``specs/`` of the repository: beside the source (an editable install) or in the working directory."""
     here = Path(__file__).resolve()
-    for parent in here.parents:
+    for parent in (*here.parents, Path.cwd()):
         if (parent / "specs" / "tam-ky-xxi" / "plan.yaml").is_file():
             return parent / "specs"
-    raise FileNotFoundError("specs/ of the nqengine repository not found; run the fuzzer from a source checkout")
+    raise FileNotFoundError("specs/ of the nqengine repository not found; run the fuzzer from the repository's root")
 
 
 def build_corpus(workdir: str | os.PathLike[str], specs: Path | None = None) -> Corpus:
