@@ -240,9 +240,9 @@ def test_a_report_without_recipient_is_missing_its_channel():
 
 
 def test_the_timing_finding_cites_the_deadline_clause_else_the_obligation_clause():
-    from nqengine.model import Finding
-
     from test_kinds import DELIVERABLE
+
+    from nqengine.model import Finding
 
     # STUDY's deadline names clause c2; the obligation's own clause is c1
     v = run(STUDY, session(date="30/10/2020"), "05/11/2020").verdict("s", "w1")
@@ -253,8 +253,8 @@ def test_the_timing_finding_cites_the_deadline_clause_else_the_obligation_clause
     assert [f for f in v.findings if f.check == "timing"] == [Finding("timing", "info", "timing_no_due", {}, "c2")]
     # an open deadline, fulfilled: done, with no due date to compare
     facts = (
-        "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: plan}\n"
-        "- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: column}\n"
+        "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: own_plan}\n"
+        "- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: dedicated_column}\n"
     )
     v = run(DELIVERABLE, facts, "05/10/2020").verdict("d", "w1")
     [t] = [f for f in v.findings if f.check == "timing"]
@@ -277,7 +277,8 @@ def test_a_quarter_share_needs_one_of_four_and_none_is_short():
 
 
 def test_a_category_without_headcount_needs_nobody_at_a_share():
-    from helpers import REGISTRY, facts, registry, spec as make_spec
+    from helpers import REGISTRY, facts, registry
+    from helpers import spec as make_spec
 
     import nqengine
 
