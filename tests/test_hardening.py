@@ -402,3 +402,13 @@ def test_a_chain_of_relative_deadlines_past_year_9999_is_a_located_error():
         "t.yaml:793:166: this deadline counts on through 778 obligations, up to about 2848258 days, "
         "and could fall after the year 9999 (obligations[778].deadline.days)"
     )
+
+
+def test_a_key_holding_a_line_break_stays_on_one_line(folder, capsys):
+    """Found by the fuzzer (seed 16): the field path repeated the key's line break."""
+    reg = folder / "registry.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8") + '  - {id: x, name: X, kind: party_board, "bad\\nkey": 1}\n', encoding="utf-8")
+    code, err = evaluate(capsys)
+    assert code == 2
+    assert_located(err)
+    assert "unknown key 'bad key' (people[24].bad\\nkey)" in err  # the registry ends with people

@@ -48,7 +48,9 @@ class Problem:
     def render(self, lang: str = "vi") -> str:
         # One problem, one line: a multi-line value quoted in a message stays on it.
         text = " ".join(message(self.code, lang, **self.params).splitlines())
-        where = f" ({escape_invisible(self.path)})" if self.path else ""
+        # A key may hold a line break: the path stays on the problem's one line.
+        path = escape_invisible(self.path).replace("\n", "\\n").replace("\r", "\\r")
+        where = f" ({path})" if self.path else ""
         return f"{escape_invisible(self.file)}:{self.line}:{self.column}: {text}{where}"
 
     def to_json(self, lang: str = "en") -> dict:

@@ -91,6 +91,8 @@ def fuzz(
         class _Stop(Exception):
             pass
 
+        stopped = []
+
         @hseed(seed)
         @settings(
             max_examples=n_cases,
@@ -101,7 +103,8 @@ def fuzz(
         )
         @given(cases())
         def one(case: Case) -> None:
-            if budget is not None and time.monotonic() - start > budget:
+            if stopped or (budget is not None and time.monotonic() - start > budget):
+                stopped.append(True)
                 raise _Stop()
             outcome, finding = run_case(case, corpus, time_limit)
             report.add(outcome, finding)
@@ -111,7 +114,8 @@ def fuzz(
 
         try:
             one()
-        except _Stop:
-            pass
+        except BaseException:  # _Stop, or Hypothesis's report of it (a FlakyFailure group when replayed)
+            if not stopped:
+                raise
     report.seconds = time.monotonic() - start
     return report
