@@ -329,7 +329,7 @@ def test_misfiled_rows_of_one_session_are_one_problem_with_their_count(tmp_path,
         load_facts_bulk([sessions, attendance], pm)
     (p,) = exc.value.problems
     assert (p.line, p.code, p.params["rows"]) == (2, "attendance_unknown_session", 1000)
-    assert "1000 attendance row(s)" in p.render("en")
+    assert "1000 attendance rows" in p.render("en")
 
 
 def test_attendance_row_with_an_unknown_column_goes_through_the_schema(tmp_path, pm):

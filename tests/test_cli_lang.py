@@ -75,3 +75,19 @@ def test_plugins_listing_follows_lang(capsys):
     assert "  loại nghĩa vụ: study_session" in out
     assert main(["plugins", "--lang", "en"]) == 0
     assert "  kinds: study_session" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "code, params, text",
+    [
+        ("timing_open", {"days": 1, "due": "x"}, "1 day left until the last day (x)"),
+        ("timing_open", {"days": 21, "due": "x"}, "21 days left until the last day (x)"),
+        ("timing_overdue", {"days": 11, "due": "x"}, "11 days past the last day (x)"),
+        ("presenter_ok_all", {"count": 1}, "qualified presenter at 1 session"),
+        ("presenter_ok_all", {"count": 4}, "qualified presenter at 4 sessions"),
+    ],
+)
+def test_english_plurals(code, params, text):
+    from nqengine.i18n import message
+
+    assert message(code, "en", **params) == text

@@ -8,6 +8,7 @@ a new message cannot ship in one language only (``tests/test_i18n.py`` checks).
 from __future__ import annotations
 
 import datetime as _dt
+import re as _re
 
 __all__ = ["escape_invisible", "message", "LANGS", "MESSAGES", "TERMS", "Term", "status_label"]
 
@@ -512,7 +513,20 @@ def message(code: str, lang: str = "vi", **params: object) -> str:
         return f"{code}: {extra}" if extra else code
     filled = {k: _fill(v, lang) for k, v in params.items()}
     # A missing parameter (a plugin's problem built by hand) shows as {name}, never a KeyError.
-    return _pick(pair, lang).format_map(_Keep(filled))
+    text = _pick(pair, lang).format_map(_Keep(filled))
+    return _plurals(text) if lang == "en" and ("(s)" in text or "1 " in text) else text
+
+
+_ONE = _re.compile(r"(?<![\d.,/-])1 (day|session|unit|fact|obligation|example|row|person)s\b")
+_ONE_S = _re.compile(r"(?<![\d.,/-])1 ([\w-]+ )?([\w-]+)\(s\)")
+_MANY_S = _re.compile(r"\(s\)")
+
+
+def _plurals(text: str) -> str:
+    """English number agreement: "1 days" → "1 day", "1 session(s)" → "1 session", "3 session(s)" → "3 sessions"."""
+    text = _ONE.sub(r"1 \1", text)
+    text = _ONE_S.sub(lambda m: f"1 {m.group(1) or ''}{m.group(2)}", text)
+    return _MANY_S.sub("s", text)
 
 
 class _Keep(dict):
