@@ -32,9 +32,9 @@ def main() -> None:
     args = p.parse_args()
 
     import nqengine
-    from nqengine import engine
-    from nqengine.bulk import load_facts_bulk
-    from nqengine.kinds import study
+    from nqengine.evaluation import engine
+    from nqengine.inputs.bulk import load_facts_bulk
+    from nqengine.evaluation.kinds import study
 
     folder = data_dir(args.scale)
     pm = nqengine.get_plugin_manager(load_entrypoints=False)

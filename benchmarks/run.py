@@ -65,7 +65,7 @@ sys.path.insert(0, HERE)
 import generate  # noqa: E402
 import reference  # noqa: E402
 
-from nqengine.hookspecs import hookimpl  # noqa: E402
+from nqengine.plugins.hookspecs import hookimpl  # noqa: E402
 
 STUDY = ("study-party-committee", "study-grassroots-cell")
 
@@ -103,8 +103,8 @@ def worker(scale: float, out_json: str, incremental: int, rounds: int = 5) -> di
     import attrs
 
     import nqengine
-    from nqengine.bulk import load_facts_bulk
-    from nqengine.bulk.write import write_evaluation_json
+    from nqengine.inputs.bulk import load_facts_bulk
+    from nqengine.render.formats import write_evaluation_json
     from nqengine.gcpause import gc_paused
 
     folder = data_dir(scale)
@@ -285,7 +285,7 @@ def _zen(data: tuple, ref: dict) -> dict:
 
 def _incremental(spec, registry, facts, as_of, pm, n: int) -> dict:
     """Latency of one new fact on an evaluation kept current (national data already evaluated)."""
-    from nqengine.incremental import IncrementalEvaluation
+    from nqengine.evaluation.incremental import IncrementalEvaluation
     from nqengine.model import Fact
 
     t = time.perf_counter()

@@ -22,3 +22,47 @@ _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter
 settings.register_profile("ci", max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=_SLOW_OK, print_blob=True)
 settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True)
 settings.load_profile(os.environ.get("NQENGINE_HYPOTHESIS_PROFILE") or os.environ.get("HYPOTHESIS_PROFILE") or "ci")
+
+
+# --- The service's PostgreSQL (issue 14): one throwaway cluster per run, a new database per test. ---
+import itertools as _itertools
+
+import pytest as _pytest
+
+
+@_pytest.fixture(scope="session")
+def _pg_cluster():
+    from service_support import PostgresCluster
+
+    if os.environ.get("NQENGINE_TEST_PG"):
+        yield None
+        return
+    try:
+        cluster = PostgresCluster()
+    except Exception as exc:  # no PostgreSQL here
+        if os.environ.get("NQENGINE_REQUIRE_PG") == "1":
+            raise
+        _pytest.skip(f"PostgreSQL unavailable: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+_pg_count = _itertools.count(1)
+
+
+@_pytest.fixture
+def pg_url(_pg_cluster):
+    """The URL of a new, empty PostgreSQL database."""
+    from service_support import fresh_pg_database
+
+    if _pg_cluster is None:
+        return fresh_pg_database(os.environ["NQENGINE_TEST_PG"], next(_pg_count))
+    return _pg_cluster.database()
+
+
+@_pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A store URL on each database: a new SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'nqengine.db'}"
+    return request.getfixturevalue("pg_url")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import nqengine
-from nqengine.facts import load_facts_text
-from nqengine.registry import load_registry_text
+from nqengine.inputs import load_facts_text
+from nqengine.inputs.registry import load_registry_text
 from nqengine.spec import load_spec_text
 
 HEADER = """\

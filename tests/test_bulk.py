@@ -18,21 +18,19 @@ from pathlib import Path
 import pytest
 
 import nqengine
-from nqengine import bulk
-from nqengine.bulk import load_facts_bulk, load_registry_bulk
-from nqengine.bulk.write import (
+from nqengine.errors import FactsError, RegistryError
+from nqengine.gcpause import gc_paused
+from nqengine.inputs import bulk, load_facts_text
+from nqengine.inputs.bulk import load_facts_bulk, load_registry_bulk
+from nqengine.inputs.bulk.write import (
     fact_rows,
     registry_rows,
-    write_evaluation_json,
     write_facts,
     write_registry,
     write_rows,
 )
-from nqengine.errors import FactsError, RegistryError
-from nqengine.facts import load_facts_text
-from nqengine.formats import render_json
-from nqengine.gcpause import gc_paused
-from nqengine.registry import load_registry_text
+from nqengine.inputs.registry import load_registry_text
+from nqengine.render.formats import render_json, write_evaluation_json
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "specs" / "tam-ky-xxi"
@@ -433,7 +431,7 @@ def test_attendance_text_is_normalised_like_yaml_text(tmp_path, pm):
 
 
 def test_load_facts_reads_several_files_as_one(tmp_path, pm):
-    from nqengine.facts import load_facts
+    from nqengine.inputs import load_facts
 
     (tmp_path / "a.yaml").write_text(
         "facts:\n"

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nqengine.calendars import Calendar, GregorianCalendar, VietnamCalendar, YearOverride
+from nqengine.calendars import (
+    Calendar,
+    GregorianCalendar,
+    VietnamCalendar,
+    YearOverride,
+)
 
 VN = VietnamCalendar()
 GREGORIAN = GregorianCalendar()

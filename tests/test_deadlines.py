@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers import registry, spec
 
 import nqengine
-from helpers import registry, spec
-from nqengine.engine import Context, decide_status
+from nqengine.evaluation.engine import Context, decide_status
 from nqengine.model import Finding
 
 D = dt.date
@@ -29,7 +29,7 @@ def due_of(deadline: str, as_of: str = "01/01/2020", events: str = "", overrides
   clause: c1
   applies_to: {{units: [w1]}}
   deadline: {deadline}
-  deliverables: [x]
+  deliverables: [own_plan]
 """
     pm = nqengine.get_plugin_manager(load_entrypoints=False)
     s = spec(ob, pm, header) if header else spec(ob, pm)
@@ -100,7 +100,7 @@ def test_weekends_do_not_move_a_date_deadline():
 
 
 def test_event_recorded_per_unit_overrides_the_spec():
-    from nqengine.facts import load_facts_text
+    from nqengine.inputs import load_facts_text
 
     pm = nqengine.get_plugin_manager(load_entrypoints=False)
     s = spec(
@@ -111,7 +111,7 @@ def test_event_recorded_per_unit_overrides_the_spec():
   clause: c1
   applies_to: {units: [w1]}
   deadline: {after: {event: ev}, days: 2, inclusive: true}
-  deliverables: [x]
+  deliverables: [own_plan]
 """,
         pm,
     )
@@ -133,7 +133,15 @@ def test_status_precedence():
     fail = Finding("x", "fail", "c")
     unknown = Finding("x", "unknown", "c")
     partial = Finding("x", "partial", "c")
-    assert decide_status([fail, unknown], None, due, as_of, 7) == "violated"
+    # issue 10: before the due date a failed check can still be put right
+    assert decide_status([fail, unknown], None, due, as_of, 7) == "indeterminate"
+    assert decide_status([fail], None, due, as_of, 7) == "pending"
+    assert decide_status([fail], None, due, D(2020, 10, 25), 7) == "due_soon"
+    assert decide_status([fail], None, due, due, 7) == "due_soon"
+    assert decide_status([fail], None, due, D(2020, 10, 31), 7) == "violated"
+    assert decide_status([fail, unknown], None, due, D(2020, 10, 31), 7) == "violated"
+    assert decide_status([fail], None, None, D(2020, 10, 31), 7) == "pending"
+    assert decide_status([], None, due, D(2020, 10, 31), 7) == "overdue"
     assert decide_status([fail], D(2020, 10, 1), due, as_of, 7) == "violated"
     assert decide_status([unknown], None, due, as_of, 7) == "indeterminate"
     assert decide_status([unknown], D(2020, 10, 1), due, as_of, 7) == "met"
@@ -153,14 +161,14 @@ def test_interpretation_carries_through_relative_deadlines():
   clause: c1
   applies_to: {units: [w1]}
   deadline: {date: 31/10/2020, inclusive: true, interpretation: "kịp thời: lấy 31/10"}
-  deliverables: [x]
+  deliverables: [own_plan]
 - id: b
   kind: deliverable
   title: B
   clause: c2
   applies_to: {units: [w1]}
   deadline: {after: {obligation: a, point: due}, days: 3, inclusive: true}
-  deliverables: [y]
+  deliverables: [dedicated_column]
 """
     ev = run(obligations, "", "01/10/2020")
     assert ev.verdict("b", "w1").interpretation == "kịp thời: lấy 31/10"

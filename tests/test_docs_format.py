@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 
 import nqengine
-from nqengine import spec as spec_module
-from nqengine.facts import COMMON_FACT_FIELDS
+from nqengine.inputs.facts import COMMON_FACT_FIELDS
+from nqengine.inputs.registry import REGISTRY_SCHEMA
 from nqengine.model import OUTCOMES, STATUSES
 from nqengine.plugins import DEFAULT_PLUGINS, catalogue_for
-from nqengine.registry import REGISTRY_SCHEMA
 from nqengine.schema import Choice, Field, ListOf, MapOf, Record, Validator
+from nqengine.spec import load as spec_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_FORMAT = ROOT / "docs" / "spec-format.md"
@@ -151,6 +151,7 @@ _TYPE_CHECKS = {
     "object": lambda v: isinstance(v, dict),
     "clause": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
 }
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -202,6 +203,9 @@ def _objects(doc: dict) -> dict[str, list[dict]]:
         "Clause object": clauses,
         "Finding": findings,
         "Unmatched fact": doc["unmatched_facts"],
+        "Roll-up": [doc["rollup"]],
+        "rollup.units": doc["rollup"]["units"],
+        "rollup.obligations": [o for u in doc["rollup"]["units"] for o in u["obligations"]],
     }
 
 
@@ -211,7 +215,8 @@ def test_tam_ky_json_exercises_every_object(tam_ky_json):
 
 
 @pytest.mark.parametrize(
-    "label", ["Top level", "spec", "spec.document", "Verdict", "Clause object", "Finding", "Unmatched fact"]
+    "label", ["Top level", "spec", "spec.document", "Verdict", "Clause object", "Finding", "Unmatched fact",
+              "Roll-up", "rollup.units", "rollup.obligations"]
 )
 def test_json_contract_documents_every_key(label, tam_ky_json):
     table = _contract_tables().get(label)
@@ -225,7 +230,8 @@ def test_json_contract_documents_every_key(label, tam_ky_json):
 
 
 @pytest.mark.parametrize(
-    "label", ["Top level", "spec", "spec.document", "Verdict", "Clause object", "Finding", "Unmatched fact"]
+    "label", ["Top level", "spec", "spec.document", "Verdict", "Clause object", "Finding", "Unmatched fact",
+              "Roll-up", "rollup.units", "rollup.obligations"]
 )
 def test_json_values_keep_documented_types(label, tam_ky_json):
     table = _contract_tables()[label]

@@ -7,15 +7,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from helpers import MINI_PLAN
 
 import nqengine
 from nqengine.cli import main
 from nqengine.errors import SpecError
-from nqengine.examples import load_examples, run_example, run_examples
 from nqengine.plugins import get_plugin_manager
 from nqengine.spec import load_spec_text
-
-from helpers import MINI_PLAN
+from nqengine.testing.examples import load_examples, run_example, run_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 TAM_KY = ROOT / "specs" / "tam-ky-xxi"

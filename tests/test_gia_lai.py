@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import nqengine
-from nqengine.examples import run_examples
+from nqengine.testing.examples import run_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "specs" / "gia-lai-ctr-01"

@@ -51,3 +51,15 @@ if __name__ == "__main__":  # regenerate: python tests/test_golden.py
     for spec, date in CASES:
         golden_path(spec, date).write_text(run_cli(spec, date), encoding="utf-8")
     sys.stdout.write(f"wrote {len(CASES)} files to {GOLDEN}\n")
+
+
+def test_table_has_one_header_per_obligation_and_full_names_off_a_terminal(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["evaluate", "specs/tam-ky-xxi", "--as-of", "20/11/2020"]) == 0
+    lines = out.getvalue().splitlines()
+    obligations = [line for line in lines if line.startswith("[")]
+    headers = [line for line in lines if line.split()[:2] == ["Đơn", "vị"]]
+    assert len(obligations) == 14 and len(headers) == 14
+    assert "  Đảng bộ Cơ quan Chính quyền thành phố" in "\n".join(lines)  # not cut: the output is not a terminal

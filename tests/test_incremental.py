@@ -22,10 +22,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nqengine
-from nqengine.bulk import load_facts_bulk
-from nqengine.engine import UnitIndex, _applicable_units
-from nqengine.facts import load_facts_text
-from nqengine.incremental import IncrementalEvaluation
+from nqengine.evaluation.engine import UnitIndex, _applicable_units
+from nqengine.evaluation.incremental import IncrementalEvaluation
+from nqengine.inputs import load_facts_text
+from nqengine.inputs.bulk import load_facts_bulk
 from nqengine.model import Fact, Selector
 
 ROOT = Path(__file__).resolve().parent.parent

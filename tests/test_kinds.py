@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from helpers import run
 
 STUDY = """
@@ -70,12 +68,18 @@ class TestStudySession:
         assert status(run(STUDY, "", "30/10/2020")) == "due_soon"
         assert status(run(STUDY, "", "31/10/2020")) == "overdue"
 
-    def test_presenter_without_qualification_is_violated(self):
+    def test_presenter_without_qualification_is_pending_then_violated(self):
+        # issue 10: before the due date a wrong presenter can still be put right (a conforming session)
         ev = run(STUDY, session(presenter="dep"), "20/10/2020")
         v = ev.verdict("s", "w1")
-        assert v.status == "violated"
+        assert v.status == "pending"
         f = [f for f in v.findings if f.check == "presenter"][0]
         assert (f.outcome, f.code, f.params["presenter"]) == ("fail", "presenter_qualification", "Trần Thị Phó")
+        assert [(f.outcome, f.code) for f in v.findings if f.check == "sessions"] == [("info", "sessions_not_counted")]
+        assert status(run(STUDY, session(presenter="dep"), "25/10/2020")) == "due_soon"
+        late = run(STUDY, session(presenter="dep"), "31/10/2020").verdict("s", "w1")
+        assert late.status == "violated"
+        assert [f.code for f in late.findings if f.check == "presenter"] == ["presenter_qualification"]
 
     def test_presenter_by_name_nfd_and_case(self):
         import unicodedata
@@ -93,7 +97,7 @@ class TestStudySession:
 
     def test_role_validity_dates(self):
         # asec stopped being secretary on 10/10/2020
-        ev = run(STUDY, session(unit="a1", date="11/10/2020", presenter="asec", attendance="{dang_vien: 5}"), "20/10/2020")
+        ev = run(STUDY, session(unit="a1", date="11/10/2020", presenter="asec", attendance="{dang_vien: 5}"), "31/10/2020")
         v = ev.verdict("s", "a1")
         assert v.status == "violated"
         assert [f.code for f in v.findings if f.check == "presenter"] == ["presenter_role"]
@@ -117,8 +121,9 @@ class TestStudySession:
         assert status(run(STUDY, session(attendance=None), "20/10/2020")) == "indeterminate"
 
     def test_content_and_materials(self):
-        assert status(run(STUDY, session(content="[other]"), "20/10/2020")) == "violated"
-        assert status(run(STUDY, session(materials="[]"), "20/10/2020")) == "violated"
+        assert status(run(STUDY, session(content="[other]"), "20/10/2020")) == "pending"
+        assert status(run(STUDY, session(content="[other]"), "31/10/2020")) == "violated"
+        assert status(run(STUDY, session(materials="[]"), "31/10/2020")) == "violated"
         assert status(run(STUDY, session(content=None), "20/10/2020")) == "indeterminate"
 
     def test_a_conforming_session_overrides_an_earlier_bad_one(self):
@@ -222,18 +227,18 @@ DELIVERABLE = """
   clause: c1
   applies_to: {units: [w1]}
   deadline: {none: true}
-  deliverables: [plan, column]
+  deliverables: [own_plan, dedicated_column]
 """
 
 
 class TestDeliverableAndDuty:
     def test_open_deadline_never_overdue(self):
-        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: plan}\n"
+        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: own_plan}\n"
         v = run(DELIVERABLE, facts, "31/12/2030").verdict("d", "w1")
         assert (v.status, v.due) == ("pending", None)
 
     def test_met_on_last_deliverable(self):
-        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: plan}\n- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: column}\n"
+        facts = "- {id: a, type: deliverable, unit: w1, date: 01/10/2020, deliverable: own_plan}\n- {id: b, type: deliverable, unit: w1, date: 03/10/2020, deliverable: dedicated_column}\n"
         v = run(DELIVERABLE, facts, "05/10/2020").verdict("d", "w1")
         assert (v.status, v.fulfilled_on) == ("met", dt.date(2020, 10, 3))
 

@@ -8,7 +8,13 @@ import itertools
 import pytest
 
 from nqengine.dates import InvalidDate
-from nqengine.periods import Coverage, Recurrence, add_months, parse_period, period_label
+from nqengine.periods import (
+    Coverage,
+    Recurrence,
+    add_months,
+    parse_period,
+    period_label,
+)
 
 D = dt.date
 ND09 = Coverage(14, "nd-09-2019")

@@ -131,7 +131,7 @@ def test_explanations_in_both_languages(nov20):
 def test_the_cli_evaluates_the_demo(capsys):
     from nqengine.cli import main
 
-    assert main(["evaluate", str(FOLDER), "--as-of", "20/11/2020", "--lang", "en"]) == 0
+    assert main(["evaluate", str(FOLDER), "--as-of", "20/11/2020", "--lang", "en", "--width", "80"]) == 0
     out = capsys.readouterr().out
     assert "Đảng bộ xã Tam Đàn" in out and "violated" in out
     assert max(len(line) for line in out.splitlines()) <= 80

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nqengine import hookspecs
+from nqengine.plugins import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "plugins.md"

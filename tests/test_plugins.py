@@ -15,17 +15,24 @@ import textwrap
 import attrs
 import pluggy
 import pytest
+from helpers import MINI_PLAN
 
 import nqengine
 from nqengine.cli import main
-from nqengine.engine import add_findings
 from nqengine.errors import MissingPluginError, PluginError, Problem, SpecError
-from nqengine.facts import FactType, load_facts_text
-from nqengine.hookspecs import hookimpl
-from nqengine.kinds import ObligationKind
+from nqengine.evaluation.engine import add_findings
+from nqengine.evaluation.kinds import ObligationKind
+from nqengine.inputs import FactType, load_facts_text
+from nqengine.inputs.registry import load_registry_text
 from nqengine.model import Finding, Verdict
-from nqengine.plugins import DEFAULT_PLUGINS, PluginManager, catalogue_for, get_plugin_manager, list_plugins
-from nqengine.registry import load_registry_text
+from nqengine.plugins import (
+    DEFAULT_PLUGINS,
+    PluginManager,
+    catalogue_for,
+    get_plugin_manager,
+    list_plugins,
+)
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Field, Str
 from nqengine.spec import load_spec_text
 
@@ -105,9 +112,12 @@ class Kinds:
 
 
 def test_no_plugin_manager_exists_at_import_time():
+    import nqengine.evaluation.engine
     import nqengine.plugins as plugins_module
+    import nqengine.plugins.manager
+    import nqengine.spec.load
 
-    for module in (nqengine, plugins_module, nqengine.engine, nqengine.spec):
+    for module in (nqengine, plugins_module, nqengine.plugins.manager, nqengine.evaluation.engine, nqengine.spec, nqengine.spec.load):
         assert not any(isinstance(v, pluggy.PluginManager) for v in vars(module).values()), module
     assert get_plugin_manager() is not get_plugin_manager()
 
@@ -123,7 +133,7 @@ def test_builtins_are_ordinary_plugins_of_the_same_manager():
 
 
 def test_builtin_kind_calendar_and_format_can_be_overridden():
-    from nqengine.kinds.study import StudySession
+    from nqengine.evaluation.kinds.study import StudySession
 
     class StrictStudy(StudySession):
         def evaluate_unit(self, obligation, unit, context):
@@ -156,6 +166,8 @@ def test_builtin_kind_calendar_and_format_can_be_overridden():
 def test_builtins_can_be_blocked():
     pm = get_plugin_manager(["no:nqengine.formats"], load_entrypoints=False)
     assert "nqengine.formats" not in dict(pm.list_name_plugin()) or pm.get_plugin("nqengine.formats") is None
+    assert set(catalogue_for(pm).formats) == {"csv", "xlsx", "html", "docx", "md"}  # nqengine.render.builtin's
+    pm = get_plugin_manager(["no:nqengine.formats", "no:nqengine.render.builtin"], load_entrypoints=False)
     assert catalogue_for(pm).formats == {}
     pm = get_plugin_manager(["no:nqengine.dispatch"], load_entrypoints=False)
     with pytest.raises(PluginError) as info:
@@ -165,8 +177,8 @@ def test_builtins_can_be_blocked():
 
 
 LOCAL_PLUGIN = '''
-from nqengine.hookspecs import hookimpl
-from nqengine.kinds.duty import Duty
+from nqengine.plugins.hookspecs import hookimpl
+from nqengine.evaluation.kinds.duty import Duty
 
 class Chore(Duty):
     name = "chore"
@@ -225,8 +237,8 @@ def _fake_distribution(site, module: str, version: str, body: str) -> None:
 
 
 FAKE_BODY = """
-    from nqengine.hookspecs import hookimpl
-    from nqengine.kinds.duty import Duty
+    from nqengine.plugins.hookspecs import hookimpl
+    from nqengine.evaluation.kinds.duty import Duty
 
     class Errand(Duty):
         name = "errand"
@@ -451,9 +463,36 @@ class NoRender:
 def test_registered_item_that_fails_validation_is_attributed(hook, item, why):
     pm = make_pm(("faulty", _plugin_with(hook, lambda: [item])))
     with pytest.raises(PluginError) as info:
-        catalogue_for(pm)
+        _use_catalogue(pm)
     raises_attributed(info.value, "faulty", hook)
     assert why in str(info.value)
+
+
+def _use_catalogue(pm):
+    """Build the catalogue, then load a spec and a facts file with it, as a run does.
+
+    A kind or fact type that redefines a common key (``deadline``, ``date``) is
+    refused by the loader that owns those keys, the first time it uses the
+    catalogue; every other fault is found when the catalogue is built.
+    """
+    catalogue_for(pm)
+    load_spec_text(MINI_PLAN, pm=pm)
+    load_facts_text("facts: []\n", pm=pm)
+
+
+@pytest.mark.parametrize(
+    "hook, item, loader",
+    [
+        ("nqengine_register_obligation_kinds", RedefinesDeadline(), lambda pm: load_spec_text(MINI_PLAN, pm=pm)),
+        ("nqengine_register_fact_types", type("T", (FactType,), {"name": "t", "fields": {"date": Field(Str())}}), lambda pm: load_facts_text("facts: []\n", pm=pm)),
+    ],
+)
+def test_a_redefined_common_key_is_refused_by_the_loader_that_owns_it(hook, item, loader):
+    pm = make_pm(("faulty", _plugin_with(hook, lambda: [item])))
+    catalogue_for(pm)  # the catalogue itself does not know the spec's or the facts' common keys
+    with pytest.raises(PluginError) as info:
+        loader(pm)
+    raises_attributed(info.value, "faulty", hook)
 
 
 def test_message_with_different_placeholders_per_language_is_rejected():
@@ -478,7 +517,7 @@ def test_hookimpl_with_an_unknown_argument_fails_validation():
 
 def test_misspelt_hook_is_reported(tmp_path):
     path = tmp_path / "typo_plugin.py"
-    path.write_text("from nqengine.hookspecs import hookimpl\n\n@hookimpl\ndef nqengine_extra_finding(verdict):\n    return None\n", encoding="utf-8")
+    path.write_text("from nqengine.plugins.hookspecs import hookimpl\n\n@hookimpl\ndef nqengine_extra_finding(verdict):\n    return None\n", encoding="utf-8")
     with pytest.raises(PluginError) as info:
         get_plugin_manager([str(path)], load_entrypoints=False)
     raises_attributed(info.value, "typo_plugin", "nqengine_extra_finding")
@@ -509,7 +548,7 @@ class Fields:
 def test_obligation_fields_faults_are_attributed(result, text):
     pm = make_pm(("fields", Fields(result)))
     with pytest.raises(PluginError) as info:
-        catalogue_for(pm)
+        _use_catalogue(pm)
     raises_attributed(info.value, "fields", "nqengine_obligation_fields")
     assert text in str(info.value)
 
@@ -751,7 +790,7 @@ def test_calendar_failure_is_attributed():
 def test_output_format_failure_is_attributed(tmp_path, capsys):
     path = tmp_path / "bad_format.py"
     path.write_text(
-        "from nqengine.hookspecs import hookimpl\n\n"
+        "from nqengine.plugins.hookspecs import hookimpl\n\n"
         "class Bad:\n    name = 'bad'\n\n    def render(self, evaluation, lang='vi'):\n        return 1 / 0\n\n"
         "@hookimpl\ndef nqengine_register_output_formats():\n    return [Bad()]\n",
         encoding="utf-8",
@@ -793,7 +832,7 @@ def test_extra_findings_faults_are_attributed_with_obligation_and_unit(result, t
 def test_cli_reports_a_failing_plugin_in_vietnamese_with_exit_3(tmp_path, capsys):
     path = tmp_path / "crashy.py"
     path.write_text(
-        "from nqengine.hookspecs import hookimpl\n\n@hookimpl\ndef nqengine_extra_findings(obligation, unit):\n"
+        "from nqengine.plugins.hookspecs import hookimpl\n\n@hookimpl\ndef nqengine_extra_findings(obligation, unit):\n"
         "    if unit.id == 'p-an-son':\n        raise KeyError('attendance')\n",
         encoding="utf-8",
     )

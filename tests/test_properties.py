@@ -18,10 +18,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nqengine
-from nqengine import engine, formats, spec_dump, testing
-from nqengine.kinds import study
+from nqengine import testing
+from nqengine.evaluation import engine
+from nqengine.evaluation.kinds import study
 from nqengine.plugins import get_plugin_manager
-from nqengine.properties import INVARIANTS, STATUS_RANK, PropertyFailure, run_property
+from nqengine.render import formats
+from nqengine.spec import dump as spec_dump
+from nqengine.testing import strategies
+from nqengine.testing.properties import (
+    INVARIANTS,
+    STATUS_RANK,
+    PropertyFailure,
+    run_property,
+)
 
 TAM_KY = Path(__file__).resolve().parent.parent / "specs" / "tam-ky-xxi"
 
@@ -62,7 +71,7 @@ def test_invariants_hold_on_the_real_tam_ky_facts(pm, tam_ky):
             INVARIANTS[name](spec, pm, registry=registry, facts=tuple(facts), as_of=day)
     INVARIANTS["fact_order"](spec, pm, registry=registry, facts=tuple(facts), as_of=dt.date(2020, 11, 20), order=list(reversed(range(len(facts)))))
     INVARIANTS["duplicate_facts"](spec, pm, registry=registry, facts=tuple(facts), as_of=dt.date(2020, 11, 20), copies=[0, 5])
-    INVARIANTS["as_of_monotone"](spec, pm, registry=registry, facts=tuple(facts), dates=testing._interesting_days(spec, facts))
+    INVARIANTS["as_of_monotone"](spec, pm, registry=registry, facts=tuple(facts), dates=strategies._interesting_days(spec, facts))
 
 
 def test_status_rank_orders_every_status():

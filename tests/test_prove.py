@@ -6,16 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import MINI_PLAN
 
 import nqengine
 from nqengine.cli import main
 from nqengine.errors import SpecError
 from nqengine.plugins import get_plugin_manager
-from nqengine.prove import DeclaredProperties, load_properties, prove
 from nqengine.spec import load_spec_text
-from nqengine.spec_dump import dump_spec
-
-from helpers import MINI_PLAN
+from nqengine.spec.dump import dump_spec
+from nqengine.testing.prove import DeclaredProperties, load_properties, prove
 
 HERE = Path(__file__).resolve().parent
 TAM_KY = HERE.parent / "specs" / "tam-ky-xxi"

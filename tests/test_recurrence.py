@@ -10,9 +10,9 @@ import pytest
 
 import nqengine
 from nqengine.errors import SpecError, UnknownKeyError
-from nqengine.facts import load_facts_text
-from nqengine.hookspecs import hookimpl
-from nqengine.registry import load_registry_text
+from nqengine.inputs import load_facts_text
+from nqengine.inputs.registry import load_registry_text
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.spec import load_spec_text
 
 D = dt.date
@@ -319,7 +319,7 @@ def test_no_deadline_may_count_from_a_recurring_obligation():
   clause: IV.3
   applies_to: {kinds: party_committee}
   deadline: {after: {obligation: quy}, days: 5, inclusive: true}
-  deliverables: [x]
+  deliverables: [own_plan]
 """
     with pytest.raises(SpecError) as exc:
         load_spec_text(HEADER + textwrap.indent(QUARTERLY + follow, "  "), "r.yaml")
@@ -388,7 +388,7 @@ def test_one_off_new_units_get_a_deadline_from_their_creation():
 
 
 def _inc_setup(initial: str, as_of: str = "31/12/2026"):
-    from nqengine.incremental import IncrementalEvaluation
+    from nqengine.evaluation.incremental import IncrementalEvaluation
 
     calls: list[str] = []
 
@@ -460,7 +460,7 @@ from hypothesis import Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from nqengine import testing  # noqa: E402
-from nqengine.properties import INVARIANTS, PropertyFailure  # noqa: E402
+from nqengine.testing.properties import INVARIANTS, PropertyFailure  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -495,7 +495,7 @@ def test_periods_invariant_catches_a_fact_counted_twice(rpm, monkeypatch):
     reg = load_registry_text(REGISTRY, "reg.yaml")
     facts = load_facts_text("facts:\n" + textwrap.indent(report("r1", "w1", "10/03/2026"), "  "), "f.yaml", pm=rpm)
     INVARIANTS["periods"](spec, rpm, registry=reg, facts=tuple(facts), as_of=D(2026, 10, 1))  # holds
-    from nqengine import engine
+    from nqengine.evaluation import engine
 
     real = engine.evaluate
 
@@ -514,7 +514,7 @@ def test_periods_invariant_catches_a_fact_counted_twice(rpm, monkeypatch):
 def test_periods_invariant_catches_a_missing_period(rpm, monkeypatch):
     spec = load_spec_text(HEADER + textwrap.indent(QUARTERLY, "  "), "r.yaml", pm=rpm)
     reg = load_registry_text(REGISTRY, "reg.yaml")
-    from nqengine import engine
+    from nqengine.evaluation import engine
 
     real = engine.evaluate
 
@@ -531,7 +531,7 @@ def test_periods_invariant_catches_a_missing_period(rpm, monkeypatch):
 def test_prove_on_the_gia_lai_plan(rpm):
     from pathlib import Path
 
-    from nqengine.prove import prove
+    from nqengine.testing.prove import prove
 
     spec = nqengine.load_spec(Path(__file__).resolve().parent.parent / "specs" / "gia-lai-ctr-01", pm=rpm)
     report = prove(spec, rpm, seed=15, max_examples=8)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from nqengine.errors import RegistryError
-from nqengine.registry import load_registry_text
+from nqengine.inputs.registry import load_registry_text
 
 
 def problems(text: str) -> list[str]:

@@ -10,9 +10,9 @@ import pytest
 
 import nqengine
 from nqengine.errors import SpecError
+from nqengine.inputs.registry import load_registry_text
 from nqengine.model import Deadline, DeadlineRef, Selector
 from nqengine.plugins import catalogue_for, get_plugin_manager
-from nqengine.registry import load_registry_text
 from nqengine.spec import load_spec, load_spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +69,15 @@ def test_presenter_rule_and_its_exception_for_agencies(tam_ky):
     assert ob.params["presenter"] == {
         "roles": ["secretary", "deputy_secretary"],
         "qualifications": [{"kind": "reporter", "body": "thanh-uy-tam-ky", "term": "XXI"}],
+        "any_qualification": [],
+        "any_of": [],
         "clause": "II.1.1.c",
+        "interpretation": None,
     }
     (exc,) = ob.exceptions
     assert exc.when == Selector(sectors=frozenset({"agency", "public_unit", "enterprise", "armed_forces"}))
     assert exc.clause == "II.1.1.c"
-    assert exc.obligation.params["presenter"] == {"roles": ["secretary"], "qualifications": [], "clause": "II.1.1.c"}
+    assert exc.obligation.params["presenter"] == {"roles": ["secretary"], "qualifications": [], "any_qualification": [], "any_of": [], "clause": "II.1.1.c", "interpretation": None}
     # Everything the exception does not set stays as in the general rule.
     assert exc.obligation.deadline == ob.deadline
     assert exc.obligation.params["audience"] == ob.params["audience"]
@@ -85,7 +88,7 @@ def test_report_deadline_counts_working_days_after_the_study(tam_ky):
     assert ob.deadline.after == DeadlineRef(obligation="study-party-committee", point="fulfilled")
     assert (ob.deadline.days, ob.deadline.working_days, ob.deadline.inclusive) == (5, True, True)
     assert ob.deadline.interpretation.startswith('Văn bản chỉ nói "kịp thời"')
-    assert ob.params["channel"] == {"to": "ban-thuong-vu", "via": "ban-tuyen-giao", "clause": "III.5"}
+    assert ob.params["channel"] == {"to": "ban-thuong-vu", "via": "ban-tuyen-giao", "clause": "III.5", "interpretation": None}
     (exc,) = ob.exceptions
     assert exc.when == Selector(kinds=frozenset({"grassroots_cell"}))
     assert exc.obligation.deadline.after == DeadlineRef(obligation="study-grassroots-cell", point="fulfilled")
@@ -252,7 +255,7 @@ def test_an_unknown_kind_far_from_any_lists_the_registered_ones():
         load_spec_text(BASE.replace("    kind: report\n", "    kind: zzz\n"), "t.yaml")
     (line,) = info.value.render("en").splitlines()
     assert line.startswith("t.yaml:34:11: obligation kind 'zzz' is not registered (registered: ")
-    assert "report, study_session" in line and line.endswith(") (obligations[1].kind)")
+    assert "report, rollup, study_session" in line and line.endswith(") (obligations[1].kind)")
     assert "(đã đăng ký: " in info.value.render("vi")
 
 

@@ -39,7 +39,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
     ("study-party-committee", "p-an-son"): (M, M, M),
     ("study-party-committee", "p-an-xuan"): (M, M, M),  # deputy secretary who is a city reporter
     ("study-party-committee", "p-an-phu"): (M, M, M),
-    ("study-party-committee", "p-hoa-huong"): (V, V, V),  # deputy secretary, not a reporter
+    ("study-party-committee", "p-hoa-huong"): (P, V, V),  # deputy secretary, not a reporter (before 31/10 it could be put right)
     ("study-party-committee", "p-hoa-thuan"): (I, I, I),  # attendance not recorded
     ("study-party-committee", "p-phuoc-hoa"): (P, M, M),  # held 29/10, the last day
     ("study-party-committee", "p-tan-thanh"): (P, O, O),
@@ -49,7 +49,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
     ("study-party-committee", "x-tam-thang"): (P, V, V),  # action programme not covered
     ("study-party-committee", "x-tam-thanh"): (P, M, M),
     ("study-party-committee", "db-co-quan-chinh-quyen"): (M, M, M),  # exception: the Secretary suffices
-    ("study-party-committee", "db-quan-su"): (V, V, V),  # exception requires the Secretary
+    ("study-party-committee", "db-quan-su"): (P, V, V),  # exception requires the Secretary (pending until the deadline)
     ("study-party-committee", "db-trung-tam-y-te"): (P, O, O),
     ("study-party-committee", "db-cty-moi-truong"): (P, M, M),
     # II.1.2 grassroots cells
@@ -88,7 +88,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, str, str]] = {
     ("report-results", "x-tam-ngoc"): (P, P, O),  # due 17/11
     ("report-results", "x-tam-phu"): (P, S, O),  # due 03/11
     ("report-results", "x-tam-thang"): (P, P, P),
-    ("report-results", "x-tam-thanh"): (P, V, V),  # sent via the Office, not the Propaganda Dept.
+    ("report-results", "x-tam-thanh"): (P, S, V),  # sent via the Office, not the Propaganda Dept.; due 04/11 (issue 10)
     ("report-results", "db-co-quan-chinh-quyen"): (S, O, O),  # due 21/10
     ("report-results", "db-quan-su"): (P, P, P),
     ("report-results", "db-trung-tam-y-te"): (P, P, P),
@@ -146,7 +146,9 @@ def test_no_unexpected_verdicts(evaluations, date):
 
 @pytest.mark.parametrize("date", DATES)
 def test_every_status_occurs(evaluations, date):
-    assert {v.status for v in evaluations[date].verdicts} == set(STATUSES)
+    # On 15/10/2020 no deadline had passed for a unit with non-conforming evidence: nothing is violated yet (issue 10).
+    expected = set(STATUSES) - {"violated"} if date == "15/10/2020" else set(STATUSES)
+    assert {v.status for v in evaluations[date].verdicts} == expected
 
 
 def test_due_dates(evaluations):
@@ -204,7 +206,7 @@ def test_unmatched_facts(evaluations):
     assert reasons == {
         "x-unknown-unit": "fact_unknown_unit",
         "x-not-subject": "fact_unit_not_subject",
-        "x-unused-type": "fact_type_unused",
+        "x-unused-type": "fact_event_unused",  # no deadline counts from its event
     }
     early = evaluations["15/10/2020"]
     after = {u.fact for u in early.unmatched_facts if u.code == "fact_after_as_of"}

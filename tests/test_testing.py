@@ -10,15 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nqengine
-from nqengine import hookspecs, testing
+from nqengine import testing
 from nqengine.errors import PluginError
-from nqengine.facts import load_facts_text
-from nqengine.hookspecs import hookimpl
+from nqengine.inputs import load_facts_text
+from nqengine.inputs.registry import load_registry_text
 from nqengine.model import Selector
-from nqengine.plugins import get_plugin_manager
-from nqengine.registry import load_registry_text
+from nqengine.plugins import get_plugin_manager, hookspecs
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.spec import SECTORS, UNIT_KINDS
-from nqengine.spec_dump import dump_facts, dump_registry, dump_spec
+from nqengine.spec.dump import dump_facts, dump_registry, dump_spec
 
 TAM_KY = Path(__file__).resolve().parent.parent / "specs" / "tam-ky-xxi"
 
@@ -125,7 +125,8 @@ def test_checkable(spec, pm):
 
 def test_expected_status():
     d = dt.date(2020, 10, 30)
-    assert testing.expected_status("fail", d, d) == {"violated"}
+    assert testing.expected_status("fail", d, d) == {"pending", "due_soon"}
+    assert testing.expected_status("fail", d, d + dt.timedelta(days=1)) == {"violated"}
     assert testing.expected_status("partial", d, d + dt.timedelta(days=1)) == {"violated"}
     assert testing.expected_status("partial", None, d) == {"pending", "due_soon"}
     assert testing.expected_status("missing", d, d + dt.timedelta(days=1), "duty") == {"not_applicable"}

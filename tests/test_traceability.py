@@ -29,7 +29,7 @@ import nqengine
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "specs" / "tam-ky-xxi"
 README = FOLDER / "README.md"
-SOURCE = ROOT.parent / "shared" / "source" / "000_dfef0f3f676e5fdf.txt"
+SOURCE = FOLDER / "source" / "ke-hoach-tam-ky-2020.txt"
 TABLE_HEADING = "## Clause → rule table"
 METADATA = "document metadata"
 
@@ -173,7 +173,7 @@ def test_every_clause_is_used_or_listed_as_metadata(spec, rows):
 @pytest.fixture(scope="module")
 def source_words() -> str:
     if not SOURCE.is_file():
-        pytest.skip(f"source text not found at {SOURCE} (expected beside the repository, in ../shared/source/)")
+        pytest.fail(f"source text not found at {SOURCE}")
     return _source_words(SOURCE.read_text(encoding="utf-8"))
 
 

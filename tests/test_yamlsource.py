@@ -9,7 +9,15 @@ import pytest
 import yaml
 
 from nqengine.errors import RegistryError, SpecError
-from nqengine.yamlsource import MAX_DEPTH, Node, compose_file, compose_text, join_path, scalar_value, to_python
+from nqengine.yamlsource import (
+    MAX_DEPTH,
+    Node,
+    compose_file,
+    compose_text,
+    join_path,
+    scalar_value,
+    to_python,
+)
 
 
 def root(text: str) -> Node:

@@ -13,7 +13,30 @@ import os
 import sys
 from typing import Sequence
 
+from nqengine import api
+from nqengine._version import __version__
+from nqengine.checkcmd import check_paths
+from nqengine.confine import confined, default_roots
 from nqengine.dates import InvalidDate, parse_date
+from nqengine.draft.cli import add_parser as add_draft_parser
+from nqengine.draft.cli import cli_draft
+from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
+from nqengine.periods import parse_period
+from nqengine.plugins.manager import (
+    catalogue_for,
+    declared_plugins,
+    get_plugin_manager,
+    list_plugins,
+    require_plugins,
+)
+from nqengine.render.formats import explain_text
+from nqengine.render.output import write_output
+from nqengine.render.progress import progress_bar
+from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS
+from nqengine.service.commands import add_subcommands as add_service_subcommands
+from nqengine.service.commands import run as run_service
+from nqengine.testing.examples import cli_test
+from nqengine.testing.prove import cli_prove
 
 EXIT_INPUT = 2
 EXIT_PLUGIN = 3
@@ -34,19 +57,40 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", required=True, help="evaluation date, dd/mm/yyyy or yyyy-mm-dd")
     p.add_argument("--period", help="for recurring obligations, only this period: 'quý II/2026', '6 tháng đầu năm 2026', 'năm 2026', '2026-Q2' "
                                     "(default: the periods due by --as-of and the next one)")
+    _add_confinement(p)
+
+
+def _add_confinement(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-root", action="append", default=[], metavar="DIR",
+                   help="also read files under DIR (default: only the spec's folder, and the working directory when "
+                        "the spec is inside it); see docs/security.md")
+    p.add_argument("--max-input-mb", type=float, default=None, metavar="MB",
+                   help="refuse an input file larger than this (default 8192)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nqengine", description="Evaluate Party plans written as spec files.")
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("check", help="validate spec files")
-    p.add_argument("specs", nargs="+")
+    p = sub.add_parser("check", help="validate spec, registry and facts files, and what they refer to in each other")
+    p.add_argument("specs", nargs="+", metavar="PATH",
+                   help="a spec file, a registry or facts file (YAML, JSON Lines, CSV), or a folder holding plan.yaml, "
+                        "registry.yaml, facts.yaml; files given together are checked against each other")
     _add_common(p)
+    _add_confinement(p)
     p = sub.add_parser("evaluate", help="evaluate a spec as of a date")
     _add_inputs(p)
-    p.add_argument("--format", default="table", help="table (default) or json, or a plugin's format")
+    p.add_argument("--format", default="table",
+                   help="table (default), json, csv, xlsx, html, docx or md (the draft report), or a plugin's format")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--width", type=int, metavar="N",
+                   help="columns the table must fit (default: the terminal's; no limit, full names, for a file or a pipe)")
+    _add_common(p)
+    p = sub.add_parser("report", help="the draft báo cáo kết quả of a unit, as a Word document (docx) or Markdown (md)")
+    _add_inputs(p)
+    p.add_argument("--unit", help="the unit reporting, id or name (default: the unit at the top of the registry's tree with the most verdicts below it)")
+    p.add_argument("--format", choices=("docx", "md"), default="docx", help="docx (default) or md")
+    p.add_argument("-o", "--output", help="write to this file (required for docx on a terminal)")
     _add_common(p)
     p = sub.add_parser("explain", help="explain one verdict: checks, evidence, clauses")
     _add_inputs(p)
@@ -65,12 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
+    _add_common(add_draft_parser(sub))
+    add_service_subcommands(sub, _add_common)
     return parser
 
 
 def _version() -> str:
-    from nqengine import __version__
-
     return f"nqengine {__version__}"
 
 
@@ -85,37 +129,69 @@ def _paths(args: argparse.Namespace) -> tuple[str, str, list[str]]:
 
 
 def _evaluation(args: argparse.Namespace, pm):
-    import nqengine
-
     spec_path, reg_path, facts_path = _paths(args)
     try:
         as_of = parse_date(args.as_of)
     except InvalidDate as exc:
         raise _Usage(f"--as-of: {exc.message_vi if args.lang == 'vi' else exc}") from None
-    _require_declared(spec_path, pm)
-    spec = nqengine.load_spec(spec_path, pm=pm)
-    registry = nqengine.load_registry(reg_path)
-    facts = nqengine.load_facts(facts_path, pm=pm)
+    named = ([args.registry] if args.registry else []) + (args.facts or [])  # chosen by the person running nqengine
+    with _confined(args, spec_path, named):
+        _require_declared(spec_path, pm)
+        spec = api.load_spec(spec_path, pm=pm)
+        registry = api.load_registry(reg_path)
+        facts = api.load_facts(facts_path, pm=pm)
     period = None
     if args.period:
-        from nqengine.periods import parse_period
-
         try:
             period = parse_period(args.period)
         except InvalidDate as exc:
             raise _Usage(f"--period: {exc.message_vi if args.lang == 'vi' else exc}") from None
-    return nqengine.evaluate(spec, registry, facts, as_of, pm=pm, period=period)
+    with progress_bar(sys.stderr, "evaluate" if args.lang == "en" else "đánh giá") as bar:
+        return api.evaluate(spec, registry, facts, as_of, pm=pm, progress=bar, period=period)
+
+
+def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = ()):
+    if args.max_input_mb is not None and not args.max_input_mb > 0:
+        raise _Usage("--max-input-mb: must be a positive number")
+    cap = None if args.max_input_mb is None else int(min(args.max_input_mb, 2.0**40) * 1024**2)
+    return confined(default_roots(spec_path, args.allow_root), files=named, max_bytes=cap)
 
 
 class _Usage(Exception):
     pass
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
-    from nqengine.plugins import catalogue_for, get_plugin_manager
+def _broken_pipe(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a closed pipe: the reader (``| head``) has stopped."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, BrokenPipeError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
+
+def _quiet_pipe() -> int:
+    """End quietly once the reader has gone: no traceback, and no second error when Python flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (a test's StringIO)
+        pass
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except Exception as exc:
+        if _broken_pipe(exc):
+            return _quiet_pipe()
+        raise
+
+
+def _main(args: argparse.Namespace) -> int:
     out = sys.stdout
     try:
         pm = get_plugin_manager(args.plugins)
@@ -124,29 +200,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "plugins":
             return _plugins(args, pm)
         if args.command == "test":
-            from nqengine.examples import cli_test
-
             return cli_test(args.specs, pm, args.lang)
         if args.command == "prove":
-            from nqengine.prove import cli_prove
-
             return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
+        if args.command == "draft":
+            return cli_draft(args, pm)
+        if args.command in SERVICE_COMMANDS:
+            return run_service(args, pm)
         ev = _evaluation(args, pm)
-        if args.command == "evaluate":
+        if args.command in ("evaluate", "report"):
             cat = catalogue_for(pm)
             fmt = cat.formats.get(args.format)
             if fmt is None:
                 raise _Usage(f"--format: unknown format {args.format!r}; known: {', '.join(sorted(cat.formats))}")
-            write = getattr(fmt, "write", None)  # a format that can stream (json) writes as it goes
-            if args.output:
-                with open(args.output, "w", encoding="utf-8") as fh:
-                    write(ev, fh, args.lang) if write is not None else fh.write(fmt.render(ev, args.lang))
-            elif write is not None:
-                write(ev, out, args.lang)
-            else:
-                out.write(fmt.render(ev, args.lang))
+            if args.command == "report" and args.unit and ev.registry.unit(args.unit) is None:
+                raise _Usage(f"--unit: {args.unit!r} " + ("không có trong danh sách tổ chức" if args.lang == "vi" else "is not in the registry"))
+            try:
+                write_output(fmt, ev, args.lang, args.output, out, width=getattr(args, "width", None),
+                             unit=args.unit if args.command == "report" else None)
+            except IsADirectoryError as exc:
+                raise _Usage(f"-o {args.output}: {exc.strerror or exc}") from None
+            except OSError as exc:
+                if _broken_pipe(exc):
+                    raise
+                raise _Usage(f"-o {args.output}: {exc.strerror or exc}") from None
             return 0
-        from nqengine.formats import explain_text
 
         out.write(explain_text(ev, args.obligation, args.unit, args.lang, period=ev.period))
         return 0
@@ -154,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(exc.render(args.lang) + "\n")
         return EXIT_INPUT
     except (PluginError, MissingPluginError) as exc:
+        if _broken_pipe(exc):  # the reader of our output stopped (`| head`): the plugin did nothing wrong
+            return _quiet_pipe()
         sys.stderr.write(f"nqengine: {exc.render(args.lang)}\n")
         return EXIT_PLUGIN
     except (_Usage, NQEngineError) as exc:
@@ -167,7 +247,6 @@ def _require_declared(spec_path: str, pm) -> None:
     Checked before the spec is loaded: without the plugin its kinds and fact
     types would be reported as unknown, which hides the cause.
     """
-    from nqengine.plugins import declared_plugins, require_plugins
 
     spec_id, needed = declared_plugins(spec_path)
     if needed:
@@ -175,27 +254,11 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
-    from nqengine.errors import InputError
-    from nqengine.spec import load_spec
-
-    status = 0
-    for path in args.specs:
-        _require_declared(path, pm)
-        try:
-            spec = load_spec(path, pm=pm)
-        except InputError as exc:
-            sys.stderr.write(exc.render(args.lang) + "\n")
-            status = EXIT_INPUT
-            continue
-        ok = "hợp lệ" if args.lang == "vi" else "ok"
-        noun = "nghĩa vụ" if args.lang == "vi" else "obligations"
-        sys.stdout.write(f"{spec.source}: {ok} ({len(spec.obligations)} {noun})\n")
-    return status
+    with _confined(args, args.specs[0], args.specs):  # every path named on the command line may be read
+        return check_paths(args.specs, pm, args.lang, _require_declared)
 
 
 def _plugins(args: argparse.Namespace, pm) -> int:
-    from nqengine.plugins import list_plugins
-
     rows = list_plugins(pm)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

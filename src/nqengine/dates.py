@@ -104,6 +104,11 @@ class InvalidDate(NQEngineError, ValueError):
 # --- helpers -------------------------------------------------------------------------
 
 
+#: Years a date may name: far enough for any plan, close enough that a deadline
+#: computed from one (days after it, a day before it) stays a real date.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 def _days_in_month(year: int, month: int) -> int:
     if month == 12:
         return 31
@@ -112,8 +117,9 @@ def _days_in_month(year: int, month: int) -> int:
 
 def _make_date(text: str, year: int, month: int, day: int, kind: str = "date") -> datetime.date:
     """Build a date, explaining in both languages why it does not exist."""
-    if not 1 <= year <= 9999:
-        en, vi = f"there is no year {year}", f"không có năm {year}"
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        en = f"the year {year} is outside {MIN_YEAR}–{MAX_YEAR}, the years a plan can name"
+        vi = f"năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR} mà một kế hoạch có thể dùng"
         raise InvalidDate(text, "impossible", en, vi, kind)
     if not 1 <= month <= 12:
         en, vi = f"there is no month {month}", f"không có tháng {month}"
@@ -213,7 +219,20 @@ _PERIOD_RES = tuple(
         # A bare "2021" is not a deadline: without a unit word, require "end of"/"cuối".
         rf"(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?{_YEAR}",
         rf"(?:cuoi|het|den\s+het|den\s+cuoi)\s+{_YEAR}",
+        # half-years: "6 tháng đầu năm 2021" (by 30/06), "6 tháng cuối năm 2021" (by 31/12)
+        rf"(?:{_PREFIX})?(?:06|6)\s+thang\s+(?P<half>dau|cuoi)\s+(?:nam\s+)?{_YEAR}",
+        rf"(?:{_PREFIX})?(?P<half_en>first|second)\s+half(?:\s+of)?(?:\s+the\s+year)?\s+{_YEAR}",
+        rf"(?:{_PREFIX})?h(?P<h>[12]){_SEP}{_YEAR}",
     )
+)
+
+# A date with the words plans put before it: "đến hết ngày 31/3/2026", "chậm nhất ngày 15/3/2026",
+# "trước ngày 31/10/2020", "no later than 31/03/2026".  The words name the date; whether the day itself
+# counts is the deadline's `inclusive`, which the spec states (see docs/spec-format.md for what each implies).
+_DATE_PHRASE_RE = re.compile(
+    r"(?:hoan\s+thanh\s+|complete(?:d)?\s+)?"
+    r"(?:den\s+het\s+ngay|den\s+ngay|cham\s+nhat(?:\s+la)?(?:\s+vao)?(?:\s+ngay)?|truoc\s+ngay|han\s+chot(?:\s+la)?(?:\s+ngay)?"
+    r"|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|by|before)\s+(?P<date>[0-9][0-9./-]*[0-9])"
 )
 
 
@@ -226,7 +245,10 @@ def _period_end(text: str, kind: str) -> datetime.date:
     else:
         raise InvalidDate(text, "format", kind=kind)
     year = int(groups["year"])
-    if groups.get("q"):
+    if groups.get("half") or groups.get("half_en") or groups.get("h"):
+        first = groups.get("half") == "dau" or groups.get("half_en") == "first" or groups.get("h") == "1"
+        month = 6 if first else 12
+    elif groups.get("q"):
         raw = groups["q"]
         quarter = int(raw) if raw.isdigit() else _ROMAN[raw]
         if not 1 <= quarter <= 4:
@@ -239,7 +261,7 @@ def _period_end(text: str, kind: str) -> datetime.date:
         month = _MONTH_NAMES[groups["mname"]]
     else:
         month = 12
-    if not 1 <= year <= 9999 or not 1 <= month <= 12:
+    if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
         _make_date(text, year, month, 1, kind)  # raises, saying which part is wrong
     return _make_date(text, year, month, _days_in_month(year, month), kind)
 
@@ -278,4 +300,6 @@ def parse_deadline_date(
     except InvalidDate as exc:
         if exc.reason == "impossible" or not isinstance(text, str):
             raise
+    if m := _DATE_PHRASE_RE.fullmatch(_fold(text)):
+        return parse_date(m["date"]), "date"
     return _period_end(text, "date or period"), "period"

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 import attrs
 
-from nqengine.i18n import message
+from nqengine.i18n import escape_invisible, message
 
 __all__ = [
     "NQEngineError",
@@ -48,8 +48,8 @@ class Problem:
     def render(self, lang: str = "vi") -> str:
         # One problem, one line: a multi-line value quoted in a message stays on it.
         text = " ".join(message(self.code, lang, **self.params).splitlines())
-        where = f" ({self.path})" if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {text}{where}"
+        where = f" ({escape_invisible(self.path)})" if self.path else ""
+        return f"{escape_invisible(self.file)}:{self.line}:{self.column}: {text}{where}"
 
     def to_json(self, lang: str = "en") -> dict:
         return {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-__all__ = ["message", "LANGS", "MESSAGES", "TERMS", "Term", "status_label"]
+__all__ = ["escape_invisible", "message", "LANGS", "MESSAGES", "TERMS", "Term", "status_label"]
 
 LANGS = ("vi", "en")
 
@@ -131,6 +131,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_audience_category": (
         "nhóm đối tượng '{ref}' chưa được khai báo trong 'audience_categories'{hint}",
         "audience category '{ref}' is not declared under 'audience_categories'{hint}",
+    ),
+    "plugin_key_not_declared": (
+        "khóa '{key}' thuộc plugin '{plugin}': hãy thêm '{plugin}' vào 'plugins:' của kế hoạch",
+        "the key '{key}' belongs to the plugin '{plugin}': add '{plugin}' to the plan's 'plugins:'",
+    ),
+    "unset_missing": (
+        "'unset': nghĩa vụ được kế thừa không có '{ref}' để bỏ",
+        "'unset': the inherited obligation has no '{ref}' to remove",
+    ),
+    "unknown_unit_reference": (
+        "đơn vị '{ref}' không có trong danh sách tổ chức (registry){hint}",
+        "unit '{ref}' is not in the registry{hint}",
+    ),
+    "fact_unit_unknown": (
+        "đơn vị '{ref}' của dữ kiện không có trong danh sách tổ chức: dữ kiện sẽ không được dùng{hint}",
+        "the fact's unit '{ref}' is not in the registry: the fact will not be used{hint}",
+    ),
+    "check_warning": ("cảnh báo", "warning"),
+    "unknown_person_reference": (
+        "người '{ref}' không có trong danh sách tổ chức (registry){hint}",
+        "person '{ref}' is not in the registry{hint}",
+    ),
+    "unknown_audience_key": (
+        "nhóm đối tượng '{ref}' không được kế hoạch khai báo, nên không bao giờ được tính{hint}",
+        "audience category '{ref}' is not declared by the plan, so it is never counted{hint}",
+    ),
+    "unknown_term": (
+        "'{field}': '{ref}' không có trong danh mục {vocabulary} (từ mới thì khai báo trong 'vocabularies.{vocabulary}'){hint}",
+        "'{field}': '{ref}' is not in the {vocabulary} vocabulary (declare a new word under 'vocabularies.{vocabulary}'){hint}",
     ),
     "unknown_material": (
         "tài liệu '{ref}' chưa được khai báo trong 'materials'{hint}",
@@ -290,6 +319,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "period_coverage": ("{period}: từ {start} đến {end}; số liệu từ {cstart} đến {cend}", "{period}: {start} to {end}; data from {cstart} to {cend}"),
     "unit_dissolved": ("đơn vị {unit} đã giải thể/sáp nhập ngày {date}, trước hạn", "unit {unit} ceased to exist on {date}, before the deadline"),
     "sessions_none": ("chưa có hội nghị hợp lệ nào (cần {required} buổi)", "no conforming session yet ({required} required)"),
+    "sessions_not_counted": (
+        "đã tổ chức {held} hội nghị nhưng chưa hội nghị nào được tính (cần {required} buổi hợp lệ): xem các bước kiểm tra bên dưới",
+        "{held} session(s) held but none counts yet ({required} conforming required): see the checks below",
+    ),
+    "session_other_group": (
+        "{fact}: hội nghị dành cho nhóm '{group}', không phải '{wanted}': không tính cho nghĩa vụ này",
+        "{fact}: session held for group '{group}', not '{wanted}': it does not count for this obligation",
+    ),
+    "length_missing": ("{fact}: không ghi thời lượng hội nghị (yêu cầu tối thiểu {min})", "{fact}: length not recorded ({min} required)"),
+    "length_short": ("{fact}: thời lượng {length}, ít hơn yêu cầu {min}", "{fact}: lasted {length}, less than the required {min}"),
+    "length_ok_all": ("đủ thời lượng ở {count} hội nghị", "required length held at {count} session(s)"),
+    "length_invalid": ("'{value}' không phải thời lượng: hãy viết ví dụ '01 buổi', '02 ngày', '3 giờ'", "'{value}' is not a length: write e.g. '01 buổi', '02 ngày', '3 giờ'"),
+    "selector_depth_needs_under": ("'depth' chỉ dùng cùng 'under'", "'depth' applies only with 'under'"),
+    "presenter_no_alternative": (
+        "{fact}: {presenter} không thuộc người được phép báo cáo nào theo quy định ngày {date}",
+        "{fact}: {presenter} met none of the allowed presenter rules on {date}",
+    ),
+    "rollup_ok": (
+        "{of}: đạt {reached}/{total} ({rate}), đạt chỉ tiêu {threshold} (cần {target})",
+        "{of}: {reached}/{total} ({rate}), threshold {threshold} reached ({target} needed)",
+    ),
+    "rollup_short": (
+        "{of}: mới đạt {reached}/{total} ({rate}), chưa đạt chỉ tiêu {threshold} (cần {target})",
+        "{of}: only {reached}/{total} ({rate}), below the threshold {threshold} ({target} needed)",
+    ),
+    "rollup_nothing": ("{of}: không có đơn vị cấp dưới nào để tổng hợp", "{of}: no unit below to roll up"),
     "sessions_ok": ("đã tổ chức {held}/{required} buổi hợp lệ", "{held}/{required} conforming sessions held"),
     "sessions_short": ("mới tổ chức {held}/{required} buổi hợp lệ", "only {held}/{required} conforming sessions held"),
     "audience_ok": (
@@ -325,7 +380,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dissemination_unknown": ("không ghi đối tượng được tuyên truyền ({facts})", "audience reached not recorded ({facts})"),
     "report_none": ("chưa gửi báo cáo về {to}", "no report sent to {to}"),
     "amended": ("áp dụng theo văn bản sửa đổi {document} (hiệu lực từ {effective})", "as amended by {document} (in force from {effective})"),
-    "extends_missing": ("không tìm thấy kế hoạch được mở rộng: {path}", "the extended plan was not found: {path}"),
+    "extends_missing": ("không tìm thấy kế hoạch được mở rộng: {target}", "the extended plan was not found: {target}"),
     "extends_cycle": ("các kế hoạch mở rộng lẫn nhau thành vòng: {chain}", "plans extend each other in a cycle: {chain}"),
     "report_target_unknown": ("nơi nhận/kênh '{unit}' của kế hoạch không có trong danh sách tổ chức", "the plan's recipient or channel '{unit}' is not in the registry"),
     "report_ok": ("{fact}: báo cáo về {to} qua {via}", "{fact}: reported to {to} via {via}"),
@@ -333,6 +388,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_wrong_recipient": ("{fact}: gửi về '{to}', không phải {expected}", "{fact}: sent to '{to}', not {expected}"),
     "report_wrong_channel": ("{fact}: gửi qua '{via}', không qua {expected}", "{fact}: sent via '{via}', not via {expected}"),
     "report_recipient_gone": ("{fact}: nơi nhận {to} không còn tồn tại ngày {date}", "{fact}: recipient {to} no longer existed on {date}"),
+    "report_recipient_merged": (
+        "{fact}: nơi nhận {to} không còn tồn tại ngày {date}; cơ quan tiếp nhận nhiệm vụ: {successor}",
+        "{fact}: recipient {to} no longer existed on {date}; its successor is {successor}",
+    ),
+    "report_channel_gone": ("{fact}: kênh gửi {to} không còn tồn tại ngày {date}", "{fact}: channel {to} no longer existed on {date}"),
+    "report_channel_merged": (
+        "{fact}: kênh gửi {to} không còn tồn tại ngày {date}; cơ quan tiếp nhận nhiệm vụ: {successor}",
+        "{fact}: channel {to} no longer existed on {date}; its successor is {successor}",
+    ),
     "deliverables_ok": ("đã có đủ: {items}", "all delivered: {items}"),
     "deliverables_missing": ("còn thiếu ({done}/{total}): {missing}", "missing ({done}/{total} done): {missing}"),
     "duty_recorded": ("đã ghi nhận {count} lần ({type})", "recorded {count} time(s) ({type})"),
@@ -344,6 +408,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fact_unknown_unit": ("đơn vị '{unit}' không có trong danh sách tổ chức", "unit '{unit}' is not in the registry"),
     "fact_type_unused": ("không nghĩa vụ nào của kế hoạch dùng dữ kiện loại '{type}'", "no obligation of the plan uses facts of type '{type}'"),
     "fact_unit_not_subject": ("đơn vị '{unit}' không thuộc đối tượng của nghĩa vụ nào dùng dữ kiện '{type}'", "unit '{unit}' is not subject to any obligation using '{type}' facts"),
+    "fact_event_superseded": (
+        "sự kiện '{name}' của đơn vị đã được xác định bởi dữ kiện '{first}' (dữ kiện sớm nhất được dùng)",
+        "the unit's event '{name}' is already set by fact '{first}' (the earliest one is used)",
+    ),
+    "fact_event_unused": (
+        "không thời hạn nào của kế hoạch tính từ sự kiện '{name}'",
+        "no deadline of the plan counts from the event '{name}'",
+    ),
     "fact_period_unknown": ("kỳ {period} không thuộc nghĩa vụ '{obligation}'", "period {period} is not a period of obligation '{obligation}'"),
     "fact_period_not_shown": ("kỳ {period} của nghĩa vụ '{obligation}' chưa được đánh giá tại ngày này (chưa đến kỳ; dùng --period để xem)", "period {period} of obligation '{obligation}' is not evaluated on this date (not yet due; use --period to see it)"),
     "fact_period_unit_absent": ("đơn vị '{unit}' không tồn tại trong kỳ {period}", "unit '{unit}' did not exist during {period}"),
@@ -412,9 +484,23 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def escape_invisible(text: str) -> str:
+    """``text`` with characters a reader cannot see (U+200B, U+202E, controls) written as ``\\u200b``.
+
+    Two names that differ only by such a character would otherwise print the
+    same ("'a' — did you mean 'a'?"), and a right-to-left override could
+    reorder what the terminal shows.  Newlines and tabs are kept.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c in "\n\t " else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") for c in text)
+
+
 def _fill(value: object, lang: str) -> object:
     if hasattr(value, "render"):
-        return value.render(lang)  # type: ignore[attr-defined]
+        value = value.render(lang)  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        return escape_invisible(value)
     if isinstance(value, _dt.date):
         return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # dates for people: dd/mm/yyyy (strftime costs 5x as much)
     if value is None:

@@ -11,9 +11,12 @@ kết luận (:class:`Verdict`).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, Mapping
 
 import attrs
+
+from nqengine.errors import UnknownKeyError
 
 __all__ = [
     "STATUSES",
@@ -139,6 +142,11 @@ class Selector:
     ids: frozenset[str] = frozenset()
     exclude: frozenset[str] = frozenset()
     parents: frozenset[str] = frozenset()
+    #: levels (central, provincial, district, grassroots, cell); see :data:`nqengine.levels.LEVELS`
+    levels: frozenset[str] = frozenset()
+    #: units below one of these, at any depth (or exactly ``depth`` levels below)
+    under: frozenset[str] = frozenset()
+    depth: int | None = None
 
     def matches(self, unit: "Unit") -> bool:
         if unit.id in self.exclude:
@@ -151,11 +159,20 @@ class Selector:
             return False
         if self.parents and unit.parent not in self.parents:
             return False
+        if self.levels and unit.level not in self.levels:
+            return False
+        if self.under:
+            # ancestors, nearest first: the unit is (depth) levels below ancestors[depth - 1]
+            if self.depth is not None:
+                if len(unit.ancestors) < self.depth or unit.ancestors[self.depth - 1] not in self.under:
+                    return False
+            elif not any(a in self.under for a in unit.ancestors):
+                return False
         return True
 
     @property
     def empty(self) -> bool:
-        return not (self.kinds or self.sectors or self.ids or self.exclude or self.parents)
+        return not (self.kinds or self.sectors or self.ids or self.exclude or self.parents or self.levels or self.under)
 
 
 @attrs.frozen
@@ -236,7 +253,6 @@ class Spec:
         for ob in self.obligations:
             if ob.id == oid:
                 return ob
-        from nqengine.errors import UnknownKeyError
 
         raise UnknownKeyError(f"no obligation {oid!r} in spec {self.id!r}")
 
@@ -263,6 +279,12 @@ class Unit:
     valid_to: dt.date | None = None
     audience: Mapping[str, int] = attrs.field(factory=dict)
     source: Source | None = attrs.field(default=None, eq=False)
+    #: the body that took over when this one was dissolved or merged (a unit id)
+    succeeded_by: str | None = attrs.field(default=None, kw_only=True)
+    #: the level of the Party the unit belongs to (given, or derived from its kind and parents by the registry)
+    level: str | None = attrs.field(default=None, kw_only=True)
+    #: ids of its superiors, nearest first (filled in by the registry from the ``parent`` chain)
+    ancestors: tuple[str, ...] = attrs.field(default=(), eq=False, kw_only=True)
 
     def valid_on(self, day: dt.date) -> bool:
         return _in_period(self.valid_from, self.valid_to, day)
@@ -335,8 +357,6 @@ class Registry:
 
 
 def _name_key(name: str) -> str:
-    import unicodedata
-
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 

@@ -28,7 +28,7 @@ from typing import Iterator
 
 import attrs
 
-from nqengine.dates import InvalidDate, _fold
+from nqengine.dates import InvalidDate, _fold, parse_date
 
 __all__ = [
     "EVERY",
@@ -225,7 +225,6 @@ _PHRASES = (
 )
 def _span_id(text: str, m: re.Match) -> str:
     """``kỳ 01/03/2026–30/06/2026`` → ``2026-03-01/P4M`` (the span must be whole months from its first day)."""
-    from nqengine.dates import parse_date
 
     start = parse_date(f"{m['d1']}/{m['m1']}/{m['y1']}")
     end = parse_date(f"{m['d2']}/{m['m2']}/{m['y2']}")

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import os
 import math
+import os
 import re
 import unicodedata
 from typing import Any, Callable, Mapping, Sequence
 
 from nqengine.dates import InvalidDate, parse_date, parse_deadline_date
 from nqengine.errors import Problem
-from nqengine.i18n import Term
-from nqengine.yamlsource import Node, join_path, resolve_plain, scalar_value
+from nqengine.i18n import Term, message
+from nqengine.yamlsource import Node, join_path, resolve_plain, scalar_value, to_python
 
 __all__ = [
     "INVALID",
@@ -30,6 +30,7 @@ __all__ = [
     "Any_",
     "Str",
     "Int",
+    "MAX_COUNT",
     "Float",
     "Bool",
     "Choice",
@@ -102,8 +103,6 @@ class _Registered(str):
     """A lazily translated "(registered: a, b)" suffix."""
 
     def render(self, lang: str) -> str:
-        from nqengine.i18n import message
-
         return message("registered_choices", lang, choices=str(self))
 
 
@@ -111,8 +110,6 @@ class _Hint(str):
     """A lazily translated "did you mean" suffix."""
 
     def render(self, lang: str) -> str:
-        from nqengine.i18n import message
-
         return message("did_you_mean", lang, suggestion=str(self))
 
 
@@ -189,8 +186,6 @@ class Any_(Validator):
     """Any YAML value, converted to plain Python."""
 
     def validate(self, node, path, problems):
-        from nqengine.yamlsource import to_python
-
         return to_python(node)
 
 
@@ -217,17 +212,29 @@ class Str(Validator):
         return text
 
 
+#: Every count, number of days or headcount is below this (10⁹): far above any
+#: real organisation, far below what would overflow a date or a float.
+MAX_COUNT = 10**9 - 1
+
+
 class Int(Validator):
-    """A whole number, optionally bounded; ``08`` and ``010`` are decimal."""
+    """A whole number, bounded (by default to ±:data:`MAX_COUNT`); ``08`` and ``010`` are decimal."""
 
     type_name = "int"
     accepts = ("int",)
 
     def __init__(self, *, min: int | None = None, max: int | None = None, doc: str = ""):
-        self.min, self.max, self.doc = min, max, doc
+        self.min = -MAX_COUNT if min is None else min
+        self.max = MAX_COUNT if max is None else max
+        self.doc = doc
 
     def validate(self, node, path, problems):
         value = scalar_value(node) if node.kind == "scalar" else None
+        if node.kind == "scalar" and node.tag == "int" and isinstance(value, str):
+            # Too many digits for Python to read: certainly beyond the bound.
+            op, limit = (Term(">="), self.min) if value.lstrip().startswith("-") else (Term("<="), self.max)
+            problems.append(node.problem("out_of_range", path, field=_field_name(path), op=op, limit=limit, value=_shown(node.value)))
+            return INVALID
         if node.kind != "scalar" or node.tag != "int" or not isinstance(value, int):
             return self.wrong_type(node, path, problems, "int")
         return _check_range(self, node, path, problems, value)
@@ -240,14 +247,22 @@ class Float(Validator):
     accepts = ("int", "float")
 
     def __init__(self, *, min: float | None = None, max: float | None = None, doc: str = ""):
-        self.min, self.max, self.doc = min, max, doc
+        self.min = -MAX_COUNT if min is None else min
+        self.max = MAX_COUNT if max is None else max
+        self.doc = doc
 
     def validate(self, node, path, problems):
         value = scalar_value(node) if node.kind == "scalar" else None
+        if node.kind == "scalar" and node.tag == "int" and isinstance(value, str):
+            value = math.inf  # too many digits to read: not a finite number either
         if node.kind != "scalar" or node.tag not in ("int", "float") or isinstance(value, str):
             return self.wrong_type(node, path, problems, "number")
+        try:
+            value = float(value)  # an integer beyond 1.8e308 has no float
+        except OverflowError:
+            value = math.inf
         if not math.isfinite(value):
-            problems.append(node.problem("not_finite", path, field=_field_name(path), value=node.value))
+            problems.append(node.problem("not_finite", path, field=_field_name(path), value=_shown(node.value)))
             return INVALID
         return _check_range(self, node, path, problems, float(value))
 

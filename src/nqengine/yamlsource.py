@@ -28,10 +28,11 @@ from typing import Any, Iterator
 
 import yaml
 
+from nqengine.confine import check_input
 from nqengine.errors import InputError, Problem, SpecError
 from nqengine.i18n import Term
 
-__all__ = ["Node", "compose_file", "compose_text", "to_python", "scalar_value", "join_path", "resolve_plain", "MAX_DEPTH"]
+__all__ = ["Node", "compose_file", "compose_text", "to_python", "scalar_value", "join_path", "resolve_plain", "node_at", "locate", "path_segments", "MAX_DEPTH"]
 
 try:  # libyaml is several times faster on large registries and fact files
     _Loader: type = yaml.CSafeLoader
@@ -321,6 +322,8 @@ def compose_text(text: str, file: str = "<string>", error: type[InputError] = Sp
         m = exc.problem_mark or exc.context_mark
         line, col = (m.line + 1, m.column + 1) if m else (1, 1)
         lines = text.split("\n")
+        if text and not text.endswith("\n") and line > len(lines):
+            line, col = len(lines), len(lines[-1]) + 1  # the end of a file without a final newline is its last line
         if m is not None and m.line < len(lines) and lines[m.line][m.column : m.column + 1] == "\t":
             problems.append(Problem(file, line, col, "", "yaml_tab"))
         else:
@@ -339,6 +342,8 @@ def compose_text(text: str, file: str = "<string>", error: type[InputError] = Sp
 def compose_file(path: str | os.PathLike[str], error: type[InputError] = SpecError) -> Node:
     """Read and parse a YAML file; every failure is a located ``error``."""
     name = os.fspath(path)
+
+    check_input(name, error)
     try:
         with open(name, "rb") as fh:
             data = fh.read()
@@ -408,3 +413,49 @@ def scalar_value(node: Node) -> Any:
         except ValueError:
             return text
     return text
+
+
+# -- finding a node by its path (for located messages) ----------------------------
+
+_SEG = re.compile(r'\["((?:[^"\\]|\\.)*)"\]|([^.\[\]]+)|\[(\d+)\]')
+
+
+def path_segments(path: str) -> list[str | int]:
+    """The keys and indexes of a path such as ``obligations[2].deadline`` or ``clauses[\"II.1\"]``."""
+    out: list[str | int] = []
+    for quoted, name, index in _SEG.findall(path):
+        if name:
+            out.append(name)
+        elif index:
+            out.append(int(index))
+        else:
+            out.append(re.sub(r"\\(.)", r"\1", quoted))
+    return out
+
+
+def _walk(root: Node, segments: list[str | int]) -> Node | None:
+    node: Node | None = root
+    for seg in segments:
+        if node is None:
+            return None
+        if isinstance(seg, int):
+            node = node.value[seg] if node.kind == "seq" and seg < len(node.value) else None
+        else:
+            node = node.get(seg)
+    return node
+
+
+def node_at(root: Node, path: str) -> Node | None:
+    """The node at a path such as ``obligations[2].deadline.after`` or ``clauses["II.1"]``."""
+    return _walk(root, path_segments(path))
+
+
+def locate(root: Node, path: str) -> Node:
+    """The deepest existing node along ``path`` (for a located message)."""
+    segments = path_segments(path)
+    while segments:
+        found = _walk(root, segments)
+        if found is not None:
+            return found
+        segments.pop()
+    return root

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 import nqengine
-from nqengine.facts import load_facts_text
-from nqengine.registry import load_registry_text
+from nqengine.inputs import load_facts_text
+from nqengine.inputs.registry import load_registry_text
 from nqengine.spec import load_spec_text
 
 HEADER = """\

@@ -208,3 +208,29 @@ def test_specs_that_do_not_declare_the_plugin_are_left_alone(plan):
     facts = "- {id: s, type: session, unit: w1, date: 10/10/2020, attendance: {dang_vien: 101}}"
     v = plan.run(STUDY, facts, "20/11/2020", header=header).verdict("study", "w1")
     assert v.status == "met" and not any(f.plugin for f in v.findings)
+
+
+# --- issue 10: a rate counts the sessions that fulfil the obligation ---------------------
+
+KEY_CADRES = "- {id: k, type: session, unit: w1, date: 05/10/2020, audience_group: key_cadres, attendance: {dang_vien: 5}}\n"
+MEMBERS = "- {id: s, type: session, unit: w1, date: 10/10/2020, attendance: {dang_vien: 86}}\n"
+
+
+def test_a_key_cadre_class_does_not_change_the_members_rate(plan):
+    v = plan.run(ATTENDANCE, KEY_CADRES + MEMBERS, "20/11/2020").verdict("att", "w1")
+    assert v.status == "violated"  # 86/100, not 91/100
+    rate = v.findings[0]
+    assert (rate.code, rate.params["attended"], rate.params["target"]) == ("attendance_rate_short", 86, 90)
+    assert "k" not in v.evidence and "s" in v.evidence
+
+
+def test_an_obligation_for_a_group_counts_only_its_sessions(plan):
+    grouped = ATTENDANCE.replace("  threshold: 0.9\n", "  threshold: 0.05\n  audience_group: key_cadres\n")
+    v = plan.run(grouped, KEY_CADRES + MEMBERS, "20/11/2020").verdict("att", "w1")
+    assert (v.status, str(v.fulfilled_on), v.findings[0].params["attended"]) == ("met", "2020-10-05", 5)
+
+
+def test_the_study_split_counts_only_the_sessions_that_count(plan):
+    v = plan.run(STUDY, KEY_CADRES + MEMBERS, "20/11/2020").verdict("study", "w1")
+    split = next(f for f in v.findings if f.code == "attendance_split")
+    assert (split.params["pm_attended"], split.evidence) == (86, ("s",))

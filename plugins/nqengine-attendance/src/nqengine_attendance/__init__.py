@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nqengine.hookspecs import hookimpl
+from nqengine.plugins.hookspecs import hookimpl
 
 from nqengine_attendance.checks import attendance_findings
 from nqengine_attendance.facts import MakeupSession, Reflection

@@ -29,7 +29,10 @@ def attendance_findings(obligation: Any, unit: Any, verdict: Any, context: Any, 
     """
     if obligation.kind != "study_session" or not declared(context.spec, plugin):
         return None
-    sessions = [context.facts_by_id[e] for e in verdict.evidence if e in context.facts_by_id]
+    # only the sessions that count towards the obligation (issue 10): a session with a wrong presenter,
+    # or one held for another audience group, does not change the unit's rate
+    counted = [e for x in verdict.findings if x.check == "sessions" and x.outcome in ("pass", "partial") for e in x.evidence]
+    sessions = [context.facts_by_id[e] for e in counted if e in context.facts_by_id]
     sessions = [f for f in sessions if f.type == "session" and f.data.get("attendance") is not None]
     if not sessions:
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nqengine.facts import FactType
+from nqengine.inputs.facts import FactType
 from nqengine.schema import Choice, Field, Int, MapOf, Str
 
 __all__ = ["MakeupSession", "Reflection", "MODES"]

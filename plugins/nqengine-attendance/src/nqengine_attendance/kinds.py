@@ -11,9 +11,9 @@ import datetime as dt
 import math
 from typing import Any, Mapping
 
-from nqengine.kinds import ObligationKind, checks_clause, clause_field
+from nqengine.evaluation.kinds import ObligationKind, checks_clause, clause_field
 from nqengine.model import Fact, Finding, Obligation, Unit, Verdict
-from nqengine.schema import Field, Float, Int, Record
+from nqengine.schema import Field, Float, Int, Record, Str
 
 __all__ = ["PartyAttendance", "Reflections", "party_categories", "split_attendance", "percent"]
 
@@ -70,6 +70,7 @@ class PartyAttendance(ObligationKind):
             ),
             doc="make-up sessions count within this many days of the first session",
         ),
+        "audience_group": Field(Str(), doc="the group the sessions were held for; only sessions recorded for it count"),
     }
 
     def consumes(self, obligation: Obligation) -> tuple[str, ...]:
@@ -80,7 +81,9 @@ class PartyAttendance(ObligationKind):
         party = party_categories(context.spec)
         headcount = sum(n for c, n in unit.audience.items() if c in party)
         due = context.due(obligation, unit)
-        sessions = context.facts(unit.id, "session")
+        group = p.get("audience_group")
+        # the rate counts the sessions held for this obligation's audience (issue 10): a key-cadre class is not a members' session
+        sessions = [f for f in context.facts(unit.id, "session") if f.data.get("audience_group") == group]
         clause = obligation.clause
         if headcount == 0:
             findings = [Finding("attendance", "unknown", "attendance_no_headcount", {"unit": unit.name}, clause)]

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from typing import Any, Generator
 
-from nqengine.dispatch import evaluate_units
-from nqengine.engine import add_findings, obligation_order
+from nqengine.evaluation.dispatch import evaluate_units
+from nqengine.evaluation.engine import add_findings, obligation_order
 from nqengine.errors import Problem
-from nqengine.facts import FactType
-from nqengine.hookspecs import hookimpl
+from nqengine.inputs.facts import FactType
+from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Bool, Field, Str, hint_for
 
 from nqengine_ordering.fields import AFTER_SUPERIOR, MODE_FACT_TYPES, MODES, ONLY_IF

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nqengine.kinds import clause_field
+from nqengine.evaluation.kinds import clause_field
 from nqengine.schema import INVALID, Bool, Choice, Field, ListOf, Parsed, Record, Str, Validator
 
 __all__ = ["Shorthand", "ONLY_IF", "AFTER_SUPERIOR", "MODES", "MODE_NAMES", "MODE_FACT_TYPES", "Mode", "ModeList"]

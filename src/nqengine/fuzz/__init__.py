@@ -1,0 +1,117 @@
+"""A mutation fuzzer over the repository's real specs, registries and facts, and the command line.
+
+``python -m nqengine.fuzz --cases N`` damages the example plans, registries
+and fact files (YAML, JSON Lines, CSV) in a temporary copy, runs
+``nqengine evaluate`` in process on each case, and checks that it ends in a
+clean evaluation that loses no fact, or in located errors (exit 2) — never a
+traceback, another exit status, an unlocated message, or a hang (see
+:mod:`nqengine.fuzz.oracle`).  Cases are drawn by Hypothesis
+(:mod:`nqengine.fuzz.mutate`); findings are collected, grouped by where they
+happen, and printed with one case that reproduces each, rather than
+stopping at the first.  The test suite runs it with a one-minute budget
+(``tests/test_fuzz.py``); ``docs/security.md`` records the long runs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import attrs
+
+from nqengine.fuzz.corpus import Corpus, build_corpus
+from nqengine.fuzz.mutate import Case, cases
+from nqengine.fuzz.oracle import Finding, run_case
+
+__all__ = ["Report", "fuzz", "Case", "Finding", "cases", "run_case", "build_corpus"]
+
+
+@attrs.define
+class Report:
+    """What a run did: cases by outcome, findings grouped by (kind, place), and the time taken."""
+
+    cases: int = 0
+    outcomes: dict[str, int] = attrs.field(factory=dict)
+    findings: dict[tuple[str, str], list[Finding]] = attrs.field(factory=dict)
+    seconds: float = 0.0
+    seed: int = 0
+
+    def add(self, outcome: str, finding: Finding | None) -> None:
+        self.cases += 1
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+        if finding is not None:
+            group = self.findings.setdefault(finding.key(), [])
+            if len(group) < 3:
+                group.append(finding)
+            else:
+                group.append(group[-1])  # count only; keep three examples
+
+    def summary(self) -> str:
+        lines = [
+            f"nqengine.fuzz: {self.cases} cases in {self.seconds:.0f} s (seed {self.seed})",
+            "  " + ", ".join(f"{k}: {v}" for k, v in sorted(self.outcomes.items())),
+            f"  distinct findings: {len(self.findings)}",
+        ]
+        for (kind, place), group in sorted(self.findings.items()):
+            lines.append(f"  - {kind} x{len(group)}: {place}")
+            lines.append(f"      case: {group[0].case}")
+            if group[0].detail:
+                lines.append("      " + group[0].detail.strip().splitlines()[-1][:300])
+        return "\n".join(lines)
+
+
+def fuzz(
+    n_cases: int,
+    *,
+    seed: int = 0,
+    budget: float | None = None,
+    workdir: str | None = None,
+    progress: Callable[[Report], None] | None = None,
+    time_limit: float = 30.0,
+) -> Report:
+    """Run ``n_cases`` cases (or until ``budget`` seconds have passed) and report what happened.
+
+    The same ``seed`` draws the same cases.
+    """
+    from hypothesis import (  # Hypothesis is optional (the `test` extra): only a fuzzing run needs it
+        HealthCheck,
+        Phase,
+        given,
+        settings,
+    )
+    from hypothesis import seed as hseed  # optional, as above
+
+    report = Report(seed=seed)
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="nqengine-fuzz-", dir=workdir) as tmp:
+        corpus = build_corpus(tmp)
+
+        class _Stop(Exception):
+            pass
+
+        @hseed(seed)
+        @settings(
+            max_examples=n_cases,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(cases())
+        def one(case: Case) -> None:
+            if budget is not None and time.monotonic() - start > budget:
+                raise _Stop()
+            outcome, finding = run_case(case, corpus, time_limit)
+            report.add(outcome, finding)
+            if progress is not None and report.cases % 500 == 0:
+                report.seconds = time.monotonic() - start
+                progress(report)
+
+        try:
+            one()
+        except _Stop:
+            pass
+    report.seconds = time.monotonic() - start
+    return report

@@ -1,0 +1,316 @@
+"""Bulk inputs: the registry and facts as JSON Lines or CSV, read as streams.
+
+:func:`nqengine.load_registry` and :func:`nqengine.load_facts` send files
+ending in ``.jsonl`` or ``.csv`` here.  Rows are read one at a time, checked
+with the same field rules as the YAML files (the same codes and messages,
+naming the field), and every bad row is reported as ``file:line:column`` —
+nothing is dropped silently.  After :data:`MAX_PROBLEMS` problems the rest are
+counted, not listed.  ``docs/bulk-inputs.md`` describes both formats with
+examples.
+
+JSON Lines
+    One JSON object per line, with the keys of a YAML record.  Blank lines
+    are skipped; duplicate keys in an object are an error.
+
+CSV
+    UTF-8, a header row naming the fields, one record per row.  An empty cell
+    is an absent field.  A mapping is spread over dotted columns
+    (``audience.dang_vien``, ``attendance.cong_chuc``); a list is one cell with
+    items separated by ``|`` (``core_content|action_programme``); a cell
+    starting with ``[`` or ``{`` is read as JSON (a person's ``roles``).
+    Numbers and dates are written as text (``412``, ``31/10/2020``).
+    ``column`` in a problem is the CSV column number (1 = first cell).
+
+Registry rows have a ``record`` field: ``unit`` (the default), ``person``,
+``role`` or ``qualification``.  A ``role`` or ``qualification`` row names its
+``person`` by id, so a flat CSV can give people their roles; in JSON Lines a
+``person`` row may also carry ``roles`` and ``qualifications`` lists, as in
+YAML.  Fact rows are YAML facts, one per row; rows of type ``attendance``
+(one per attendee) are folded into their session's counts (see
+:mod:`nqengine.attendance`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from nqengine.dates import InvalidDate, parse_date
+from nqengine.errors import FactsError, Problem, RegistryError
+from nqengine.gcpause import gc_paused
+from nqengine.inputs.attendance import AttendanceTally
+from nqengine.inputs.bulk.checks import LIST_SEPARATOR, RecordCheck, validate_row
+from nqengine.inputs.bulk.rows import MAX_PROBLEMS, FastLane, Problems, Row, read_rows
+from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, fact_schema, spanned
+from nqengine.inputs.registry import (
+    PERSON,
+    QUALIFICATION,
+    ROLE,
+    UNIT,
+    registry_from_records,
+)
+from nqengine.model import (
+    Fact,
+    Person,
+    Qualification,
+    Registry,
+    RoleAssignment,
+    Source,
+    Unit,
+)
+from nqengine.schema import INVALID, Choice, Field, Record, Str, hint_for, nfc
+
+__all__ = ["load_registry_bulk", "load_facts_bulk", "read_rows", "MAX_PROBLEMS", "RECORD_TYPES", "LIST_SEPARATOR"]
+
+
+# ---------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------
+
+#: Record types of a registry row (the ``record`` field).
+RECORD_TYPES = ("unit", "person", "role", "qualification")
+
+_PERSON_REF = {"person": Field(Str(), required=True, doc="the person's id")}
+_ROW_SCHEMAS: dict[str, Record] = {
+    "unit": UNIT,
+    "person": PERSON,
+    "role": Record({**_PERSON_REF, **ROLE.fields}),
+    "qualification": Record({**_PERSON_REF, **QUALIFICATION.fields}),
+}
+_ROW_CHECKS = {k: RecordCheck(r.fields) for k, r in _ROW_SCHEMAS.items()}
+_RECORD_FIELD = Record({"record": Field(Choice(RECORD_TYPES), required=True)})
+
+
+def load_registry_bulk(path: str | os.PathLike[str]) -> Registry:
+    """Load a registry from a ``.jsonl`` or ``.csv`` file (see the module docstring).
+
+    Raises :class:`~nqengine.errors.RegistryError` listing every bad row,
+    then, as for YAML, every duplicate id, unknown parent and parent cycle.
+    """
+    with gc_paused():  # hundreds of thousands of acyclic records: see nqengine.gcpause
+        return _load_registry(os.fspath(path))
+
+
+def _load_registry(name: str) -> Registry:
+    problems = Problems(RegistryError)
+    units: list[Unit] = []
+    people: list[tuple[dict, Source]] = []
+    extra: list[tuple[str, dict, Row]] = []  # role and qualification rows
+    for row in read_rows(name, problems):
+        fields = row.fields
+        kind = fields.pop("record", "unit")
+        if kind.__class__ is not str or kind not in _ROW_CHECKS:
+            validate_row(row, {"record": kind}, RecordCheck(_RECORD_FIELD.fields), _RECORD_FIELD, problems)
+            continue
+        rec = validate_row(row, fields, _ROW_CHECKS[kind], _ROW_SCHEMAS[kind], problems)
+        if rec is None:
+            continue
+        src = Source(row.file, row.line, 1)
+        if kind == "unit":
+            units.append(Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"], src, succeeded_by=rec.get("succeeded_by"), level=rec.get("level")))
+        elif kind == "person":
+            people.append((rec, src))
+        else:
+            extra.append((kind, rec, row))
+    if not units and not problems:
+        problems.add(Problem(name, 1, 1, "", "empty_document", {}))
+    problems.raise_if_any()
+    roles: dict[str, list[RoleAssignment]] = {}
+    quals: dict[str, list[Qualification]] = {}
+    known = {rec["id"] for rec, _ in people}
+    for kind, rec, row in extra:
+        pid = rec["person"]
+        if pid not in known:
+            problems.add(row.problem("person", "unknown_reference", {"field": "person", "ref": pid, **_hint(pid, known)}))
+        elif kind == "role":
+            roles.setdefault(pid, []).append(RoleAssignment(rec["unit"], rec["role"], rec["valid_from"], rec["valid_to"]))
+        else:
+            quals.setdefault(pid, []).append(Qualification(rec["kind"], rec["body"], rec["term"], rec["valid_from"], rec["valid_to"]))
+    problems.raise_if_any()
+    persons = []
+    for rec, src in people:
+        pid = rec["id"]
+        r = tuple(RoleAssignment(x["unit"], x["role"], x["valid_from"], x["valid_to"]) for x in rec["roles"]) + tuple(roles.get(pid, ()))
+        q = tuple(Qualification(x["kind"], x["body"], x["term"], x["valid_from"], x["valid_to"]) for x in rec["qualifications"]) + tuple(quals.get(pid, ()))
+        persons.append(Person(pid, rec["name"], r, q, src))
+    return registry_from_records(units, persons, name)
+
+
+def _hint(word: str, choices: Iterable[str]) -> dict:
+    """A "did you mean" for ``word``, skipped when the choices are too many to search quickly."""
+    choices = list(choices)
+    return hint_for(word, choices) if len(choices) <= 2000 else {"hint": ""}
+
+
+# ---------------------------------------------------------------------------
+# Facts
+# ---------------------------------------------------------------------------
+
+
+def load_facts_bulk(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], pm: Any = None, prior: Sequence[Fact] = ()
+) -> list[Fact]:
+    """Load facts from one or more ``.jsonl``/``.csv`` files, streamed row by row.
+
+    ``path`` may be a list of files read as one: attendance rows in any of
+    them are folded into session facts from any of them (the sessions in one
+    file, a million attendance rows in another).  ``prior`` are facts already
+    read (from YAML), read as one with the files: their attendance facts are
+    folded with the rows.  Each fact's ``id`` defaults to ``file:line``.
+    Raises :class:`~nqengine.errors.FactsError` listing every bad row.
+    """
+    paths = [os.fspath(path)] if isinstance(path, (str, os.PathLike)) else [os.fspath(p) for p in path]
+    with gc_paused():  # millions of acyclic rows: see nqengine.gcpause
+        return _load_facts(paths, _types(pm), prior)
+
+
+def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact] = ()) -> list[Fact]:
+    schema = fact_schema(types)
+    checks = {name: RecordCheck({**COMMON_FACT_FIELDS, **t.fields}) for name, t in types.items()}
+    own = {name: [k for k in t.fields if k not in COMMON_FACT_FIELDS] for name, t in types.items()}
+    problems = Problems(FactsError)
+    tally = AttendanceTally()
+    attendance = _Attendance(checks.get("attendance"), tally, problems)
+    out: list[Fact] = []
+    for f in prior:
+        if f.type != "attendance":
+            out.append(f)
+            continue
+        src = f.source or Source("<facts>", 1, 1)
+        d = f.data
+        found = tally.add(d["member"], f.unit, d["session"], d["category"], f.date, src.file, src.line)
+        if found is not None:
+            problems.add(found)
+    for name in paths:
+        base = os.path.basename(name)
+        for row in read_rows(name, problems, attendance.csv_lane(name)):
+            t = row.fields.get("type")
+            if t == "attendance" and attendance.row(row):
+                continue
+            check = checks.get(t, _NO_TYPE) if t.__class__ is str else _NO_TYPE
+            rec = validate_row(row, row.fields, check, schema, problems)
+            if rec is None:
+                continue
+            if t == "attendance":
+                attendance.slow(rec, row)
+                continue
+            out.append(
+                Fact(
+                    id=rec["id"] or f"{base}:{row.line}",
+                    type=t,
+                    unit=rec["unit"],
+                    date=spanned(rec["date"], rec.get("until"), data := {k: rec[k] for k in own[t]}),
+                    data=data if rec.get("period") is None else {**data, "period": rec["period"]},
+                    source=Source(row.file, row.line, 1),
+                )
+            )
+    problems.raise_if_any()
+    out, more = tally.fold(out)
+    problems.extend(more)
+    problems.raise_if_any()
+    return out
+
+
+class _NoType(RecordCheck):
+    """Rows whose type is missing or unknown never pass the fast check: the schema explains."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+    def check(self, v):
+        return INVALID
+
+
+_NO_TYPE = _NoType()
+
+
+class _Attendance:
+    """The hot path: millions of one-person rows, checked with the attendance type's rules.
+
+    A row that does not pass these quick checks goes the slow way, through
+    the schema, which says what is wrong with it.
+    """
+
+    KEYS = ("member", "unit", "session", "category", "date")
+
+    def __init__(self, check: RecordCheck | None, tally: AttendanceTally, problems: Problems):
+        self.allowed = frozenset(check.fields) if check else frozenset()
+        self.tally, self.problems = tally, problems
+        self.dates: dict[str, dt.date] = {}
+
+    def _day(self, text: Any) -> Any:
+        day = self.dates.get(text) if text.__class__ is str else None
+        if day is None:
+            try:
+                day = self.dates[text] = parse_date(text)
+            except (InvalidDate, TypeError):
+                return None
+        return day
+
+    def row(self, row: Row) -> bool:
+        """Count a well-formed row (a JSON line) and return True; False sends it to the schema."""
+        f = row.fields
+        if not self.allowed.issuperset(f):
+            return False
+        return self._count([f.get(k) for k in self.KEYS], row.file, row.line)
+
+    def _count(self, values: list[Any], file: str, line: int) -> bool:
+        member, unit, session, category, text = values
+        day = self._day(text)
+        if day is None:
+            return False
+        texts = (member, unit, session, category)
+        if not all(v.__class__ is str for v in texts):
+            return False
+        if not "".join(texts).isascii():
+            texts = tuple(nfc(v) for v in texts)
+        if not all(v and v == v.strip() for v in texts):
+            return False  # empty, or to be stripped: the schema's way
+        p = self.tally.add(*texts, day, file, line)
+        if p is not None:
+            self.problems.add(p)
+        return True
+
+    def csv_lane(self, file: str) -> FastLane:
+        """For a CSV file: take attendance rows straight from their cells (the same checks as :meth:`_count`)."""
+
+        def lane(header: list[str]) -> Callable[[list[str], int], bool] | None:
+            idx = {h: i for i, h in enumerate(header)}
+            if not all(k in idx for k in ("type", *self.KEYS)):
+                return None
+            ti, mi, ui, si, ci, di = (idx[k] for k in ("type", *self.KEYS))
+            others = [i for h, i in idx.items() if h not in self.allowed]
+            dates, add, problems = self.dates, self.tally.add, self.problems
+
+            def fast(cells: list[str], line: int) -> bool:
+                if cells[ti] != "attendance":
+                    return False
+                for i in others:
+                    if cells[i]:
+                        return False
+                day = dates.get(cells[di])
+                if day is None:
+                    return self._count([cells[mi], cells[ui], cells[si], cells[ci], cells[di]], file, line)
+                member, unit, session, category = cells[mi], cells[ui], cells[si], cells[ci]
+                if (
+                    not (member and unit and session and category)
+                    or member[0] <= " " or member[-1] <= " " or unit[0] <= " " or unit[-1] <= " "
+                    or session[0] <= " " or session[-1] <= " " or category[0] <= " " or category[-1] <= " "
+                    or not (member + unit + session + category).isascii()
+                ):
+                    return self._count([member, unit, session, category, cells[di]], file, line)
+                p = add(member, unit, session, category, day, file, line)
+                if p is not None:
+                    problems.add(p)
+                return True
+
+            return fast
+
+        return lane
+
+    def slow(self, rec: dict, row: Row) -> None:
+        """A row the schema accepted although the quick checks did not (a number as member id)."""
+        p = self.tally.add(rec["member"], rec["unit"], rec["session"], rec["category"], rec["date"], row.file, row.line)
+        if p is not None:
+            self.problems.add(p)

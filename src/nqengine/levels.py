@@ -1,0 +1,77 @@
+"""Levels of the Party (cấp) and where each unit sits in the organisation tree.
+
+Plans say "every district-level committee under the province", "the units
+directly under X", "all grassroots organisations at any depth".  The registry
+gives each unit a ``parent``; this module derives, once when a registry is
+built, each unit's chain of superiors (``Unit.ancestors``, nearest first) and
+its ``level``, so that a selector (``levels``, ``under``, ``depth``) matches a
+unit without walking the tree again.
+
+Levels, top down: ``central`` (Trung ương), ``provincial`` (Tỉnh ủy, Thành ủy
+trực thuộc Trung ương), ``district`` (Huyện ủy, Thị ủy, Thành ủy thuộc tỉnh —
+abolished on 1/7/2025), ``grassroots`` (tổ chức cơ sở đảng: Đảng bộ cơ sở,
+Chi bộ cơ sở) and ``cell`` (Chi bộ trực thuộc).  A unit's level is the one its
+registry entry gives, else the one its kind implies, else its parent's: a
+board or a department belongs to the level of the committee above it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import attrs
+
+from nqengine.model import Unit
+
+__all__ = ["LEVELS", "KIND_LEVELS", "place_units"]
+
+#: Levels of the Party, top down (cấp).
+LEVELS = ("central", "provincial", "district", "grassroots", "cell")
+
+#: The level a unit kind implies; kinds not listed take their parent's level.
+KIND_LEVELS: Mapping[str, str] = {
+    "central_committee": "central",
+    "provincial_committee": "provincial",
+    "district_committee": "district",
+    "party_committee": "grassroots",
+    "grassroots_cell": "grassroots",
+    "subordinate_cell": "cell",
+}
+
+
+def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
+    """``units`` with ``ancestors`` and ``level`` filled in (same order; the parent chain must be acyclic)."""
+    ancestors: dict[str, tuple[str, ...]] = {}
+
+    def chain(uid: str) -> tuple[str, ...]:
+        trail: list[str] = []
+        cur = units[uid].parent
+        while cur is not None and cur in units and cur not in trail and cur != uid:
+            if cur in ancestors:
+                trail.extend((cur, *ancestors[cur]))
+                break
+            trail.append(cur)
+            cur = units[cur].parent
+        return tuple(trail)
+
+    for uid in units:
+        ancestors[uid] = chain(uid)
+    out: dict[str, Unit] = {}
+    for uid, u in units.items():
+        level = u.level or _level_of(u, ancestors[uid], units)
+        if ancestors[uid] or level != u.level:
+            u = attrs.evolve(u, ancestors=ancestors[uid], level=level)
+        out[uid] = u
+    return out
+
+
+def _level_of(unit: Unit, above: Iterable[str], units: Mapping[str, Unit]) -> str | None:
+    if unit.kind in KIND_LEVELS:
+        return KIND_LEVELS[unit.kind]
+    for uid in above:  # nearest superior with a level of its own
+        sup = units[uid]
+        if sup.level:
+            return sup.level
+        if sup.kind in KIND_LEVELS:
+            return KIND_LEVELS[sup.kind]
+    return None

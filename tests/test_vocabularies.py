@@ -1,0 +1,100 @@
+"""Declared vocabularies: roles, qualifications, audience categories, deliverables checked at load."""
+
+from __future__ import annotations
+
+import pytest
+
+import nqengine
+from nqengine.errors import PluginError, SpecError
+from nqengine.plugins.hookspecs import hookimpl
+from nqengine.spec import load_spec_text
+from nqengine.spec.vocabularies import BUILTIN, vocabularies_for
+
+PLAN = """\
+nqengine: 1
+id: v
+title: Kế hoạch thử
+document: {id: kh, title: Kế hoạch thử, issued: 01/09/2020}
+clauses: {c1: Điều một.}
+obligations:
+  - id: study
+    kind: study_session
+    title: Học tập
+    clause: c1
+    applies_to: {kinds: party_committee}
+    deadline: {date: 31/10/2020, inclusive: false}
+    audience: {categories: [AUDIENCE]}
+    presenter: {roles: [ROLE]}
+"""
+
+
+def plan(role: str = "secretary", audience: str = "dang_vien", extra: str = "") -> str:
+    return PLAN.replace("ROLE", role).replace("AUDIENCE", audience).replace("obligations:\n", extra + "obligations:\n")
+
+
+def problems(text: str, pm=None) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        load_spec_text(text, "v.yaml", pm=pm)
+    return [p.render("en") for p in info.value.problems]
+
+
+def test_builtin_words_pass():
+    spec = load_spec_text(plan(role="deputy_secretary"), "v.yaml")
+    assert spec.obligation("study").params["presenter"]["roles"] == ["deputy_secretary"]
+
+
+def test_role_typo_is_refused_with_did_you_mean():
+    assert problems(plan(role="secretery")) == [
+        "v.yaml:14:25: 'roles': 'secretery' is not in the roles vocabulary "
+        "(declare a new word under 'vocabularies.roles') — did you mean 'secretary'? (obligations[0].presenter.roles[0])"
+    ]
+
+
+def test_audience_typo_is_refused_when_the_plan_declares_no_categories():
+    (only,) = problems(plan(audience="dang_vein"))
+    assert "'dang_vein' is not in the audience_categories vocabulary" in only and "did you mean 'dang_vien'?" in only
+
+
+def test_spec_declares_its_own_words():
+    extra = "vocabularies:\n  roles:\n    chief_of_office: {vi: Chánh Văn phòng, en: Chief of office}\n"
+    spec = load_spec_text(plan(role="chief_of_office", extra=extra), "v.yaml")
+    assert spec.obligation("study").params["presenter"]["roles"] == ["chief_of_office"]
+    # the word is the plan's own: another plan without it is refused
+    assert len(problems(plan(role="chief_of_office"))) == 1
+
+
+def test_vocabularies_key_is_validated():
+    extra = "vocabularies:\n  role:\n    x: {vi: X, en: X}\n"
+    (only,) = problems(plan(extra=extra))
+    assert "unknown key 'role'" in only and "did you mean 'roles'?" in only
+
+
+class _Plugin:
+    @staticmethod
+    @hookimpl
+    def nqengine_vocabularies():
+        return {"roles": {"chief_of_office": ("Chánh Văn phòng", "Chief of office")}}
+
+
+def test_a_plugin_adds_words_through_nqengine_vocabularies():
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    pm.register(_Plugin(), name="office-roles")
+    assert vocabularies_for(pm)["roles"]["chief_of_office"] == ("Chánh Văn phòng", "Chief of office")
+    assert set(BUILTIN["roles"]) <= set(vocabularies_for(pm)["roles"])
+    spec = load_spec_text(plan(role="chief_of_office"), "v.yaml", pm=pm)
+    assert spec.obligation("study").params["presenter"]["roles"] == ["chief_of_office"]
+
+
+class _BadPlugin:
+    @staticmethod
+    @hookimpl
+    def nqengine_vocabularies():
+        return {"rank": {"x": ("X", "X")}}
+
+
+def test_a_plugin_naming_an_unknown_vocabulary_fails_attributed():
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    pm.register(_BadPlugin(), name="bad-vocab")
+    with pytest.raises(PluginError) as info:
+        vocabularies_for(pm)
+    assert "bad-vocab" in str(info.value) and "'rank'" in str(info.value)
