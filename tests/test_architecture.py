@@ -36,6 +36,15 @@ def test_import_linter_contracts_are_kept():
     assert code == 0, out.getvalue()
 
 
+def test_every_module_of_the_package_is_in_a_layer():
+    """A new module or subpackage must be placed in the layers of pyproject.toml, or the contract does not see it."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    layers = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"][0]["layers"]
+    names = {p.stem for p in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert sorted(names - set(layers) - {"__init__", "_compat", "_version"}) == []
+
+
 def _function_level_imports(path: Path):
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()

@@ -77,3 +77,23 @@ def test_shuffled_rows_in_files_give_the_same_verdicts(example, tmp_path):
         if base is None:
             base = text
         assert text == base, i
+
+
+def test_the_hash_seed_does_not_change_the_output(tmp_path):
+    """Two processes with different PYTHONHASHSEED write the same bytes (sets and dicts never leak into the order)."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}.json"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "nqengine.cli", "evaluate", "specs/an-my-xxi", "--as-of", "20/11/2020", "--format", "json", "-o", str(out)],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b'"verdicts"' in outputs[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,16 +13,18 @@ from nqengine.spec import load_spec, load_spec_text
 ROOT = Path(__file__).resolve().parent.parent
 TAM_KY = (ROOT / "specs" / "tam-ky-xxi" / "plan.yaml").as_posix()
 
-HEAD = f"""\
+# The child plan extends a copy of the Tam Kỳ plan beside it: a spec reads only inside its own folder.
+HEAD = """\
 nqengine: 1
-extends: {TAM_KY}
+extends: base.yaml
 id: child
 title: Kế hoạch cấp dưới (thử)
-document: {{id: kh-child, title: Kế hoạch cấp dưới, issued: 10/09/2020}}
+document: {id: kh-child, title: Kế hoạch cấp dưới, issued: 10/09/2020}
 """
 
 
 def load(tmp_path: Path, text: str):
+    shutil.copy(TAM_KY, tmp_path / "base.yaml")
     path = tmp_path / "plan.yaml"
     path.write_text(HEAD + text, encoding="utf-8")
     return load_spec(path)

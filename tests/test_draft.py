@@ -13,6 +13,8 @@ copies of the spec and on a plugin.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import shutil
 import types
 from pathlib import Path
@@ -20,11 +22,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nqengine
 import nqengine.draft
 from nqengine.cli import main
 from nqengine.dates import parse_deadline_date
+from nqengine.draft.reader import clean
 from nqengine.errors import InputError, PluginError
 from nqengine.plugins.hookspecs import hookimpl
 
@@ -256,7 +261,7 @@ def test_check_reports_misquotes_unknown_clauses_and_unused_dates(tmp_path, caps
         f"{where['  III.6:']}10: the text has no clause III.6 (by the text's own numbering)",
         f"{plan}:{lines.index('clauses:') + 2}:3: clause III.4 of the text is missing from the spec: 'Các đồng chí Ủy viên Ban Thường vụ, Ủy viên Ban Chấp hành Đả'",
         f"{where['  - id: committee-member-supervision']}5: obligation committee-member-supervision cites clause III.6, which the text does not have",
-        f"{plan}:1:1: the date 23/07/2020 of the text (line 7, clause preamble: '23/7') is used by no rule",
+        f"{plan}:{lines.index('events:') + 2}:3: the date 23/07/2020 of the text (line 7, clause preamble: '23/7') is used by no rule",
         "6 differences between the spec and the text",
     ]
 
@@ -374,3 +379,108 @@ def test_a_pdf_is_read_with_its_wrapped_lines_rejoined(tmp_path):
         "I.2.2": "Bao cao lan hai.",
     }
     assert [p.where for p in draft.layout.paragraphs][:4] == ["page 1, line 1", "page 1, line 2", "page 1, line 3", "page 1, line 4"]
+
+
+# --- no text breaks it ------------------------------------------------------------------
+
+_WORDS = st.sampled_from([
+    "Đảng bộ", "các Chi bộ", "tổ chức", "học tập", "Nghị quyết", "báo cáo kết quả", "về", "Ban Thường vụ Thành ủy",
+    "(qua Ban Tuyên giáo)", "trước ngày 31/10/2020", "**15/11/2020**", "kịp thời", "Thời gian:", "Đối tượng:",
+    "Báo cáo viên:", "Tài liệu:", "đảng viên", "xây dựng kế hoạch", "tuyên truyền", "trong quý I", "trong tháng 3",
+    "01 buổi", "trực thuộc Thành ủy", "Nơi nhận:", "T/M BAN THƯỜNG VỤ", "BÍ THƯ", "KẾ HOẠCH", "Số 12-KH/TU",
+    "Tam Kỳ, ngày 20 tháng 8 năm 2020", ":", ".", ",", "31/02/2021", "23/7",
+])
+_SENTENCE = st.lists(_WORDS, min_size=1, max_size=10).map(" ".join)
+_MARK = st.sampled_from(["I. ", "II. ", "III. ", "1. ", "2. ", "1.1. ", "1.2. ", "a. ", "b. ", "- ", "+ ", "", "", ""])
+_LINE = st.one_of(st.tuples(_MARK, _SENTENCE).map("".join), st.text(max_size=40))
+_TEXT = st.lists(_LINE, max_size=30).map("\n".join)
+
+
+def _source_words(text: str) -> str:
+    return " ".join(w for w in (re.sub(r"^[-–—•+*]\s*(?=\S)", "", clean(line)) for line in text.splitlines()) if w)
+
+
+@settings(max_examples=int(os.environ.get("DRAFT_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT)
+def test_any_text_drafts_and_every_clause_quotes_it(text):
+    draft = nqengine.draft.draft_text(text, pm=_PM)
+    words = _source_words(text)
+    for cid, quote in draft.clauses.items():
+        assert quote and quote in words, (cid, quote)
+    placed = set(draft.layout.placed)
+    assert placed | {p.index for p in draft.layout.unplaced} == {p.index for p in draft.layout.paragraphs}
+    assert yaml.safe_load(draft.plan_yaml())["clauses"] == draft.clauses  # the YAML holds every quote as read
+    assert draft.readme().startswith("# Bản nháp:")
+
+
+_PM = nqengine.get_plugin_manager(load_entrypoints=False)
+
+
+WRAPPED = """ĐẢNG ỦY XÃ MẪU
+Số:
+15-KH/ĐU
+|
+Xã Mẫu, ngày 02 tháng 3 năm 2026
+KẾ HOẠCH
+HỌC TẬP NGHỊ QUYẾT
+I. MỤC ĐÍCH,
+YÊU CẦU
+1. Mục đích
+Giúp đảng viên trong xã
+nắm vững nội dung của Nghị quyết; thống nhất
+nhận thức và hành động.
+2. Thời gian: 01 buổi, hoàn thành trong
+tháng 4.
+3. Các chi bộ kịp thời báo cáo kết quả về Ban Thường vụ
+Đảng ủy.
+"""
+
+
+def test_hard_wrapped_text_is_rejoined():
+    draft = nqengine.draft.draft_text(WRAPPED)
+    meta = draft.layout.metadata
+    assert (meta.issuer, meta.number, meta.issued, meta.title) == ("ĐẢNG ỦY XÃ MẪU", "15-KH/ĐU", dt.date(2026, 3, 2), "HỌC TẬP NGHỊ QUYẾT")
+    assert [(h.id, h.text) for h in draft.layout.headings] == [("I", "MỤC ĐÍCH, YÊU CẦU"), ("I.1", "Mục đích")]
+    assert draft.clauses == {
+        "I.1": "Giúp đảng viên trong xã nắm vững nội dung của Nghị quyết; thống nhất nhận thức và hành động.",
+        "I.2": "Thời gian: 01 buổi, hoàn thành trong tháng 4.",
+        "I.3": "Các chi bộ kịp thời báo cáo kết quả về Ban Thường vụ Đảng ủy.",
+    }
+    assert draft.layout.unplaced == []
+    (study,) = [s.data for s in draft.skeletons if s.data["kind"] == "study_session"]
+    assert study["deadline"]["date"] == "30/04/2026" and "năm 2026" in study["deadline"]["interpretation"]
+    (report,) = [s.data for s in draft.skeletons if s.data["kind"] == "report"]
+    assert report["applies_to"] == {"kinds": "grassroots_cell"} and "“Ban Thường vụ Đảng ủy”" in report["channel"]["TODO"]
+
+
+def test_a_number_used_twice_hides_no_clause():
+    draft = nqengine.draft.draft_text("I. NỘI DUNG\n1. Việc thứ nhất.\n1. Việc thứ hai.\nXL. PHẦN BỐN MƯƠI\n1. Việc cuối.\nC. Phần ba ghi bằng chữ.\n")
+    assert draft.clauses == {"I.1": "Việc thứ nhất.", "I.1~2": "Việc thứ hai.", "XL.1": "Việc cuối.", "closing": "C. Phần ba ghi bằng chữ."}
+
+
+RECURRING = """KẾ HOẠCH
+Thực hiện Nghị quyết
+I. TỔ CHỨC THỰC HIỆN
+1. Định kỳ hằng quý, các chi bộ báo cáo kết quả về Ban Thường vụ Đảng ủy trước ngày 20 của tháng cuối quý.
+2. Các chi bộ sơ kết, báo cáo định kỳ 6 tháng về Ban Thường vụ Đảng ủy trước ngày 15/6 và 15/12.
+3. Hằng năm, các chi bộ báo cáo kết quả về Ban Thường vụ Đảng ủy trong 10 ngày làm việc sau khi kết thúc năm.
+4. Các chi bộ báo cáo hằng tháng về Văn phòng Đảng ủy.
+"""
+
+
+def test_recurring_reports_are_drafted_per_period(tmp_path, capsys):
+    draft = nqengine.draft.draft_text(RECURRING, name="dinh-ky")
+    got = [(s.data["kind"], s.data.get("every"), {k: v for k, v in s.data["deadline"].items() if k != "clause"}) for s in draft.skeletons]
+    assert got == [
+        ("report", "quarter", {"day_of_last_month": 20, "inclusive": False, "text": "trước ngày 20 của tháng cuối quý"}),
+        ("report", "half_year", {"on": ["15/06", "15/12"], "inclusive": False, "text": "trước ngày 15/6 và 15/12"}),
+        ("report", "year", {"days_after_end": 10, "inclusive": True, "text": "trong 10 ngày làm việc sau khi kết thúc", "working_days": True}),
+        ("report", "month", {"TODO": "“hằng tháng”: hạn trong mỗi kỳ? (day_of_last_month, days_after_end, on, hoặc none: true)"}),
+    ]
+    assert [s.sources["every"] for s in draft.skeletons] == ["I.1", "I.2", "I.3", "I.4"]
+    draft.write(tmp_path)
+    plan = yaml.safe_load((tmp_path / "plan.yaml").read_text(encoding="utf-8"))
+    _fill(plan)
+    plan["effective"] = "01/01/2026"  # the text has no date: the person gives the plan's first day
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 0, capsys.readouterr().err

@@ -105,3 +105,28 @@ def test_examples():
 def test_clause_texts_are_marked_summaries():
     spec = nqengine.load_spec(FOLDER / "plan.yaml")
     assert all(c.text.startswith("[Tóm tắt]") for c in spec.clauses.values())
+
+
+def test_the_spec_dumps_and_reloads_with_its_level_selectors(evaluations):
+    from nqengine.testing.properties import check_spec_roundtrip
+
+    ev = evaluations["10/04/2026"]
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    check_spec_roundtrip(ev.spec, registry=ev.registry, facts=list(ev.facts.values()), as_of=ev.as_of, pm=pm)
+    assert ev.spec.obligation("study-members").applies_to.under == frozenset({"tinh-uy-gia-lai"})
+
+
+def test_generated_registries_reach_the_units_under_the_province():
+    """`nqengine prove` generates units under `under:` ids, with lengths and audience groups that conform."""
+    from nqengine import testing
+    from nqengine.testing.prove import prove
+
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    spec = nqengine.load_spec(FOLDER / "plan.yaml", pm=pm)
+    report = prove(spec, pm, seed=2, max_examples=15, only=("compliant_all_met", "broken_check_detected"))
+    assert [(o.name, o.failure) for o in report.outcomes] == [("compliant_all_met", None), ("broken_check_detected", None)]
+    from hypothesis import find, settings
+
+    sel = spec.obligation("study-members").applies_to
+    reg = find(testing.registries(spec, compliant=True), lambda r: any(sel.matches(u) for u in r.units.values()), settings=settings(database=None))
+    assert any(u.parent == "tinh-uy-gia-lai" and sel.matches(u) for u in reg.units.values())

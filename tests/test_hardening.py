@@ -80,16 +80,14 @@ def test_json_lines_nested_a_thousand_deep(folder, capsys):
     )
     code, err = evaluate(capsys, "--facts", "plan/f.jsonl")
     assert code == 2
-    assert err.strip() == "plan/f.jsonl:1:1: bad JSON line: nested too deep"
+    assert err.strip() == "plan/f.jsonl:1:1: the data is nested more than 100 levels deep"
 
 
 def test_csv_json_cell_nested_a_thousand_deep(folder, capsys):
     deep = "[" * 1000 + "]" * 1000
     (folder / "f.csv").write_text(f'id,type,unit,date,content\nx,session,p-an-my,01/10/2020,"{deep}"\n', encoding="utf-8")
     code, err = evaluate(capsys, "--facts", "plan/f.csv")
-    assert code == 2
-    assert_located(err)
-    assert err.startswith("plan/f.csv:2:5: ")
+    assert (code, err) == (2, "plan/f.csv:2:5: bad row: content: nested more than 100 levels deep (content)\n")
 
 
 def test_float_field_written_as_a_huge_integer(folder, capsys):
@@ -360,3 +358,47 @@ def test_load_folder_confines_too(tmp_path, monkeypatch):
         assert [p.code for p in info.value.problems] == ["outside_root"]
     finally:
         outside.unlink()
+
+
+def test_a_json_lines_line_past_the_limit_is_refused_without_holding_it(folder, capsys, monkeypatch):
+    import nqengine.inputs.bulk.rows as rows
+
+    monkeypatch.setattr(rows, "MAX_LINE_CHARS", 100)
+    good = '{"id": "ok", "type": "session", "unit": "p-an-my", "date": "01/10/2020"}\n'
+    (folder / "f.jsonl").write_text(good + '{"id": "x", "note": "' + "a" * 500 + '"}\n' + good.replace('"ok"', '"ok2"'), encoding="utf-8")
+    code, err = evaluate(capsys, "--facts", "plan/f.jsonl")
+    assert code == 2
+    assert err == "plan/f.jsonl:2:101: the line is longer than 100 characters: one record per line\n"
+
+
+@pytest.mark.parametrize("depth", [101, 500, 950])
+def test_json_nested_deeper_than_the_limit_but_within_the_parser(folder, capsys, depth):
+    deep = "[" * depth + "]" * depth
+    (folder / "f.jsonl").write_text(
+        '{"id": "x", "type": "session", "unit": "p-an-my", "date": "01/10/2020", "content": ' + deep + "}\n", encoding="utf-8"
+    )
+    code, err = evaluate(capsys, "--facts", "plan/f.jsonl")
+    assert (code, err) == (2, "plan/f.jsonl:1:1: the data is nested more than 100 levels deep\n")
+    (folder / "f.csv").write_text(f'id,type,unit,date,content\nx,session,p-an-my,01/10/2020,"{deep}"\n', encoding="utf-8")
+    code, err = evaluate(capsys, "--facts", "plan/f.csv")
+    assert (code, err) == (2, "plan/f.csv:2:5: bad row: content: nested more than 100 levels deep (content)\n")
+
+
+def test_a_chain_of_relative_deadlines_past_year_9999_is_a_located_error():
+    from helpers import spec
+
+    from nqengine.errors import SpecError
+
+    obs = ["- {id: o0, kind: deliverable, title: T, clause: c1, applies_to: {units: [w1]}, deliverables: [own_plan], deadline: {date: 31/12/2200, inclusive: true}}"]
+    for i in range(1, 1200):
+        obs.append(
+            f"- {{id: o{i}, kind: deliverable, title: T, clause: c1, applies_to: {{units: [w1]}}, deliverables: [own_plan],"
+            f" deadline: {{after: {{obligation: o{i - 1}, point: due}}, days: 3660, inclusive: true}}}}"
+        )
+    with pytest.raises(SpecError) as info:
+        spec("\n".join(obs) + "\n")
+    [p] = info.value.problems
+    assert p.render("en") == (
+        "t.yaml:793:166: this deadline counts on through 778 obligations, up to about 2848258 days, "
+        "and could fall after the year 9999 (obligations[778].deadline.days)"
+    )

@@ -163,3 +163,73 @@ def test_missing_via_names_the_fact():
     assert _channel(run(REPORT, wrong_via, "10/10/2020").verdict("r", "w1")) == [
         ("fail", "report_wrong_channel", {"fact": "x", "via": "vp", "expected": "Ban Tuyên giáo"})
     ]
+
+
+def test_every_channel_finding_cites_its_clause_and_its_fact():
+    """Several reports, each wrong in its own way, then a proper one: each finding whole."""
+    from nqengine.model import Finding
+
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv, via: btg, clause: c3}")
+    facts = PLAN + (
+        "- {id: x1, type: report, unit: w1, date: 02/10/2020, to: vp, via: btg}\n"
+        "- {id: x2, type: report, unit: w1, date: 03/10/2020, to: btv}\n"
+        "- {id: x3, type: report, unit: w1, date: 04/10/2020, to: btv, via: vp}\n"
+    )
+    v = run(plan, facts, "10/10/2020").verdict("r", "w1")
+    assert v.status == "violated"
+    assert v.evidence == ("x1", "x2", "x3")
+    assert [f for f in v.findings if f.check == "channel"] == [
+        Finding("channel", "fail", "report_wrong_recipient", {"fact": "x1", "to": "vp", "expected": "Ban Thường vụ"}, "c3", ("x1",)),
+        Finding("channel", "unknown", "report_channel_missing", {"fact": "x2"}, "c3", ("x2",)),
+        Finding("channel", "fail", "report_wrong_channel", {"fact": "x3", "via": "vp", "expected": "Ban Tuyên giáo"}, "c3", ("x3",)),
+    ]
+    assert [f.params for f in v.findings if f.check == "channel"] == [
+        {"fact": "x1", "to": "vp", "expected": "Ban Thường vụ"}, {"fact": "x2"}, {"fact": "x3", "via": "vp", "expected": "Ban Tuyên giáo"},
+    ]
+    proper = facts + "- {id: x4, type: report, unit: w1, date: 05/10/2020, to: btv, via: btg}\n"
+    v = run(plan, proper, "10/10/2020").verdict("r", "w1")
+    assert v.status == "met"
+    [ok] = [f for f in v.findings if f.code == "report_ok"]
+    assert ok == Finding("channel", "pass", "report_ok", {"fact": "x4", "to": "Ban Thường vụ", "via": "Ban Tuyên giáo"}, "c3", ("x4",))
+    assert ok.params == {"fact": "x4", "to": "Ban Thường vụ", "via": "Ban Tuyên giáo"}
+
+
+def test_channel_findings_fall_back_to_the_obligation_clause():
+    from nqengine.model import Finding
+
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv}")
+    v = run(plan, PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: btv}\n", "10/10/2020").verdict("r", "w1")
+    [ok] = [f for f in v.findings if f.check == "channel"]
+    assert ok == Finding("channel", "pass", "report_ok", {"fact": "x", "to": "Ban Thường vụ", "via": "—"}, "c2", ("x",))
+    assert ok.params["via"] == "—"
+    v = run(plan, PLAN, "10/10/2020").verdict("r", "w1")
+    assert [f for f in v.findings if f.check == "channel"] == [Finding("channel", "info", "report_none", {"to": "Ban Thường vụ"}, "c2")]
+
+
+def test_a_recipient_gone_names_the_body_and_the_day():
+    from nqengine.model import Finding
+
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: gone}")
+    facts = PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: gone}\n- {id: y, type: report, unit: w1, date: 06/10/2020, to: gone}\n"
+    v = run(plan, facts, "10/10/2020").verdict("r", "w1")
+    assert [f for f in v.findings if f.check == "channel"] == [
+        Finding("channel", "fail", "report_recipient_gone", {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5)}, "c2", ("x",)),
+        Finding("channel", "fail", "report_recipient_gone", {"fact": "y", "to": "Ban đã giải thể", "date": D(2020, 10, 6)}, "c2", ("y",)),
+    ]
+    assert [f.params for f in v.findings if f.check == "channel"][0] == {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5)}
+
+
+def test_unknown_target_keeps_the_due_date_and_the_reports_as_evidence():
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: nowhere, clause: c3}")
+    facts = PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: btv}\n"
+    v = run(plan, facts, "10/10/2020").verdict("r", "w1")
+    assert (v.status, v.due, v.evidence) == ("indeterminate", D(2020, 10, 6), ("x",))
+    [f] = [f for f in v.findings if f.check == "channel"]
+    assert (f.code, f.clause, dict(f.params)) == ("report_target_unknown", "c3", {"unit": "nowhere"})
+
+
+def test_a_report_without_recipient_is_missing_its_channel():
+    facts = PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, via: btg}\n"
+    v = run(REPORT, facts, "10/10/2020").verdict("r", "w1")
+    assert (v.status, v.evidence) == ("indeterminate", ("x",))
+    assert _channel(v) == [("unknown", "report_channel_missing", {"fact": "x"})]

@@ -272,3 +272,16 @@ class TestRollup:
     def test_nothing_below_is_indeterminate(self):
         plan = self.plan("units_done", 0.5).replace("{kinds: provincial_committee}", "{units: [x1]}")
         assert run(plan, ROLLUP_FACTS, "20/03/2026", ROLLUP_REGISTRY).verdict("r", "x1").status == "indeterminate"
+
+
+def test_attendance_rows_of_a_two_day_session_may_carry_any_of_its_days():
+    rows = (
+        session(date="29/10/2020", attendance=None, extra="until: 30/10/2020")
+        + "".join(f"- {{type: attendance, unit: w1, date: {d}, session: f1, member: m{i}, category: dang_vien}}\n"
+                  for i, d in enumerate(["29/10/2020"] * 5 + ["30/10/2020"] * 5))
+        + "".join(f"- {{type: attendance, unit: w1, date: 30/10/2020, session: f1, member: c{i}, category: cong_chuc}}\n" for i in range(4))
+    )
+    v = run(STUDY, rows, "05/11/2020").verdict("s", "w1")
+    assert (v.status, v.fulfilled_on) == ("met", dt.date(2020, 10, 30))
+    with pytest.raises(FactsError):
+        run(STUDY, rows.replace("date: 30/10/2020, session: f1, member: c0", "date: 31/10/2020, session: f1, member: c0"), "05/11/2020")

@@ -166,7 +166,7 @@ def test_builtin_kind_calendar_and_format_can_be_overridden():
 def test_builtins_can_be_blocked():
     pm = get_plugin_manager(["no:nqengine.formats"], load_entrypoints=False)
     assert "nqengine.formats" not in dict(pm.list_name_plugin()) or pm.get_plugin("nqengine.formats") is None
-    assert set(catalogue_for(pm).formats) == {"csv", "xlsx", "html", "docx", "md"}  # nqengine.render.builtin's
+    assert set(catalogue_for(pm).formats) == {"csv", "csv-rollup", "xlsx", "html", "docx", "md"}  # nqengine.render.builtin's
     pm = get_plugin_manager(["no:nqengine.formats", "no:nqengine.render.builtin"], load_entrypoints=False)
     assert catalogue_for(pm).formats == {}
     pm = get_plugin_manager(["no:nqengine.dispatch"], load_entrypoints=False)

@@ -84,6 +84,25 @@ def test_csv_from_the_command_line_is_utf8_with_bom(tmp_path):
     assert "Võ Thị Giang" in hh["explanation"]
 
 
+def test_rollup_csv_rows_equal_the_json_rollup(ev, doc):
+    from nqengine.render.csv import ROLLUP_COLUMNS
+
+    text = ev.catalogue.formats["csv-rollup"].render(ev, "vi")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    assert tuple(rows[0]) == ROLLUP_COLUMNS
+    want = [(u, o) for u in doc["rollup"]["units"] for o in u["obligations"]]
+    assert len(rows) == len(want)
+    for row, (u, o) in zip(rows, want):
+        assert (row["unit"], row["obligation"], int(row["depth"])) == (u["unit"], o["obligation"], u["depth"])
+        assert (int(row["applicable"]), int(row["done"])) == (o["applicable"], o["done"])
+        assert row["share_done"] == ("" if o["share_done"] is None else str(o["share_done"]))
+        assert [int(row[s]) for s in nqengine.STATUSES] == [o["counts"][s] for s in nqengine.STATUSES]
+        assert row["overdue_units"] == "|".join(o["overdue"]) and int(row["overdue"]) == len(o["overdue"])
+        if o["attendance"]:
+            assert int(row["members_attended"]) == o["attendance"]["party_members"]["attended"]
+
+
 # --- xlsx -----------------------------------------------------------------------------
 
 
@@ -260,3 +279,26 @@ def test_progress_only_on_a_terminal(ev):
 def test_no_progress_when_stderr_is_not_a_terminal(capsys):
     assert main(["evaluate", str(FOLDER), "--as-of", "20/11/2020", "--format", "json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_explanations_never_wrap_inside_an_id(ev):
+    """Ids hold hyphens; wrapping there split "[study-party-committee]" over two lines."""
+    for v in ev.verdicts:
+        text = nqengine.explain(ev, v.obligation, v.unit)
+        assert not [line for line in text.splitlines() if line.rstrip().endswith("-")], (v.obligation, v.unit)
+        assert f"[{v.obligation}]" in text
+
+
+def test_a_binary_format_needs_a_file_on_a_terminal(ev):
+    from nqengine.errors import NQEngineError
+    from nqengine.render.output import write_output
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    with pytest.raises(NQEngineError, match="-o FILE"):
+        write_output(ev.catalogue.formats["xlsx"], ev, "vi", None, Terminal())
+    piped = io.BytesIO()
+    write_output(ev.catalogue.formats["docx"], ev, "vi", None, types.SimpleNamespace(buffer=piped, flush=lambda: None, isatty=lambda: False))
+    assert piped.getvalue()[:2] == b"PK"

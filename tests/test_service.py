@@ -228,3 +228,27 @@ def test_eight_concurrent_submitters(store_url, tmp_path):
     finally:
         for srv in servers:
             srv.stop()
+
+
+def test_replay_refuses_a_changed_spec_and_log_lists_entries(tmp_path):
+    import shutil
+
+    folder = tmp_path / "spec"
+    shutil.copytree(TAM_KY, folder)
+    store = f"sqlite:///{tmp_path / 'x.db'}"
+    admin = make_token(store, "thanh-uy-tam-ky", "admin")
+    with Server(store, [folder], cwd=str(tmp_path)) as srv:
+        request("POST", f"{srv.url}/v1/specs/{SPEC}/facts", admin, {"facts": tam_ky_facts()[:5]})
+        status, headers, body = request("GET", f"{srv.url}/v1/specs/{SPEC}/evaluation?as_of={AS_OF}", admin)
+        assert status == 200
+    did = headers["X-Decision-Id"]
+    table = nq("log", "--store", store, cwd=str(tmp_path)).stdout.decode().splitlines()
+    assert [line.split()[2] for line in table] == ["evaluation", "submission"]
+    plan = folder / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("title: Kế hoạch học tập", "title: Kế hoạch học tập (sửa)", 1), encoding="utf-8")
+    r = nq("replay", "--store", store, did, cwd=str(tmp_path), check=False)
+    assert r.returncode == 2 and b"has changed" in r.stderr
+    r = nq("replay", "--store", store, did, "--spec", str(TAM_KY), cwd=str(tmp_path), check=False)
+    assert r.returncode == 0 and r.stdout == body
+    r = nq("replay", "--store", store, "1", cwd=str(tmp_path), check=False)  # a submission
+    assert r.returncode == 2 and b"submission" in r.stderr

@@ -24,6 +24,7 @@ from nqengine.errors import FactsError
 from nqengine.render.formats import render_json
 from nqengine.service.evaluations import Evaluations
 from nqengine.store import Conflict, open_store, parse_batch
+from nqengine.store.answers import evaluation_answer
 
 SPEC = "tam-ky-xxi"
 UNITS = ["p-an-my", "p-an-son", "x-tam-ngoc", "cb-nhcsxh"]
@@ -128,7 +129,10 @@ class ServedEqualsFull(RuleBasedStateMachine):
             entry = self.served.current(SPEC, as_of)
             with entry.lock:
                 served = render_json(entry.inc.evaluation)
-            assert served == render_json(self.store.evaluate(SPEC, as_of))
+                answer = evaluation_answer(entry.inc.evaluation, "vi", None, entry.texts)  # verdict texts reused
+            full = render_json(self.store.evaluate(SPEC, as_of))
+            assert served == full
+            assert answer == full.encode("utf-8")
 
 
 ServedEqualsFull.TestCase.settings = settings(max_examples=8, stateful_step_count=10, deadline=None)

@@ -168,3 +168,18 @@ def test_concurrent_submitters_lose_nothing(store_url):
     assert len(ids) == len(set(ids)) == 8 * 10 * 5 + 10
     assert [r.seq for r in rows] == sorted(r.seq for r in rows)
     s.close()
+
+
+def test_effective_facts_reads_as_effective_of_every_row(store):
+    from nqengine.store.core import effective
+
+    session = {"id": "s1", "type": "session", "unit": "p-an-my", "date": "2020-10-05", "presenter": "nv-an"}
+    row = {"type": "attendance", "unit": "p-an-my", "date": "2020-10-05", "session": "s1", "category": "dang_vien"}
+    store.submit("tam-ky-xxi", _batch(session, dict(row, member="a"), dict(row, member="b", category="cong_chuc")))
+    store.submit("tam-ky-xxi", _batch(dict(session, id="s2", presenter="tt-binh", supersedes="s1"), dict(row, member="c")))
+    store.submit("tam-ky-xxi", _batch({"id": "r", "type": "report", "unit": "p-an-son", "date": "2020-10-09"}))
+    fast = store.effective_facts("tam-ky-xxi")
+    assert fast == effective(store.facts("tam-ky-xxi"))
+    assert [(f.id, f.data.get("attendance")) for f in fast] == [("s2", {"dang_vien": 2, "cong_chuc": 1}), ("r", None)]
+    upto = store.facts("tam-ky-xxi")[2].seq  # the first batch only: before the correction
+    assert [(f.id, f.data.get("attendance")) for f in store.effective_facts("tam-ky-xxi", upto)] == [("s1", {"dang_vien": 1, "cong_chuc": 1})]

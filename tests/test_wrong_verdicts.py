@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from helpers import REGISTRY, run
 from test_kinds import REPORT, STUDY, session, status
 
@@ -119,3 +120,35 @@ class TestReportsToBodiesThatExist:
         v = run(REPORT, facts, "05/10/2020", MERGED).verdict("r", "w1")
         assert (v.status, v.due) == ("due_soon", dt.date(2020, 10, 6))
         assert [f.code for f in v.findings if f.check == "channel"] == ["report_recipient_merged"]
+
+
+# The bundled plans, re-checked verdict by verdict against the code before issue 10: these are every
+# verdict that changed on the dates below (see CHANGELOG.md); the tests of each plan pin the rest.
+CHANGED = [
+    ("tam-ky-xxi", "15/10/2020", "study-party-committee", "p-hoa-huong", "pending"),
+    ("tam-ky-xxi", "15/10/2020", "study-party-committee", "db-quan-su", "pending"),
+    ("tam-ky-xxi", "25/10/2020", "study-party-committee", "p-hoa-huong", "due_soon"),
+    ("tam-ky-xxi", "25/10/2020", "study-party-committee", "x-tam-thang", "due_soon"),
+    ("tam-ky-xxi", "25/10/2020", "study-party-committee", "db-quan-su", "due_soon"),
+    ("tam-ky-xxi", "01/11/2020", "report-results", "x-tam-thanh", "due_soon"),
+    ("an-my-xxi", "25/10/2020", "study-residential-cell", "cb-kp-4", "due_soon"),
+    ("an-my-xxi", "25/10/2020", "attendance-residential-cell", "cb-kp-4", "due_soon"),
+    ("an-my-xxi", "30/10/2020", "study-residential-cell", "cb-kp-4", "due_soon"),
+    ("an-my-xxi", "30/10/2020", "attendance-residential-cell", "cb-kp-4", "due_soon"),
+    ("an-my-xxi", "01/11/2020", "study-residential-cell", "cb-kp-4", "violated"),  # unchanged once the deadline passed
+    ("plugin-demo", "19/10/2020", "study-commune", "x-tam-thanh", "pending"),
+    ("plugin-demo", "19/10/2020", "attendance-party-members", "x-tam-thanh", "pending"),
+    ("plugin-demo", "30/10/2020", "study-commune", "x-tam-thanh", "due_soon"),
+    ("plugin-demo", "30/10/2020", "attendance-party-members", "x-tam-thanh", "due_soon"),
+    ("plugin-demo", "20/11/2020", "study-commune", "x-tam-thanh", "violated"),  # unchanged once the deadline passed
+]
+
+
+@pytest.mark.parametrize("plan,date,obligation,unit,expected", CHANGED)
+def test_bundled_plans_before_their_deadlines(plan, date, obligation, unit, expected):
+    from pathlib import Path
+
+    import nqengine
+
+    spec, registry, facts = nqengine.load_folder(Path(__file__).resolve().parent.parent / "specs" / plan)
+    assert nqengine.evaluate(spec, registry, facts, date).verdict(obligation, unit).status == expected

@@ -103,12 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test", help="run the worked examples of spec files: expected against actual statuses")
     p.add_argument("specs", nargs="+", help="spec files, or folders holding plan.yaml")
     _add_common(p)
+    _add_confinement(p)
     p = sub.add_parser("prove", help="check engine invariants and the spec's declared properties on generated registries and facts")
     p.add_argument("specs", nargs="+", help="spec files, or folders holding plan.yaml")
     p.add_argument("--seed", type=int, help="seed of the run; the same seed reproduces it (default: random, printed)")
     p.add_argument("--max-examples", type=int, default=50, metavar="N", help="generated cases per check (default 50)")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="run only this check (repeatable)")
     _add_common(p)
+    _add_confinement(p)
     _add_common(add_draft_parser(sub))
     add_service_subcommands(sub, _add_common)
     return parser
@@ -150,11 +152,13 @@ def _evaluation(args: argparse.Namespace, pm):
         return api.evaluate(spec, registry, facts, as_of, pm=pm, progress=bar, period=period)
 
 
-def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = ()):
+def _confined(args: argparse.Namespace, spec_path: str, named: Sequence[str] = (), more_specs: Sequence[str] = ()):
+    """The files the command may read: see :mod:`nqengine.confine` (several specs: the union of their roots)."""
     if args.max_input_mb is not None and not args.max_input_mb > 0:
         raise _Usage("--max-input-mb: must be a positive number")
     cap = None if args.max_input_mb is None else int(min(args.max_input_mb, 2.0**40) * 1024**2)
-    return confined(default_roots(spec_path, args.allow_root), files=named, max_bytes=cap)
+    roots = default_roots(spec_path, args.allow_root) + tuple(r for s in more_specs for r in default_roots(s))
+    return confined(roots, files=named, max_bytes=cap)
 
 
 class _Usage(Exception):
@@ -200,9 +204,11 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "plugins":
             return _plugins(args, pm)
         if args.command == "test":
-            return cli_test(args.specs, pm, args.lang)
+            with _confined(args, args.specs[0], more_specs=args.specs[1:]):
+                return cli_test(args.specs, pm, args.lang)
         if args.command == "prove":
-            return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
+            with _confined(args, args.specs[0], more_specs=args.specs[1:]):
+                return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
         if args.command == "draft":
             return cli_draft(args, pm)
         if args.command in SERVICE_COMMANDS:
@@ -254,7 +260,7 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
-    with _confined(args, args.specs[0], args.specs):  # every path named on the command line may be read
+    with _confined(args, args.specs[0], args.specs, more_specs=args.specs[1:]):  # every path named on the command line may be read
         return check_paths(args.specs, pm, args.lang, _require_declared)
 
 

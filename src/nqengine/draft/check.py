@@ -19,7 +19,7 @@ import attrs
 import yaml
 
 from nqengine.dates import InvalidDate, format_date, parse_deadline_date
-from nqengine.draft.drafting import draft_file
+from nqengine.draft.drafting import draft_file, ready
 from nqengine.draft.trace import dates_of
 from nqengine.i18n import message
 from nqengine.spec import load_spec
@@ -41,7 +41,11 @@ class CheckProblem:
     params: Mapping[str, Any]
 
     def render(self, lang: str = "vi") -> str:
-        return f"{self.file}:{self.line}:{self.column}: {message(self.code, lang, **self.params)}"
+        params = dict(self.params)
+        if lang == "vi" and "where" in params:  # "page 2, line 5" of the source, in Vietnamese
+            for en, vi in (("page", "trang"), ("line", "dòng"), ("paragraph", "đoạn")):
+                params["where"] = re.sub(rf"\b{en}\b", vi, params["where"])
+        return f"{self.file}:{self.line}:{self.column}: {message(self.code, lang, **params)}"
 
 
 def find_source(spec_path: str) -> str | None:
@@ -114,7 +118,7 @@ def _spec_dates(raw: Any) -> set[Any]:
 
 def check_spec(spec_path: str, source_path: str | None = None, pm: Any = None) -> list[CheckProblem]:
     """Compare a spec (a plan.yaml or its folder) with its source text; return the problems, located."""
-
+    pm = ready(pm)
     path = os.path.join(spec_path, "plan.yaml") if os.path.isdir(spec_path) else spec_path
     spec = load_spec(path, pm=pm)  # a malformed spec fails here, located
     source = source_path or find_source(spec_path)
@@ -152,5 +156,6 @@ def check_spec(spec_path: str, source_path: str | None = None, pm: Any = None) -
     for found, where, placed in dates_of(draft):
         if found.date not in used:
             clause = placed.split(" ", 1)[-1]
-            at("", "draft_date_unused", date=format_date(found.date), where=where, clause=clause, phrase=repr(found.phrase))
+            # Point at `events`, where a date of the text usually belongs, else at the document.
+            at("events" if node_at(spec.raw, "events") is not None else "document", "draft_date_unused", date=format_date(found.date), where=where, clause=clause, phrase=repr(found.phrase))
     return problems

@@ -30,7 +30,7 @@ from nqengine.draft.structure import Layout, parse_layout
 from nqengine.draft.trace import traceability
 from nqengine.draft.vocabulary import merged_vocabulary
 from nqengine.draft.writer import dump_plan
-from nqengine.plugins.manager import get_plugin_manager
+from nqengine.plugins.manager import catalogue_for, get_plugin_manager
 
 __all__ = ["Draft", "draft_file", "draft_paragraphs", "draft_text"]
 
@@ -119,10 +119,21 @@ class Draft:
         return written
 
 
+def ready(pm: Any = None) -> Any:
+    """A plugin manager (a new one when ``pm`` is None) whose catalogue is built.
+
+    Building the catalogue registers the drafter's messages (``nqengine_register_messages``
+    of ``nqengine.draft.vocabulary``), so that an unreadable file or a difference found
+    by ``--check`` renders in words, also when the drafter is called from Python.
+    """
+    pm = get_plugin_manager() if pm is None else pm
+    catalogue_for(pm)
+    return pm
+
+
 def draft_paragraphs(paragraphs: list[Paragraph], name: str = "plan", source: str = "<text>", pm: Any = None) -> Draft:
     """Draft a spec from located paragraphs (see :mod:`nqengine.draft.reader`)."""
-    if pm is None:
-        pm = get_plugin_manager()
+    pm = ready(pm)
     vocab = merged_vocabulary(pm)
     layout = parse_layout(paragraphs, vocab["labels"])
     year = layout.metadata.issued.year if layout.metadata.issued else None
@@ -138,6 +149,7 @@ def draft_text(text: str, name: str = "plan", pm: Any = None) -> Draft:
 def draft_file(path: str | os.PathLike[str], pm: Any = None) -> Draft:
     """Draft a spec from a .txt, .docx or .pdf file."""
     path = os.fspath(path)
+    pm = ready(pm)  # before reading: an unreadable file is reported with the drafter's messages
     return draft_paragraphs(read_paragraphs(path), _slug(os.path.splitext(os.path.basename(path))[0]), path, pm)
 
 

@@ -37,13 +37,23 @@ _MARKUP = re.compile(r"\*\*|__|(?<![\w/])\*(?=\S)|(?<=\S)\*(?![\w/])")
 def clean(text: str) -> str:
     """A paragraph's words: NFC, markup stripped, whitespace collapsed."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u200b", "")
+    # Control characters, surrogates and non-characters are not words (and YAML cannot hold them).
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs") or c in "\t\n" if c not in "\ufffe\uffff")
     text = _MARKUP.sub("", text)
     text = re.sub(r"^\s*#{1,6}\s+", "", text)
     return " ".join(text.split())
 
 
 def split_text(text: str) -> list[Paragraph]:
-    """Paragraphs of a plain text: each non-empty line is one."""
+    """Paragraphs of a plain text: each non-empty line is one, unless the lines are hard-wrapped.
+
+    A text copied from a PDF or a web page often breaks its sentences into lines;
+    when many lines go on in lower case from the line above, they are rejoined
+    (see :func:`reflow`).
+    """
+    cleaned = [clean(raw) for raw in text.splitlines()]
+    if _hard_wrapped(cleaned):
+        return reflow([(w, f"line {n}") for n, w in enumerate(cleaned, 1)])
     out: list[Paragraph] = []
     for n, raw in enumerate(text.splitlines(), 1):
         words = clean(raw)
@@ -92,8 +102,50 @@ def _docx(path: str) -> list[Paragraph]:
     return out
 
 
-# A PDF line that starts a new paragraph: numbering, a bullet, or a label of the genre.
-_STARTS = re.compile(r"^(?:[IVX]+[.\-–)]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[-–—•+*]\s|Nơi nhận|T/M|TM\.|K/T|KT\.)")
+# A line that starts a new paragraph: numbering, a bullet, or a label of the genre.
+_STARTS = re.compile(r"^(?:[IVX]+[.\-–)]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[-–—•+*]\s|Nơi nhận|T/M|TM\.|K/T|KT\.|Số\b)")
+_ENDS = (".", ":", "!", "?")  # not ";": a wrapped sentence often breaks after one
+_SHORT_TITLE = re.compile(r"^(?:[IVX]+[.\-–)]|\d+(?:\.\d+)*[.)]|[a-zđ][.)])\s+(?:\S+\s*){1,6}$")
+
+
+def _alone(words: str) -> bool:
+    """A line that is a paragraph by itself: capitals (KẾ HOẠCH, the header) or only marks (-----, *, |)."""
+    return words.isupper() or not any(c.isalnum() for c in words)
+
+
+def reflow(lines: list[tuple[str, str]]) -> list[Paragraph]:
+    """Rejoin hard-wrapped lines (a PDF's, or text copied from one) into paragraphs.
+
+    ``lines`` are (words, where) with "" for a blank line.  A line continues the
+    previous one unless a blank line separates them, it starts a new item (a
+    number, a bullet, "Nơi nhận", "T/M", "Số"), the previous one ended a sentence,
+    or either stands alone; capital lines continue a capital line ending with a
+    comma ("I. QUAN ĐIỂM," / "MỤC TIÊU, YÊU CẦU").
+    """
+    out: list[Paragraph] = []
+    current, where = "", ""
+    for words, at in lines:
+        if current and words:
+            caps_go_on = current.isupper() and words.isupper() and current.endswith(",")
+            # "2. Mục tiêu" is a title: what follows starts a paragraph of its own.
+            prose_goes_on = (not _STARTS.match(words) and not current.endswith(_ENDS)
+                             and not _alone(current) and not _alone(words) and not _SHORT_TITLE.match(current))
+            if caps_go_on or prose_goes_on:
+                current = f"{current} {words}"
+                continue
+        if current:
+            out.append(Paragraph(len(out), current, where))
+        current, where = words, at
+    if current:
+        out.append(Paragraph(len(out), current, where))
+    return out
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Whether a text's lines are layout: many lines go on, in lower case, from the line above."""
+    follow = [b for a, b in zip(lines, lines[1:]) if a and b]
+    lower = [b for b in follow if b[:1].islower() and not _STARTS.match(b)]  # "a. ..." is an item, not a wrap
+    return len(lower) >= 3 and len(lower) * 6 >= len(follow)
 
 
 def _pdf(path: str) -> list[Paragraph]:
@@ -108,26 +160,8 @@ def _pdf(path: str) -> list[Paragraph]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:
         raise _problem(path, "draft_not_readable", what="PDF", error=type(exc).__name__) from None
-    # PDF lines are layout: rejoin a line to the previous one unless it starts a new
-    # paragraph or the previous one ended a sentence.
-    out: list[Paragraph] = []
-    current, where = "", ""
-    for p, page in enumerate(pages, 1):
-        for n, raw in enumerate(page.splitlines(), 1):
-            words = clean(raw)
-            if not words:
-                continue
-            # Capitalised lines (KẾ HOẠCH, I. NỘI DUNG, the header) stand alone.
-            if (current and not _STARTS.match(words) and not current.endswith((".", ":", ";", "!", "?"))
-                    and not current.isupper() and not words.isupper()):
-                current = f"{current} {words}"
-                continue
-            if current:
-                out.append(Paragraph(len(out), current, where))
-            current, where = words, f"page {p}, line {n}"
-    if current:
-        out.append(Paragraph(len(out), current, where))
-    return out
+    lines = [(clean(raw), f"page {p}, line {n}") for p, page in enumerate(pages, 1) for n, raw in enumerate(page.splitlines(), 1)]
+    return reflow([(w, at) for w, at in lines if w])  # a PDF's blank lines are layout too
 
 
 def read_paragraphs(path: str | os.PathLike[str]) -> list[Paragraph]:

@@ -26,13 +26,14 @@ from typing import Any, Mapping
 import attrs
 
 from nqengine.draft.phrases import Deadline, find_deadline, sessions_in, spec_date
+from nqengine.draft.recurrence import find_recurrence
 from nqengine.draft.structure import Clause, Layout
 
 __all__ = ["Skeleton", "draft_obligations"]
 
 _STUDY_WORDS = ("học tập", "quán triệt", "hội nghị", "buổi")
 _REPORT = re.compile(
-    r"(?<!trực tiếp )báo cáo(?! viên)(?P<what>(?:\s+kết quả[^.;()]*?)?)\s+(?:về\s+|lên\s+|gửi\s+)?"
+    r"(?<!trực tiếp )báo cáo(?! viên)(?:(?P<what>[^.;()]*?)\s+(?:về|lên|gửi)\s+|\s+)"
     r"(?P<to>(?:Ban|Thường trực|Văn phòng|Thành ủy|Tỉnh ủy|Huyện ủy|Quận ủy|Thị ủy|Đảng ủy|UBND|Ủy ban)[^,;.()]*)"
     r"(?:\s*\(qua\s+(?P<via>[^)]+)\))?"
 )
@@ -180,9 +181,12 @@ class _Drafter:
                 self.materials[mid] = c.text.split(":", 1)[1].strip()
                 self.material_ids.append((mid, c.id))
                 self.used.add(c.id)
+        groups: dict[str, list[Clause]] = {}
+        for c in clauses:
+            groups.setdefault(c.id.rsplit(".", 1)[0], []).append(c)
         for c in clauses:
             if self.field_of(c) == "deadline" and c.id not in self.used:
-                self.study_or_timed(c, clauses)
+                self.study_or_timed(c, groups[c.id.rsplit(".", 1)[0]])
         for c in clauses:
             if c.id in self.used:
                 continue
@@ -194,9 +198,8 @@ class _Drafter:
                 self.set(sk, "applies_to", _selector(_subject(c.text), self.vocab, c.id), c.id)
         return self.out
 
-    def study_or_timed(self, c: Clause, clauses: list[Clause]) -> None:
-        parent = c.id.rsplit(".", 1)[0]
-        siblings = [s for s in clauses if s.id.rsplit(".", 1)[0] == parent and s is not c]
+    def study_or_timed(self, c: Clause, group: list[Clause]) -> None:
+        siblings = [s for s in group if s is not c]
         headings = [h for h in c.headings if _fold(h).rstrip(":") not in self.labels]
         context = " ".join([*headings, c.text])
         study = any(w in _fold(context) for w in _STUDY_WORDS)
@@ -294,7 +297,11 @@ class _Drafter:
         segment = c.text[start:]
         sk = self.new("report", c, _title(c.text[m.start():]) if len(c.text) > 120 else _title(c.text), "")
         self.set(sk, "applies_to", _selector(_subject(c.text), self.vocab, c.id), c.id)
-        self.set(sk, "deadline", _deadline(find_deadline(segment, self.doc_year), c.id), c.id)
+        if rec := find_recurrence(c.text, c.id):  # "định kỳ hằng quý báo cáo ...": one report per period
+            self.set(sk, "every", rec.every, c.id)
+            self.set(sk, "deadline", rec.deadline, c.id)
+        else:
+            self.set(sk, "deadline", _deadline(find_deadline(segment, self.doc_year), c.id), c.id)
         channel: dict[str, Any] = {}
         to, todo = _unit_or_todo(to_words, self.vocab, "về")
         if to:

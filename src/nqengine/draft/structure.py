@@ -31,7 +31,8 @@ from nqengine.draft.reader import Paragraph
 
 __all__ = ["Clause", "Heading", "Layout", "Metadata", "parse_layout"]
 
-_ROMAN = re.compile(r"^(?P<n>(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\s*[.\-–/)]\s+(?P<rest>.*)$")
+# Roman numbers up to XCIX; C, D and M are left out, since "C." is as likely a lettered part.
+_ROMAN = re.compile(r"^(?P<n>(?=[IVXL])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\s*[.\-–/)]\s+(?P<rest>.*)$")
 _MULTI = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<rest>\S.*)$")
 _ARABIC = re.compile(r"^(?P<n>\d{1,2})[.)]\s+(?P<rest>\S.*)$")
 _LETTER = re.compile(r"^(?P<n>[a-zđ])[.)]\s+(?P<rest>\S.*)$")
@@ -97,8 +98,7 @@ class _Item:
     paragraph: int
     depth: int
     headings: list[str]
-    bullets: list[tuple[str, int]] = attrs.Factory(list)
-    more: list[tuple[str, int]] = attrs.Factory(list)  # unnumbered paragraphs that follow
+    parts: list[tuple[bool, str, int]] = attrs.Factory(list)  # (is a bullet, words, paragraph), in order
     has_children: bool = False
 
 
@@ -130,11 +130,15 @@ def _metadata(paras: list[Paragraph], meta: Metadata, placed: dict[int, str]) ->
             meta.paragraphs["doc_type"] = [p.index]
             break
     header = paras[: type_at if type_at is not None else 0]
-    for p in header:
-        if m := _NUMBER.match(p.text):
+    for k, p in enumerate(header):
+        if re.fullmatch(r"Số\s*:?", p.text) and k + 1 < len(header) and _NUMBER.match(f"Số {header[k + 1].text}"):
+            # "Số:" and "258/KH-UBND" on two lines (a table cell copied from a web page)
+            placed[p.index] = "metadata number"
+            continue
+        if m := _NUMBER.match(p.text) or (placed.get(p.index - 1) == "metadata number" and _NUMBER.match(f"Số {p.text}")):
             meta.number = m["n"].replace("–", "-")
             placed[p.index] = "metadata number"
-            meta.paragraphs["number"] = [p.index]
+            meta.paragraphs["number"] = [i for i in (p.index - 1, p.index) if placed.get(i) == "metadata number"] or [p.index]
         elif m := _PLACE_DATE.match(p.text):
             try:
                 meta.issued = parse_date(f"{int(m['d']):02d}/{int(m['m']):02d}/{m['y']}")
@@ -143,7 +147,8 @@ def _metadata(paras: list[Paragraph], meta: Metadata, placed: dict[int, str]) ->
             meta.place = m["place"].strip()
             placed[p.index] = "metadata issued"
             meta.paragraphs["issued"] = [p.index]
-        elif p.text.upper() in _NATIONAL_HEADINGS or set(p.text) <= set("*-–—_ "):
+        elif (len(p.text) >= 8 and any(p.text.upper() in h for h in _NATIONAL_HEADINGS)) or set(p.text) <= set("*-–—_|. "):
+            # the national heading, also when a web page splits it over two lines
             placed[p.index] = "metadata heading"
         elif p.text.upper() == p.text and not meta.issuer:
             # The issuing body: the last capitalised line before "Số" (the superior is above it).
@@ -157,7 +162,7 @@ def _metadata(paras: list[Paragraph], meta: Metadata, placed: dict[int, str]) ->
     start = type_at + 1 if type_at is not None else 0
     title: list[Paragraph] = []
     for p in paras[start:]:
-        if set(p.text) <= set("*-–—_ "):
+        if set(p.text) <= set("*-–—_|. "):
             placed[p.index] = "metadata heading"
             if title:
                 start = p.index + 1
@@ -220,6 +225,7 @@ def parse_layout(paras: list[Paragraph], labels: Iterable[str] = ()) -> Layout:
     items: list[_Item] = []
     roman, numbers, letter = "", [], ""
     stack: list[tuple[int, str]] = []  # (depth, heading text) of the items above the current one
+    by_id: dict[str, _Item] = {}
     for p in body:
         m = None
         depth = 0
@@ -239,65 +245,65 @@ def parse_layout(paras: list[Paragraph], labels: Iterable[str] = ()) -> Layout:
             cid = ".".join(x for x in [roman, *numbers, letter] if x)
             while stack and stack[-1][0] >= depth:
                 stack.pop()
-            for it in items:
-                if cid.startswith(it.id + "."):
-                    it.has_children = True
+            parts = cid.split(".")
+            for k in range(1, len(parts)):  # the items this one is numbered under have children
+                if (above := by_id.get(".".join(parts[:k]))) is not None:
+                    above.has_children = True
             items.append(_Item(cid, m["rest"].strip(), p.index, depth, [h for _, h in stack]))
             stack.append((depth, m["rest"].strip()))
+            by_id[cid] = items[-1]
             continue
         if not items:
             preamble.append(p)
         elif b := _BULLET.match(p.text):
-            items[-1].bullets.append((b["rest"], p.index))
+            items[-1].parts.append((True, b["rest"], p.index))
         else:
-            items[-1].more.append((p.text, p.index))
+            items[-1].parts.append((False, p.text, p.index))
 
-    # Trailing unnumbered paragraphs of the last item are the closing.
+    # Unnumbered paragraphs after the last item's last bullet are the closing ...
     closing: list[tuple[str, int]] = []
     if items:
-        closing, items[-1].more = items[-1].more, []
-        # ... unless the last item is a bare title that they complete.
-        if _is_title(items[-1].text) and not items[-1].bullets and closing:
-            items[-1].more, closing = closing[:1], closing[1:]
+        last = items[-1]
+        cut = max((i + 1 for i, (bullet, _, _) in enumerate(last.parts) if bullet), default=0)
+        # ... except the first, when the last item is a bare title that it completes.
+        if cut == 0 and _is_title(last.text) and not last.text.endswith(":") and last.parts:
+            cut = 1
+        closing = [(t, i) for _, t, i in last.parts[cut:]]
+        last.parts = last.parts[:cut]
     if preamble:
-        clauses.append(Clause("preamble", " ".join(p.text for p in preamble), [p.index for p in preamble], [], part="preamble"))
+        words = " ".join(b["rest"] if (b := _BULLET.match(p.text)) else p.text for p in preamble)  # a dash is layout
+        clauses.append(Clause("preamble", words, [p.index for p in preamble], [], part="preamble"))
 
     for it in items:
         intro, title = it.text.endswith(":"), _is_title(it.text)
-        if title and not intro and not it.bullets and it.more and not it.has_children:
-            # "I. MỤC ĐÍCH" followed by plain paragraphs: they are its clauses, like bullets.
-            it.bullets, it.more = it.more, []
         produced: list[Clause] = []
-        if not it.bullets:
-            if it.has_children and (title or intro):
-                headings.append(Heading(it.id, it.text, it.paragraph))
-                placed[it.paragraph] = f"heading {it.id}"
-            else:
-                produced.append(Clause(it.id, it.text, [it.paragraph], it.headings))
-        elif intro:
-            text = " ".join([it.text, *(b for b, _ in it.bullets)])
-            produced.append(Clause(it.id, text, [it.paragraph, *(i for _, i in it.bullets)], it.headings))
+        if not it.parts and it.has_children and (title or intro):
+            headings.append(Heading(it.id, it.text, it.paragraph))
+            placed[it.paragraph] = f"heading {it.id}"
+        elif intro or not it.parts:
+            # "a. Đối tượng:" reads on into what follows it: one clause.
+            text = " ".join([it.text, *(t for _, t, _ in it.parts)])
+            produced.append(Clause(it.id, text, [it.paragraph, *(i for _, _, i in it.parts)], it.headings))
         else:
+            # Each bullet starts a clause; a plain paragraph continues the one before it.
+            groups: list[tuple[list[str], list[int]]] = [] if title else [([it.text], [it.paragraph])]
+            for bullet, t, i in it.parts:
+                if bullet or not groups:
+                    groups.append(([t], [i]))
+                else:
+                    groups[-1][0].append(t)
+                    groups[-1][1].append(i)
+            under = [*it.headings, it.text]
             if title:
                 headings.append(Heading(it.id, it.text, it.paragraph))
                 placed[it.paragraph] = f"heading {it.id}"
-                under = [*it.headings, it.text]
+                if len(groups) == 1:
+                    produced.append(Clause(it.id, " ".join(groups[0][0]), groups[0][1], under))
+                else:
+                    produced += [Clause(f"{it.id}.{k}", " ".join(t), i, under) for k, (t, i) in enumerate(groups, 1)]
             else:
-                produced.append(Clause(it.id, it.text, [it.paragraph], it.headings))
-                under = [*it.headings, it.text]
-            if title and len(it.bullets) == 1:
-                b, i = it.bullets[0]
-                produced.append(Clause(it.id, b, [i], under))
-            else:
-                for k, (b, i) in enumerate(it.bullets, 1):
-                    produced.append(Clause(f"{it.id}.{k}", b, [i], under))
-        if produced and it.more:
-            last = produced[-1]
-            last.text = " ".join([last.text, *(t for t, _ in it.more)])
-            last.paragraphs += [i for _, i in it.more]
-        elif it.more:
-            for t, i in it.more:
-                produced.append(Clause(f"{it.id}.{len(produced) + 1}", t, [i], [*it.headings, it.text]))
+                produced.append(Clause(it.id, " ".join(groups[0][0]), groups[0][1], it.headings))
+                produced += [Clause(f"{it.id}.{k}", " ".join(t), i, under) for k, (t, i) in enumerate(groups[1:], 1)]
         clauses.extend(produced)
     if closing:
         clauses.append(Clause("closing", " ".join(t for t, _ in closing), [i for _, i in closing], [], part="closing"))
@@ -309,6 +315,12 @@ def parse_layout(paras: list[Paragraph], labels: Iterable[str] = ()) -> Layout:
             meta.issuer = m["who"]
             meta.paragraphs["issuer"] = [p.index for p in preamble]
     folded_labels = {x.casefold() for x in labels}
+    seen: dict[str, int] = {}
+    for c in clauses:
+        # A number used twice (a list restarted, a typo in the text) must not hide a clause.
+        seen[c.id] = seen.get(c.id, 0) + 1
+        if seen[c.id] > 1:
+            c.id = f"{c.id}~{seen[c.id]}"
     for c in clauses:
         c.label = _label(c.text, labels)
         if not c.label and c.headings and c.headings[-1].casefold().rstrip(":") in folded_labels:

@@ -9,24 +9,40 @@ it is returned, so the comments and the folding can never change a value.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import textwrap
 from typing import Any, Mapping
 
 import yaml
 
+# libyaml's loader when present: the draft is read back whole, and each plain scalar once.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
 __all__ = ["dump_plan"]
 
-_FLOW_UNSAFE = set(",[]{}")
+# Words that start with a letter and hold no YAML punctuation read back as themselves,
+# except YAML 1.1's booleans and null: no need to parse them to know.
+_WORDS_ONLY = re.compile(r"[^\W\d_][\w .()/&'+-]*")
+_WORDS_ONLY_BLOCK = re.compile(r"[^\W\d_][\w .,;()/&'+“”-]*")  # commas are plain outside flow
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _plain_ok(s: str, flow: bool) -> bool:
+    if (_WORDS_ONLY if flow else _WORDS_ONLY_BLOCK).fullmatch(s) and s == s.strip() and "  " not in s and s.lower() not in _RESERVED:
+        return True
     if not s or s != s.strip() or "\n" in s or ": " in s or " #" in s or s.endswith(":"):
         return False
-    if s[0] in "!&*|>'\"%@`#{[-?,]}" or (flow and _FLOW_UNSAFE & set(s)):
+    if s[0] in "!&*|>'\"%@`#{[-?,]}" or (flow and not re.fullmatch(r"[\w .()/&'+-]+", s)):
         return False
     try:
-        return yaml.safe_load(s) == s
+        return _load(s) == s
     except yaml.YAMLError:
         return False
 
@@ -58,7 +74,7 @@ def _simple(v: Any) -> bool:
     return True
 
 
-def _emit(key: str, value: Any, indent: int, out: list[str], comment: str = "") -> None:
+def _emit(key: str, value: Any, indent: int, out: list[str], comment: str = "", block: bool = False) -> None:
     pad = " " * indent
     tail = f"  # {comment}" if comment else ""
     if isinstance(value, str) and len(value) > 90 and value == " ".join(value.split()):
@@ -66,7 +82,7 @@ def _emit(key: str, value: Any, indent: int, out: list[str], comment: str = "") 
         out.extend(pad + "  " + line for line in textwrap.wrap(value, 96, break_long_words=False, break_on_hyphens=False))
     elif not isinstance(value, (Mapping, list, tuple)):
         out.append(f"{pad}{key}: {_scalar(value)}{tail}")
-    elif _simple(value) and len(_flow(value)) + indent + len(key) < 110:
+    elif (not block or not value) and _simple(value) and len(_flow(value)) + indent + len(key) < 110:
         out.append(f"{pad}{key}: {_flow(value)}{tail}")
     elif isinstance(value, Mapping):
         out.append(f"{pad}{key}:{tail}")
@@ -96,7 +112,9 @@ def dump_plan(plan: Mapping[str, Any], comments: Mapping[str, Mapping[str, str]]
     """The plan as YAML; ``comments[obligation id][field]`` is written after that field."""
     out: list[str] = [f"# {line}" if line else "#" for line in header.splitlines()]
     for key, value in plan.items():
-        if key == "obligations":
+        if key == "obligations" and not value:
+            out += ["", "obligations: []"]
+        elif key == "obligations":
             out.append("")
             out.append("obligations:")
             for ob in value:
@@ -105,9 +123,9 @@ def dump_plan(plan: Mapping[str, Any], comments: Mapping[str, Mapping[str, str]]
         else:
             if key in ("clauses", "audience_categories", "materials", "document"):
                 out.append("")
-            _emit(_scalar(key), value, 0, out)
+            _emit(_scalar(key), value, 0, out, block=key in ("clauses", "audience_categories", "materials", "document"))
     text = "\n".join(out).rstrip("\n") + "\n"
-    back = yaml.safe_load(text)
+    back = _load(text)
     if back != json.loads(json.dumps(plan, default=str)):
         raise AssertionError("the written draft does not read back as the plan")  # pragma: no cover
     return text

@@ -622,7 +622,8 @@ def add_findings(obligation: Obligation, unit: Unit, verdict: Verdict, findings:
 
     For plugins (``nqengine_extra_findings`` goes through here, and a
     wrapper of ``nqengine_evaluate_obligation`` may call it).  A finding with
-    outcome ``fail`` makes the verdict ``violated``; ``unknown`` makes a met
+    outcome ``fail`` makes a met verdict ``violated`` (an unfulfilled one once
+    its due date has passed: see :func:`status_for`); ``unknown`` makes a met
     verdict ``indeterminate``; ``partial`` makes a met verdict unfulfilled
     (its status then follows the calendar); ``pass`` and ``info`` only add
     to the explanation.  A ``not_applicable`` verdict stays so.  The

@@ -14,7 +14,7 @@ units below it:
   subtree.  A unit that has held no session counts with its registry headcount
   and nobody attending, so the rate is over everyone who had to study;
 - the units due soon (sắp đến hạn), overdue (quá hạn) and violated (không đạt
-  yêu cầu), by id, in registry order.
+  yêu cầu), by id, in the order of the verdicts (unit id).
 
 ``Evaluation.rollup(unit)`` gives one unit's :class:`UnitRollup`;
 :func:`rollup_json` is the ``rollup`` section of the JSON contract
@@ -115,7 +115,7 @@ class UnitRollup:
 
 @attrs.frozen
 class Rollup:
-    """Every unit's roll-up; ``units`` in tree order (pre-order, registry order among siblings)."""
+    """Every unit's roll-up; ``units`` in tree order (pre-order; siblings by unit kind, then id)."""
 
     units: Mapping[str, UnitRollup]
     roots: tuple[str, ...]

@@ -68,5 +68,6 @@ def build_corpus(workdir: str | os.PathLike[str], specs: Path | None = None) -> 
             write_registry(registry, folder / f"registry.{ext}")
             write_facts(facts, folder / f"facts.{ext}")
         for f in sorted(folder.iterdir()):
-            files[(name, f.name)] = f.read_bytes()
+            if f.is_file():  # a spec's source/ folder (the plan's text) is not an input to mutate
+                files[(name, f.name)] = f.read_bytes()
     return Corpus(root, files)

@@ -151,7 +151,8 @@ class AttendanceTally:
                 problems.append(_at(g, "session", "attendance_not_session", session=session, type=fact.type))
             elif fact.unit != unit:
                 problems.append(_at(g, "unit", "attendance_unit_mismatch", unit=unit, session=session, expected=fact.unit))
-            elif date != fact.date:
+            elif date != fact.date and not (fact.data.get("starts_on") is not None and fact.data["starts_on"] <= date <= fact.date):
+                # a session on several days (``until``): a row may be dated any of its days
                 problems.append(_at(g, "date", "attendance_date_mismatch", date=date, session=session, expected=fact.date))
             elif fact.data.get("attendance") is not None:
                 problems.append(_at(g, "session", "attendance_counts_and_rows", session=session))

@@ -254,8 +254,9 @@ def nqengine_extra_findings(
     :param context: the evaluation :class:`~nqengine.engine.Context`.
     :return: a list of :class:`~nqengine.model.Finding` (or None).  Findings
         are appended before the timing finding, with ``plugin`` set to this
-        plugin.  An outcome ``fail`` makes the verdict ``violated``;
-        ``unknown`` makes a met verdict ``indeterminate``; ``partial`` makes a
+        plugin.  An outcome ``fail`` makes a met verdict ``violated``, and an
+        unfulfilled one ``violated`` once its due date has passed (before it,
+        ``pending``/``due_soon`` with the finding listed); ``unknown`` makes a met verdict ``indeterminate``; ``partial`` makes a
         met verdict unfulfilled (``pending``/``due_soon``, or ``violated`` once
         due); ``pass`` and ``info`` change nothing.  A ``not_applicable``
         verdict keeps its status.

@@ -1,6 +1,6 @@
 """The report formats as a built-in plugin: registered through the same hooks a third party uses.
 
-``--format csv``, ``xlsx``, ``html``, and the draft report as ``docx`` and
+``--format csv``, ``csv-rollup``, ``xlsx``, ``html``, and the draft report as ``docx`` and
 ``md`` (also given by ``nqengine report``).  The report's templates are
 ``trylast`` implementations of ``nqengine_report_template``, so a plugin that
 returns its own template for ``docx`` or ``md`` replaces them.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from nqengine.plugins.hookspecs import hookimpl
-from nqengine.render.csv import CsvFormat
+from nqengine.render.csv import CsvFormat, CsvRollupFormat
 from nqengine.render.docx import DocxTemplate
 from nqengine.render.html import HtmlFormat
 from nqengine.render.markdown import MarkdownTemplate
@@ -33,7 +33,7 @@ class ReportFormat:
 
 @hookimpl
 def nqengine_register_output_formats():
-    return [CsvFormat(), XlsxFormat(), HtmlFormat(), ReportFormat("docx", True), ReportFormat("md", False)]
+    return [CsvFormat(), CsvRollupFormat(), XlsxFormat(), HtmlFormat(), ReportFormat("docx", True), ReportFormat("md", False)]
 
 
 @hookimpl(trylast=True)

@@ -217,7 +217,7 @@ def explain_text(ev: Any, obligation: str, unit: str, lang: str = "vi", period: 
     u = reg.units[v.unit]
     en = lang == "en"
     out = []
-    w = lambda text, indent="": out.extend(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent])  # noqa: E731
+    w = lambda text, indent="": out.extend(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False, break_long_words=False) or [indent])  # noqa: E731  # ids hold hyphens: wrap at spaces only
     w(f"{'Unit' if en else 'Đơn vị'}: {u.name} ({u.id})")
     w(f"{'Obligation' if en else 'Nghĩa vụ'}: {ob.title} [{ob.id}]")
     if v.period is not None and ob.recurrence is not None:

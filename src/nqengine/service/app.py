@@ -246,13 +246,13 @@ def create_app(store: Store, *, limits: Limits | None = None) -> Starlette:
         return await run_in_threadpool(work)
 
     def answer(kind: str, request: Request, tok: Token, spec_id: str, as_of: dt.date, req: dict,
-               make: Callable[[Any], bytes | None]) -> Response:
+               make: Callable[[Any, dict], bytes | None]) -> Response:
         entry = evaluations.current(spec_id, as_of)
         with entry.lock:
             key = tuple(sorted(req.items()))
             body = entry.answers.get(key)
             if body is None:
-                body = make(entry.inc.evaluation)
+                body = make(entry.inc.evaluation, entry.texts)
                 if body is None:
                     raise _Fail(404, "unknown_verdict", obligation=req.get("obligation"), unit=req.get("unit"))
                 entry.answers[key] = body
@@ -275,7 +275,7 @@ def create_app(store: Store, *, limits: Limits | None = None) -> Starlette:
                 _, registry = store.registry(spec_id)
                 if registry.unit(scope) is None:
                     raise _Fail(403, "forbidden_unit", unit=scope, root=scope, date=as_of.strftime("%d/%m/%Y"))
-            return answer("evaluation", request, tok, spec_id, as_of, req, lambda ev: evaluation_answer(ev, lang, scope))
+            return answer("evaluation", request, tok, spec_id, as_of, req, lambda ev, texts: evaluation_answer(ev, lang, scope, texts))
 
         return await run_in_threadpool(work)
 
@@ -291,7 +291,7 @@ def create_app(store: Store, *, limits: Limits | None = None) -> Starlette:
             require_unit(tok, registry, unit, as_of)
             u = registry.unit(unit)
             req = {"route": "verdict", "lang": lang, "obligation": ob, "unit": u.id if u else unit}
-            return answer("verdict", request, tok, spec_id, as_of, req, lambda ev: verdict_answer(ev, ob, req["unit"], lang))
+            return answer("verdict", request, tok, spec_id, as_of, req, lambda ev, texts: verdict_answer(ev, ob, req["unit"], lang))
 
         return await run_in_threadpool(work)
 

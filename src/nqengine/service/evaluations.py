@@ -26,7 +26,6 @@ import attrs
 
 from nqengine.evaluation.incremental import IncrementalEvaluation
 from nqengine.model import Fact, Verdict
-from nqengine.store.core import effective
 
 __all__ = ["ServedEvaluation", "Evaluations", "Current"]
 
@@ -70,13 +69,14 @@ class Current:
         self.watermark = 0
         self.registry_version = 0
         self.answers: dict[Any, bytes] = {}
+        self.texts: dict[Any, Any] = {}  # each verdict's JSON text, kept while the verdict is unchanged
         self.rebuilds = 0
 
 
 class Evaluations:
-    """The current evaluations of the specs a store serves, at most ``size`` dates per spec kept."""
+    """The current evaluations of the specs a store serves, at most ``size`` dates per spec kept (each is a whole evaluation in memory)."""
 
-    def __init__(self, store: Any, size: int = 8):
+    def __init__(self, store: Any, size: int = 4):
         self.store, self.size = store, size
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[str, dt.date], Current] = OrderedDict()
@@ -128,10 +128,11 @@ class Evaluations:
 
     def _rebuild(self, entry: Current, spec_id: str, as_of: dt.date, version: int) -> None:
         store = self.store
-        rows = store.facts(spec_id)
+        mark = store.watermark(spec_id)  # facts are numbered in commit order: all up to it are there to read
         _, registry = store.registry(spec_id, version)
-        entry.inc = ServedEvaluation(store.specs[spec_id].spec, registry, effective(rows), as_of, pm=store.pm)
-        entry.watermark = rows[-1].seq if rows else 0
+        entry.inc = ServedEvaluation(store.specs[spec_id].spec, registry, store.effective_facts(spec_id, mark), as_of, pm=store.pm)
+        entry.watermark = mark
         entry.registry_version = version
         entry.answers.clear()
+        entry.texts.clear()
         entry.rebuilds += 1

@@ -71,10 +71,15 @@ def _params(value: Any) -> Any:
 
 def _selector(sel: Selector) -> dict:
     out: dict[str, Any] = {}
-    for key, attr in (("kinds", "kinds"), ("sectors", "sectors"), ("units", "ids"), ("except", "exclude"), ("parents", "parents")):
+    for key, attr in (
+        ("kinds", "kinds"), ("sectors", "sectors"), ("units", "ids"), ("except", "exclude"), ("parents", "parents"),
+        ("levels", "levels"), ("under", "under"),
+    ):
         values = getattr(sel, attr)
         if values:
             out[key] = sorted(values)
+    if sel.depth is not None:
+        out["depth"] = sel.depth
     return out
 
 
@@ -187,7 +192,7 @@ def spec_data(spec: Spec) -> dict:
     out["obligations"] = [_obligation(ob) for ob in spec.obligations]
     raw = spec.raw
     if raw is not None and getattr(raw, "kind", None) == "map":
-        for key in ("examples", "properties"):  # free data, kept as written
+        for key in ("vocabularies", "examples", "properties"):  # kept as written
             node = raw.get(key)
             if node is not None:
                 out[key] = to_python(node)

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from attrs import evolve
 
 from nqengine.confine import confined, current_policy, default_roots
+from nqengine.deadline_reach import deadline_reach_problems
 from nqengine.errors import PluginError, Problem, SpecError
 from nqengine.levels import LEVELS
 from nqengine.model import (
@@ -326,6 +327,8 @@ def _build(root: Node, filename: str, pm: Any) -> Spec:
         problems.extend(without_noise(found, invalid))
     else:
         problems.extend(without_noise(validate_spec(spec, cat, root, partial=builder.partial), invalid))
+    if not problems:
+        problems.extend(deadline_reach_problems(spec, root))
     if not problems:
         for impl in pm.hook.nqengine_spec_loaded.get_hookimpls():
             try:

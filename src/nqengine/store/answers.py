@@ -13,7 +13,11 @@ import datetime as dt
 import json
 from typing import Any
 
+import attrs
+
 from nqengine.errors import UnknownKeyError
+from nqengine.evaluation.recurrence import summary_by_period
+from nqengine.evaluation.rollup import rollup_json
 from nqengine.model import STATUSES, Registry
 from nqengine.render.formats import evaluation_to_json, explain_text, verdict_to_json
 
@@ -43,10 +47,20 @@ def _dump(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def evaluation_answer(ev: Any, lang: str = "vi", scope: str | None = None) -> bytes:
-    """The evaluation as the JSON contract; with ``scope`` (a unit id), only that unit's subtree."""
+_HOLE = "\x00verdicts\x00"
 
-    data = evaluation_to_json(ev, lang)
+
+def evaluation_answer(ev: Any, lang: str = "vi", scope: str | None = None, cache: dict | None = None) -> bytes:
+    """The evaluation as the JSON contract; with ``scope`` (a unit id), only that unit's subtree.
+
+    The bytes are those of ``json.dumps(to_json(ev), ensure_ascii=False,
+    indent=2)`` plus a newline, as ``nqengine evaluate --format json`` writes
+    them.  ``cache`` (a dict kept by the caller between answers) holds each
+    verdict's text, reused while the verdict object is the same one: after a
+    new fact only the verdicts it changed are written again.
+    """
+
+    verdicts = ev.verdicts
     if scope is not None:
         reg, day = ev.registry, ev.as_of
         inside: dict[str, bool] = {}
@@ -56,14 +70,44 @@ def evaluation_answer(ev: Any, lang: str = "vi", scope: str | None = None) -> by
                 inside[unit] = in_subtree(reg, scope, unit, day)
             return inside[unit]
 
-        data["verdicts"] = [v for v in data["verdicts"] if ok(v["unit"])]
+        verdicts = [v for v in verdicts if ok(v.unit)]
+    data = evaluation_to_json(attrs.evolve(ev, verdicts=[]), lang)  # everything but the verdicts
+    if scope is not None:
         facts = ev.facts
         data["unmatched_facts"] = [u for u in data["unmatched_facts"] if u["fact"] in facts and ok(facts[u["fact"]].unit)]
         summary = {ob: {s: 0 for s in STATUSES} for ob in data["summary"]}
-        for v in data["verdicts"]:
-            summary[v["obligation"]][v["status"]] += 1
+        for v in verdicts:
+            summary[v.obligation][v.status] += 1
         data["summary"] = summary
-    return _dump(data)
+    else:
+        data["summary"] = ev.summary()
+    # The sections computed from the verdicts, which the copy without verdicts above left empty.
+    shown = ev if scope is None else attrs.evolve(ev, verdicts=verdicts)
+    data["summary_by_period"] = summary_by_period(shown)
+    data["rollup"] = rollup_json(shown)
+    data["verdicts"] = _HOLE
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if verdicts:
+        items = ",\n    ".join(_verdict_text(ev, v, lang, cache) for v in verdicts)
+        listed = "[\n    " + items + "\n  ]"
+    else:
+        listed = "[]"
+    return text.replace(json.dumps(_HOLE), listed, 1).encode("utf-8")
+
+
+def _verdict_text(ev: Any, v: Any, lang: str, cache: dict | None) -> str:
+    """One verdict's JSON as it sits in the list (its inner lines indented by four spaces)."""
+
+    key = (lang, v.obligation, v.unit)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None and hit[0] is v:
+            return hit[1]
+    # JSON strings hold no raw newline, so indenting every line is indenting the object
+    text = json.dumps(verdict_to_json(ev, v, lang), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    if cache is not None:
+        cache[key] = (v, text)
+    return text
 
 
 def verdict_answer(ev: Any, obligation: str, unit: str, lang: str = "vi") -> bytes | None:

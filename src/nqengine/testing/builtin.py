@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from nqengine.lengths import parse_length
 from nqengine.plugins.hookspecs import hookimpl
 
 __all__ = ["BUILTIN_FACT_STRATEGIES", "BUILTIN_KIND_STRATEGIES", "Break", "KindStrategies"]
@@ -156,6 +157,10 @@ class StudySessionStrategies(KindStrategies):
                     rec["content"] = list(p["content"]["required"])
                 if p.get("materials"):
                     rec["materials"] = list(p["materials"]["required"])
+                if p.get("audience_group"):  # held for the obligation's own group
+                    rec["audience_group"] = p["audience_group"]
+                if p.get("length"):  # exactly the least length
+                    rec["length"] = p["length"]["min"]
                 out.append(rec)
             return out
 
@@ -191,6 +196,12 @@ class StudySessionStrategies(KindStrategies):
                 return [dict(recs[0], attendance=att)]
 
             out["audience"] = Break("partial", base.map(_maybe(fewer)))
+        if p.get("length"):
+            n, unit_word = parse_length(p["length"]["min"])
+            half = f"{n / 2:g} {'buổi' if unit_word == 'session' else 'ngày' if unit_word == 'day' else 'giờ'}"
+            out["length"] = Break("fail", base.map(_maybe(lambda recs: [dict(recs[0], length=half)])))
+            out["length_unknown"] = Break("unknown", base.map(_maybe(lambda recs: [{k: v for k, v in recs[0].items() if k != "length"}])))
+        out["audience_group"] = Break("missing", base.map(_maybe(lambda recs: [dict(recs[0], audience_group=f"{p.get('audience_group') or 'x'}_other")])))
         if p["sessions"] >= 2:
             out["sessions"] = Break("partial", base.map(_maybe(lambda recs: [dict(recs[0], sessions=p["sessions"] - 1)])))
         out["attendance_unknown"] = Break("unknown", base.map(_maybe(lambda recs: [{k: v for k, v in recs[0].items() if k != "attendance"}])))

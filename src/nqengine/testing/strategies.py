@@ -49,6 +49,7 @@ from nqengine.errors import PluginError
 from nqengine.evaluation.engine import evaluate, obligation_order
 from nqengine.evaluation.recurrence import period_due
 from nqengine.inputs.registry import registry_from_records
+from nqengine.levels import KIND_LEVELS
 from nqengine.model import (
     Fact,
     Obligation,
@@ -377,11 +378,15 @@ def registries(
 
     # Units a selector names by id first, with the kind and sector it asks for: the same unit may
     # also be another selector's parent (a ward committee its cells hang under), and must still match.
+    def parents_of(sel: Selector) -> list[str]:
+        """The units a witness of ``sel`` may hang under: its ``parents``, or its ``under`` when directly under will do."""
+        return sorted(sel.parents) or (sorted(sel.under) if sel.under and sel.depth in (None, 1) else [])
+
     for sel in selectors:
         for uid in sorted(sel.ids - sel.exclude):
-            add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(sorted(sel.parents))) if sel.parents else ROOT_ID)
+            add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(parents_of(sel))) if parents_of(sel) else ROOT_ID)
     for sel in selectors:  # then the parents other units hang under
-        for pid in sorted(sel.parents):
+        for pid in parents_of(sel):
             add(pid, None, ["city_committee", "party_committee"])
     for v in _variants(spec) if spec else ():
         ch = v.params.get("channel")
@@ -391,7 +396,7 @@ def registries(
                 add(ch["via"], None, ["party_board"])
     # Extra units: a witness of some selector, or of any kind; a shrinking list.
     # Under a parent the spec names (TCCS hang under the city committee), else the root.
-    default_parents = sorted({p for sel in selectors for p in sel.parents}) + [ROOT_ID]
+    default_parents = sorted({p for sel in selectors for p in parents_of(sel)}) + [ROOT_ID]
     templates: list[Selector | None] = [s for s in selectors if selector_possible(s) and not (s.ids and not (s.kinds or s.sectors or s.parents))]
     extra_kinds = sorted(set(kinds) | {k for s in selectors for k in s.kinds}) or list(UNIT_KINDS)
     picks = draw(st.lists(st.one_of(st.sampled_from(templates), st.none()) if templates else st.none(), min_size=1 if compliant else 0, max_size=max_units))
@@ -400,11 +405,21 @@ def registries(
         if sel is None:
             add(uid, None, extra_kinds, draw(st.sampled_from(default_parents)))
         else:
-            add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(sorted(sel.parents) if sel.parents else default_parents)))
+            add(uid, sel, sorted(sel.kinds) or list(UNIT_KINDS), draw(st.sampled_from(parents_of(sel) or default_parents)))
     # In a compliant registry only units some obligation counts heads in, or
     # wants a presenter from, get headcounts and people: counterexamples stay short.
+    def above(uid: str) -> tuple[str, ...]:
+        trail: list[str] = []
+        cur = rows[uid]["parent"]
+        while cur is not None and cur in rows and cur not in trail:
+            trail.append(cur)
+            cur = rows[cur]["parent"]
+        return tuple(trail)
+
     def wanted(key: str, row: dict) -> bool:
-        probe = Unit(row["id"], "", row["kind"], row["sector"], row["parent"])
+        up = above(row["id"])
+        level = KIND_LEVELS.get(row["kind"]) or next((KIND_LEVELS[rows[a]["kind"]] for a in up if rows[a]["kind"] in KIND_LEVELS), None)
+        probe = Unit(row["id"], "", row["kind"], row["sector"], row["parent"], ancestors=up, level=level)
         return not compliant or any(v.params.get(key) and v.applies_to.matches(probe) for v in (_variants(spec) if spec else ()))
 
     units = []

@@ -4,7 +4,7 @@ An obligation kind says which fields a spec may give for it (``fields``, a
 mapping of :class:`nqengine.schema.Field`), which fact types it consumes
 (``fact_types``), and how one unit is judged (``evaluate_unit``).  The
 built-in kinds (``study_session``, ``dissemination``, ``report``,
-``deliverable``, ``duty``) live in this package and are registered through
+``deliverable``, ``duty``, ``rollup``) live in this package and are registered through
 the ``nqengine_register_obligation_kinds`` hook like any plugin's.
 """
 

@@ -26,7 +26,7 @@ from typing import Any, Mapping
 from nqengine.evaluation.kinds import ObligationKind, clause_field, interpretation_field
 from nqengine.model import Finding, Obligation, Selector, Unit, Verdict
 from nqengine.plugins.hookspecs import hookimpl
-from nqengine.schema import Choice, Field, Float, ListOf, Record, Str
+from nqengine.schema import Choice, Field, Float, Int, ListOf, Record, Str
 
 __all__ = ["Rollup", "FIGURES"]
 
@@ -43,7 +43,7 @@ ROLLUP = Record(
                 {
                     "kinds": Field(ListOf(Str(), single=True), default=list, doc="unit kinds counted"),
                     "levels": Field(ListOf(Str(), single=True), default=list, doc="levels counted"),
-                    "depth": Field(Float(min=1, max=50), doc="only units exactly this many levels below"),
+                    "depth": Field(Int(min=1, max=50), doc="only units exactly this many levels below"),
                 }
             ),
             doc="which units below count (default: every unit below with a verdict on 'of')",
@@ -73,7 +73,7 @@ class Rollup(ObligationKind):
         due = context.due(obligation, unit)
         clause = rule.get("clause") or obligation.clause
         over = rule.get("over") or {}
-        depth = int(over["depth"]) if over.get("depth") else None
+        depth = over.get("depth")
         sel = Selector(kinds=frozenset(over.get("kinds") or ()), levels=frozenset(over.get("levels") or ()), under=frozenset({unit.id}), depth=depth)
         below = [(u, v) for u in context.registry.units.values() if sel.matches(u) and (v := context.verdicts.get((rule["of"], u.id))) is not None]
         if not below:

@@ -22,6 +22,7 @@ import attrs
 
 from nqengine.dates import InvalidDate, parse_date, parse_deadline_date
 from nqengine.errors import Problem
+from nqengine.inputs.bulk.rows import too_deep
 from nqengine.schema import (
     INVALID,
     Any_,
@@ -39,7 +40,7 @@ from nqengine.schema import (
     Validator,
     nfc,
 )
-from nqengine.yamlsource import Node, resolve_plain, scalar_value
+from nqengine.yamlsource import MAX_DEPTH, Node, resolve_plain, scalar_value
 
 if TYPE_CHECKING:
     from nqengine.inputs.bulk.rows import Problems, Row
@@ -274,11 +275,15 @@ class _BadJson(str):
 
 def _json_cell(v: str) -> Any:
     try:
-        return json.loads(v)
+        value = json.loads(v)
     except ValueError as exc:
         return _BadJson(str(exc))
     except RecursionError:
-        return _BadJson("nested too deep")
+        return _BadJson(f"nested more than {MAX_DEPTH} levels deep")
+    if v.count("[") + v.count("{") > MAX_DEPTH:
+        if too_deep(value):
+            return _BadJson(f"nested more than {MAX_DEPTH} levels deep")
+    return value
 
 
 def _plain_value(v: str) -> Any:

@@ -16,6 +16,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 from nqengine.confine import check_input
 from nqengine.errors import InputError, Problem
 from nqengine.i18n import MESSAGES
+from nqengine.yamlsource import MAX_DEPTH
 
 __all__ = ["MAX_PROBLEMS", "BULK_MESSAGES", "Problems", "Row", "read_rows", "FastLane"]
 
@@ -25,6 +26,10 @@ BULK_MESSAGES: dict[str, tuple[str, str]] = {
         "this line is not UTF-8: byte {byte} cannot be read; save the file as UTF-8",
     ),
     "bulk_duplicate_key": ("khóa '{key}' bị lặp trong cùng một dòng", "duplicate key '{key}' in one line"),
+    "bulk_line_too_long": (
+        "dòng dài hơn {limit} ký tự: mỗi dòng chỉ chứa một bản ghi",
+        "the line is longer than {limit} characters: one record per line",
+    ),
     "bulk_duplicate_column": (
         "cột '{key}' bị lặp (đã có ở cột {first_column})",
         "duplicate column '{key}' (first at column {first_column})",
@@ -34,6 +39,9 @@ MESSAGES.update(BULK_MESSAGES)
 
 #: How many problems one load lists before it only counts the rest.
 MAX_PROBLEMS = 200
+#: Longest JSON Lines record read (characters): one unit, person or fact is a few hundred;
+#: a longer line is refused rather than held in memory whole.
+MAX_LINE_CHARS = 1_000_000
 
 
 class Problems:
@@ -150,7 +158,10 @@ def _jsonl_rows(name: str, problems: Problems) -> Iterator[Row]:
     decode = json.JSONDecoder(object_pairs_hook=_unique_pairs).decode
     with fh:
         try:
-            for n, text in enumerate(fh, 1):
+            for n, text in enumerate(_lines(fh), 1):
+                if text is None:
+                    problems.add(Problem(name, n, MAX_LINE_CHARS + 1, "", "bulk_line_too_long", {"limit": MAX_LINE_CHARS}))
+                    continue
                 text = text.rstrip("\r\n")  # a syntax error then stays on its own line
                 if not text.strip():
                     continue
@@ -162,11 +173,14 @@ def _jsonl_rows(name: str, problems: Problems) -> Iterator[Row]:
                     problems.add(Problem(name, n, at + 1, "", "bulk_duplicate_key", {"key": key}))
                     continue
                 except RecursionError:
-                    problems.add(Problem(name, n, 1, "", "json_line", {"detail": "nested too deep"}))
+                    problems.add(Problem(name, n, 1, "", "too_deep", {"limit": MAX_DEPTH}))
                     continue
                 except ValueError as exc:
                     col = getattr(exc, "colno", 1)
                     problems.add(Problem(name, n, col, "", "json_line", {"detail": getattr(exc, "msg", str(exc))}))
+                    continue
+                if text.count("[") + text.count("{") > MAX_DEPTH and too_deep(obj):
+                    problems.add(Problem(name, n, 1, "", "too_deep", {"limit": MAX_DEPTH}))
                     continue
                 if obj.__class__ is not dict:
                     problems.add(Problem(name, n, 1, "", "json_line", {"detail": f"expected an object, got {type(obj).__name__}"}))
@@ -174,6 +188,36 @@ def _jsonl_rows(name: str, problems: Problems) -> Iterator[Row]:
                 yield Row(obj, name, n, None, text)
         except UnicodeDecodeError:
             _not_utf8(name, problems)
+
+
+def too_deep(obj: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON data nests lists and objects more than ``limit`` deep (checked without recursion)."""
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if value.__class__ is dict:
+            stack.extend((v, depth + 1) for v in value.values() if v.__class__ in (dict, list))
+        elif value.__class__ is list:
+            stack.extend((v, depth + 1) for v in value if v.__class__ in (dict, list))
+    return False
+
+
+def _lines(fh: IO[str]) -> Iterator[str | None]:
+    """The file's lines, with None for a line longer than :data:`MAX_LINE_CHARS` (never held whole)."""
+    while True:
+        text = fh.readline(MAX_LINE_CHARS + 1)
+        if not text:
+            return
+        if len(text) > MAX_LINE_CHARS and not text.endswith("\n"):
+            while True:  # skip the rest of the line, a block at a time
+                rest = fh.readline(MAX_LINE_CHARS)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield None
+            continue
+        yield text
 
 
 def _find_key(text: str, key: str) -> int:
