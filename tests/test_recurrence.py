@@ -172,7 +172,9 @@ def test_fact_naming_a_period_it_cannot_count_for_is_unmatched_with_the_reason()
     ev = run(QUARTERLY, facts, "01/10/2026")
     reasons = {u.fact: u.code for u in ev.unmatched_facts}
     assert reasons == {"r1": "fact_period_unknown", "r2": "fact_period_unit_absent", "r3": "fact_period_not_shown"}
-    text = {u.fact: nqengine.formats.message(u.code, "vi", **u.params) for u in ev.unmatched_facts}
+    from nqengine.i18n import message
+
+    text = {u.fact: message(u.code, "vi", **u.params) for u in ev.unmatched_facts}
     assert "quý I/2031" in text["r1"]
 
 
@@ -208,7 +210,9 @@ def test_json_contract_period_fields():
 
 
 def test_table_groups_verdicts_by_period():
-    text = nqengine.formats.render_table(run(QUARTERLY, "", "01/07/2026"))
+    from nqengine.render.formats import render_table
+
+    text = render_table(run(QUARTERLY, "", "01/07/2026"))
     assert "· Kỳ quý I/2026" in text and "· Kỳ quý III/2026" in text
     assert text.index("quý I/2026") < text.index("quý II/2026") < text.index("quý III/2026")
 

@@ -63,9 +63,9 @@ import attrs
 
 from nqengine.errors import InputError
 from nqengine.evaluation import engine
+from nqengine.evaluation.recurrence import period_due
 from nqengine.model import Fact, Registry, Spec
 from nqengine.plugins import catalogue_for, get_plugin_manager
-from nqengine.evaluation.recurrence import period_due
 from nqengine.render.formats import evaluation_to_json, verdict_to_json
 from nqengine.spec import load_spec_text
 from nqengine.spec.dump import dump_spec, plain
