@@ -1,19 +1,4 @@
-"""``nqengine draft``: from a plan's text to a draft spec, deterministically.
-
-No language model: the genre is regular (the layout of Hướng dẫn 36-HD/VPTW,
-the numbering I./1./1.1./a./-, the labelled paragraphs, the date phrases), so the
-drafter reads it with rules, and every line of the draft points back at the text.
-
->>> import nqengine.draft as d
->>> draft = d.draft_file("specs/tam-ky-xxi/source/ke-hoach-tam-ky-2020.txt")
->>> draft.clauses["II.1.1.b"]
-'Thời gian: 01 buổi, hoàn thành trước ngày 31/10/2020.'
-
-:func:`draft_file` / :func:`draft_paragraphs` build a :class:`Draft`;
-:meth:`Draft.write` writes ``plan.yaml`` and the traceability ``README.md``;
-:func:`check_spec` compares an existing spec with its source text.  A plugin
-teaches the drafter its own words with the ``nqengine_draft_vocabulary`` hook.
-"""
+"""The drafting itself: a plan's paragraphs to a :class:`Draft` (clauses, skeleton obligations, TODOs); see :mod:`nqengine.draft`."""
 
 from __future__ import annotations
 

@@ -1,39 +1,12 @@
 """Testing plans: Hypothesis strategies, engine invariants, ``prove``, worked examples, the pytest plugin.
 
-The strategies (:mod:`nqengine.testing.strategies`) are Hypothesis strategies for nqengine: registries, facts and specs to test plans with.
-
-One place for every strategy, used by nqengine's own tests, by ``nqengine
-prove`` and by plugin authors::
-    from hypothesis import given
-    from nqengine import testing
-
-    spec = nqengine.load_spec("specs/tam-ky-xxi")
-
-    @given(testing.scenarios(spec))
-    def test_no_crash(scenario):
-        nqengine.evaluate(spec, scenario.registry, list(scenario.facts), scenario.as_of)
-
-The strategies:
-
-- :func:`registries` — organisation registries: a city committee and units of
-  every kind the spec's selectors name (sectors only on grassroots party
-  organisations, as in ``registry.yaml``), headcounts per audience category,
-  people with roles and qualifications that have validity dates.  With
-  ``compliant=True`` every unit exists for the whole plan and has a head who
-  holds every role and qualification a presenter rule asks for (and a plain
-  member who holds none), so every obligation *can* be done right.
-- :func:`facts_for` — arbitrary facts for a spec and registry, valid by their
-  fact type's schema (unknown units and late dates included).
-- :func:`compliant_facts` — facts that fulfil every checkable obligation of
-  every unit on time (see :class:`CompliantSet`).
-- :func:`broken_facts` — compliant facts with exactly one check of one
-  (obligation, unit) broken (see :class:`BrokenCase`).
-- :func:`scenarios` — a registry, a mix of compliant and arbitrary facts, and
-  an evaluation date near the dates that matter.
-- :func:`specs` — valid specs built from the registered obligation kinds.
-
-What a kind or fact type generates comes from the plugins, through the
-``nqengine_testing_strategies`` hook: see :class:`KindStrategies`.
+- :mod:`nqengine.testing.strategies` — the strategies (registries, facts, specs,
+  scenarios), re-exported here: ``from nqengine import testing; testing.scenarios(spec)``;
+- :mod:`nqengine.testing.properties` — the invariants every evaluation keeps;
+- :mod:`nqengine.testing.prove` — ``nqengine prove``;
+- :mod:`nqengine.testing.examples` — a spec's worked ``examples`` (``nqengine test``);
+- :mod:`nqengine.testing.pytest_plugin` — specs tested with plain ``pytest``;
+- :mod:`nqengine.testing.builtin` — the strategies of the built-in kinds (a plugin).
 """
 
 from __future__ import annotations
