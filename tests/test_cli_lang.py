@@ -91,3 +91,25 @@ def test_english_plurals(code, params, text):
     from nqengine.i18n import message
 
     assert message(code, "en", **params) == text
+
+
+@pytest.mark.parametrize("lang, usage, words", [
+    ("vi", "cách dùng: nqengine evaluate", "nqengine evaluate: lỗi: thiếu tham số bắt buộc: --as-of"),
+    ("en", "usage: nqengine evaluate", "nqengine evaluate: error: the following arguments are required: --as-of"),
+])
+def test_a_wrong_command_line_is_told_in_the_chosen_language(lang, usage, words, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["evaluate", "specs/tam-ky-xxi", "--lang", lang])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage) and words in err
+
+
+def test_argparse_messages_in_vietnamese():
+    from nqengine.cli_text import _vi_message
+
+    assert _vi_message("unrecognized arguments: --bogus") == "tham số không nhận ra: --bogus"
+    assert _vi_message("argument --as-of: expected one argument") == "tham số --as-of: cần một giá trị"
+    assert _vi_message("argument --lang: invalid choice: 'fr' (choose from 'vi', 'en')") == "tham số --lang: lựa chọn không hợp lệ: 'fr' (chọn một trong: 'vi', 'en')"
+    assert _vi_message("argument --seed: invalid int value: 'x'") == "tham số --seed: giá trị 'x' không hợp lệ (int)"
+    assert _vi_message("something of our own") == "something of our own"

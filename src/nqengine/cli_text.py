@@ -9,6 +9,9 @@ no Vietnamese here stays English (``tests/test_cli_lang.py`` checks there is non
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+import types
 from typing import Sequence
 
 __all__ = ["localise", "lang_of", "EXIT_CODES", "VI"]
@@ -116,10 +119,52 @@ def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     return out
 
 
+#: argparse's own messages (Python 3.10–3.13), as patterns, with their Vietnamese.
+_ARGPARSE_VI = (
+    (re.compile(r"^the following arguments are required: (.*)$"), r"thiếu tham số bắt buộc: \1"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"tham số không nhận ra: \1"),
+    (re.compile(r"^one of the arguments (.*) is required$"), r"cần một trong các tham số \1"),
+    (re.compile(r"^ambiguous option: (.*) could match (.*)$"), r"tùy chọn không rõ: \1 có thể là \2"),
+    (re.compile(r"^argument (.*?): invalid choice: (.*) \(choose from (.*)\)$"), r"tham số \1: lựa chọn không hợp lệ: \2 (chọn một trong: \3)"),
+    (re.compile(r"^argument (.*?): expected one argument$"), r"tham số \1: cần một giá trị"),
+    (re.compile(r"^argument (.*?): expected at least one argument$"), r"tham số \1: cần ít nhất một giá trị"),
+    (re.compile(r"^argument (.*?): invalid (\w+) value: (.*)$"), r"tham số \1: giá trị \3 không hợp lệ (\2)"),
+    (re.compile(r"^argument (.*?): not allowed with argument (.*)$"), r"tham số \1: không dùng cùng tham số \2"),
+    (re.compile(r"^argument (.*?): (.*)$"), r"tham số \1: \2"),
+)
+
+
+def _vi_message(message: str) -> str:
+    """argparse's message in Vietnamese (unchanged when it is not one of argparse's own)."""
+    for pattern, vi in _ARGPARSE_VI:
+        if pattern.match(message):
+            return pattern.sub(vi, message)
+    return message
+
+
+class _ViFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help laid out as argparse does, the usage line headed in Vietnamese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
+def _error_vi(self: argparse.ArgumentParser, message: str) -> None:
+    """argparse's ``error``, in Vietnamese: the usage, then the message; exit status 2."""
+    self.print_usage(sys.stderr)
+    self.exit(2, f"{self.prog}: lỗi: {_vi_message(message)}\n")
+
+
 def localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
-    """Translate ``parser``'s help texts to ``lang`` and list the exit statuses in every ``--help``."""
+    """Translate ``parser``'s help texts to ``lang`` and list the exit statuses in every ``--help``.
+
+    In Vietnamese, argparse's own words are translated too: the usage line and the
+    messages of a wrong command line ("thiếu tham số bắt buộc: --as-of").
+    """
     for p in _parsers(parser):
-        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        p.formatter_class = _ViFormatter if lang == "vi" else argparse.RawDescriptionHelpFormatter
+        if lang == "vi":
+            p.error = types.MethodType(_error_vi, p)  # type: ignore[method-assign]
         p.epilog = _epilog(lang)
         if lang == "vi":
             if p.description in VI:
