@@ -86,3 +86,20 @@ def test_classify(tmp_path):
     assert classify(str(TAM_KY / "facts.yaml")) == "facts"
     assert classify(str(TAM_KY / "plan.yaml")) == "spec"
     assert classify(str(TAM_KY)) == "folder"
+
+
+def test_names_as_typed_are_warnings_naming_the_match(folder, capsys):
+    # issue 11, item 3: `check` reads names as the evaluation does
+    edit(folder / "facts.yaml", "presenter: Lê Văn Cường", "presenter: le van  CUONG")
+    assert main(["check", "tk", "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: 'le van  CUONG' is read as Lê Văn Cường (lv-cuong), ignoring case, diacritics and spacing; better give the id" in err
+    assert "person 'le van  CUONG' is not in the registry" not in err
+
+
+def test_an_ambiguous_name_is_an_error_naming_the_candidates(folder, capsys):
+    edit(folder / "registry.yaml", "people:", "people:\n  - {id: lv-cuong-2, name: Lê Văn Cương}")
+    edit(folder / "facts.yaml", "presenter: Lê Văn Cường", "presenter: le van cuong")
+    assert main(["check", "tk", "--lang", "vi"]) == 2
+    err = capsys.readouterr().err
+    assert "tên 'le van cuong' có thể là nhiều mục: Lê Văn Cường (lv-cuong), Lê Văn Cương (lv-cuong-2); hãy ghi mã" in err

@@ -542,3 +542,12 @@ def test_prove_on_the_gia_lai_plan(rpm):
     failed = [o for o in report.outcomes if o.failure is not None]
     assert not failed, [(o.name, str(o.failure)) for o in failed]
     assert "periods" in {o.name for o in report.outcomes}
+
+
+def test_a_unit_named_as_typed_gets_its_warning_in_a_recurring_obligation_too():
+    # issue 11, item 3: the period's verdicts are finished like one-off verdicts (names matched as typed)
+    ev = run(QUARTERLY, "- {id: q1, type: report, unit: dang bo PHUONG mot, date: 10/03/2026, to: btv, via: vp}\n", "01/04/2026")
+    v = next(v for v in ev.verdicts if (v.unit, v.period) == ("w1", "2026-Q1"))
+    assert v.evidence == ("q1",)
+    (warning,) = [f for f in v.findings if f.code == "fact_unit_name_matched"]
+    assert warning.params == {"fact": "q1", "written": "dang bo PHUONG mot", "name": "Đảng bộ phường Một", "id": "w1"}

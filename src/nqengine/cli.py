@@ -25,7 +25,7 @@ from nqengine.editor_schema import json_schema
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
 from nqengine.i18n import message
 from nqengine.model import STATUSES
-from nqengine.names import Ambiguous, match_name
+from nqengine.names import Ambiguous
 from nqengine.periods import parse_period
 from nqengine.plugins.manager import (
     catalogue_for,
@@ -288,12 +288,11 @@ def _resolve_unit(ev, obligation: str, ref: str, lang: str) -> str:
     unit = ev.registry.unit(ref)
     if unit is None:
         try:
-            uid = match_name(ref, {u.id: u.name for u in ev.registry.units.values()})
+            unit = ev.registry.unit_as_typed(ref)
         except Ambiguous as exc:
             raise _Usage(message("cli_ambiguous_unit", lang, ref=ref, candidates=str(exc))) from None
-        if uid is None:
+        if unit is None:
             raise _Usage(message("cli_unknown_unit", lang, ref=ref, **hint_for(ref, sorted(ev.registry.units))))
-        unit = ev.registry.units[uid]
         sys.stderr.write(message("cli_unit_matched", lang, ref=ref, name=unit.name, id=unit.id) + "\n")
     if not any(v.obligation == obligation and v.unit == unit.id for v in ev.verdicts):
         raise _Usage(message("cli_no_verdict", lang, obligation=obligation, name=unit.name, id=unit.id))

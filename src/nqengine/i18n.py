@@ -150,6 +150,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the fact's unit '{ref}' is not in the registry: the fact will not be used{hint}",
     ),
     "check_warning": ("cảnh báo", "warning"),
+    "name_read_as": (
+        "'{ref}' được hiểu là {name} ({id}), bỏ qua hoa/thường, dấu và khoảng trắng; nên ghi mã",
+        "'{ref}' is read as {name} ({id}), ignoring case, diacritics and spacing; better give the id",
+    ),
+    "name_ambiguous": (
+        "tên '{ref}' có thể là nhiều mục: {candidates}; hãy ghi mã",
+        "the name '{ref}' may be several entries: {candidates}; give the id",
+    ),
     "unknown_person_reference": (
         "người '{ref}' không có trong danh sách tổ chức (registry){hint}",
         "person '{ref}' is not in the registry{hint}",
@@ -387,6 +395,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audience_unknown": ("không có số liệu dự học, không xác định được mức bao phủ", "attendance not recorded: coverage cannot be decided"),
     "presenter_missing": ("{fact}: không ghi người báo cáo", "{fact}: presenter not recorded"),
     "presenter_unknown": ("{fact}: người báo cáo '{presenter}' không có trong danh sách", "{fact}: presenter '{presenter}' is not in the registry"),
+    "presenter_ambiguous": (
+        "{fact}: tên người báo cáo '{presenter}' có thể là nhiều người: {candidates}; hãy ghi mã người",
+        "{fact}: the presenter's name '{presenter}' may be several people: {candidates}; give the person's id",
+    ),
+    "presenter_name_matched": (
+        "cảnh báo: {fact} ghi người báo cáo là '{written}', được hiểu là {name} ({id}); nên ghi mã người",
+        "warning: {fact} names its presenter '{written}', read as {name} ({id}); better give the person's id",
+    ),
     "presenter_role": (
         "{fact}: {presenter} không giữ chức vụ yêu cầu ({required}) tại đơn vị ngày {date} (chức vụ: {roles})",
         "{fact}: {presenter} did not hold a required role ({required}) in the unit on {date} (roles: {roles})",

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 import attrs
 
 from nqengine.errors import UnknownKeyError
+from nqengine.names import Ambiguous, fold
 
 __all__ = [
     "STATUSES",
@@ -338,6 +339,8 @@ class Registry:
     source: str | None = attrs.field(default=None, eq=False)
     _people_by_name: Mapping[str, str] = attrs.field(factory=dict, eq=False, alias="people_by_name")
     _units_by_name: Mapping[str, str] = attrs.field(factory=dict, eq=False, alias="units_by_name")
+    #: names folded as people type them, by "units" / "people": built on first use by :meth:`_as_typed`
+    _folded: dict[str, dict[str, list[str]]] = attrs.field(factory=dict, eq=False, init=False, repr=False)
 
     def unit(self, ref: str) -> Unit | None:
         """A unit by id or by name (names compared after NFC normalisation, case-folded)."""
@@ -354,6 +357,34 @@ class Registry:
             pid = self._people_by_name.get(_name_key(ref))
             found = self.people.get(pid) if pid else None
         return found
+
+    def unit_as_typed(self, ref: str) -> Unit | None:
+        """The unit whose *name* reads like ``ref`` ignoring case, diacritics and spacing.
+
+        For a name that :meth:`unit` did not find: None when no unit's name
+        folds like it, :class:`~nqengine.names.Ambiguous` (with the candidates)
+        when several do.  Ids are never matched this way.
+        """
+        uid = self._as_typed("units", ref)
+        return self.units[uid] if uid is not None else None
+
+    def person_as_typed(self, ref: str) -> Person | None:
+        """The person whose name reads like ``ref`` ignoring case, diacritics and spacing (see :meth:`unit_as_typed`)."""
+        pid = self._as_typed("people", ref)
+        return self.people[pid] if pid is not None else None
+
+    def _as_typed(self, what: str, ref: str) -> str | None:
+        index = self._folded.get(what)
+        if index is None:  # built on first use: most evaluations never need it
+            index = {}
+            for key, item in (self.units if what == "units" else self.people).items():
+                index.setdefault(fold(item.name), []).append(key)
+            self._folded[what] = index
+        found = index.get(fold(ref), ())
+        if len(found) > 1:
+            items = self.units if what == "units" else self.people
+            raise Ambiguous(sorted((k, items[k].name) for k in found))
+        return found[0] if found else None
 
 
 def _name_key(name: str) -> str:

@@ -34,7 +34,7 @@ from nqengine.model import (
     UnmatchedFact,
     Verdict,
 )
-from nqengine.names import Ambiguous, match_name
+from nqengine.names import Ambiguous
 from nqengine.periods import parse_period
 from nqengine.plugins import catalogue_for, get_plugin_manager
 
@@ -133,6 +133,8 @@ class Context:
         self._index: dict[tuple[str, str], list[Fact]] = {}
         self.name_matches: dict[str, str] = {}  # fact id -> the unit name as written, matched loosely
         self.ambiguous_names: dict[str, str] = {}  # fact id -> the candidates its unit name fits
+        #: fact id -> (presenter as written, person id) for each presenter matched ignoring case, diacritics, spacing
+        self.presenter_matches: dict[str, tuple[tuple[str, str], ...]] = {}
         for f in facts:
             self.admit(f)
         for lst in self._index.values():
@@ -152,17 +154,17 @@ class Context:
         if f.unit not in self.registry.units:  # a unit named rather than given by id
             named = self.registry.unit(f.unit)
             if named is None:  # as people type: case, diacritics and spacing ignored, if only one unit fits
-
                 try:
-                    uid = match_name(f.unit, {u.id: u.name for u in self.registry.units.values()})
+                    named = self.registry.unit_as_typed(f.unit)
                 except Ambiguous as exc:
                     self.ambiguous_names[f.id] = str(exc)
-                    uid = None
-                if uid is not None:
+                if named is not None:
                     self.name_matches[f.id] = f.unit
-                    named = self.registry.units[uid]
             if named is not None:
                 f = attrs.evolve(f, unit=named.id)
+        data = f.data
+        if ("presenter" in data or "presenters" in data) and self.registry.people:
+            f = self._presenters_as_typed(f)
         self.facts_by_id[f.id] = f
         if f.date > self.as_of:
             self.unmatched.append(UnmatchedFact(f.id, "fact_after_as_of", {"date": f.date, "as_of": self.as_of}, f.source))
@@ -179,6 +181,43 @@ class Context:
             lst = self._index[key] = []
         lst.append(f)
         return lst
+
+    def _presenters_as_typed(self, f: Fact) -> Fact:
+        """``f`` with each presenter named as people type (no diacritics...) replaced by the person's id.
+
+        A name the registry finds (by id, or by NFC name) is left as written.
+        One that fits a single person only when case, diacritics and spacing
+        are ignored is replaced by that person's id and recorded in
+        ``presenter_matches`` (the verdict then carries a warning naming the
+        match); one that fits several people is left as written, so the
+        presenter check reports it as ambiguous, naming the candidates.
+        """
+        people, registry = self.registry.people, self.registry
+        changed: dict[str, Any] = {}
+        matches: list[tuple[str, str]] = []
+        for key in ("presenter", "presenters"):
+            value = f.data.get(key)
+            refs = [value] if key == "presenter" else value
+            if not isinstance(refs, (list, tuple)):
+                continue
+            out = []
+            for ref in refs:
+                if isinstance(ref, str) and ref and ref not in people and registry.person(ref) is None:
+                    try:
+                        person = registry.person_as_typed(ref)
+                    except Ambiguous:
+                        person = None
+                    if person is not None:
+                        matches.append((ref, person.id))
+                        out.append(person.id)
+                        continue
+                out.append(ref)
+            if out != list(refs):
+                changed[key] = out[0] if key == "presenter" else type(value)(out)
+        if not changed:
+            return f
+        self.presenter_matches[f.id] = tuple(dict.fromkeys(matches))
+        return attrs.evolve(f, data={**f.data, **changed})
 
     # -- facts ------------------------------------------------------------
     def facts(self, unit: str, type: str) -> list[Fact]:
@@ -569,7 +608,7 @@ def _evaluate(
             for unit, v in zip(units, result):
                 if extra is not None:
                     v = _with_extra_findings(pm, ob, unit, v, ctx, extra)
-                if ctx.name_matches:
+                elif ctx.name_matches or ctx.presenter_matches:
                     v = _name_warnings(ob, unit, v, ctx)
                 key = (oid, unit.id)
                 fulfilled[key] = v.fulfilled_on
@@ -647,7 +686,13 @@ def _extra_findings_caller(pm: Any, ob: Obligation, spec: Spec) -> Any:
 
 
 def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: Context, hook: Any = None) -> Verdict:
-    """``v`` with the findings of every ``nqengine_extra_findings`` implementation (of ``hook``, a subset caller) added."""
+    """``v`` with the findings of every ``nqengine_extra_findings`` implementation (of ``hook``, a subset caller) added.
+
+    Also the warnings for names matched as people type them (:func:`_name_warnings`),
+    so that a full, a per-period and an incremental evaluation finish a verdict alike.
+    """
+    if ctx.name_matches or ctx.presenter_matches:
+        v = _name_warnings(ob, unit, v, ctx)
     if hook is None:
         hook = pm.hook.nqengine_extra_findings
     if not hook.get_hookimpls():
@@ -669,10 +714,17 @@ def _with_extra_findings(pm: Any, ob: Obligation, unit: Unit, v: Verdict, ctx: C
 
 def _name_warnings(ob: Obligation, unit: Unit, v: Verdict, ctx: Context) -> Verdict:
     """A finding for each fact of the verdict whose unit was named loosely (without diacritics...)."""
-    matched = [e for e in v.evidence if e in ctx.name_matches]
-    if not matched:
+    found = [
+        Finding("names", "info", "fact_unit_name_matched", {"fact": e, "written": ctx.name_matches[e], "name": unit.name, "id": unit.id}, ob.clause, (e,))
+        for e in v.evidence if e in ctx.name_matches
+    ]
+    people = ctx.registry.people
+    found += [
+        Finding("names", "info", "presenter_name_matched", {"fact": e, "written": written, "name": people[pid].name, "id": pid}, ob.clause, (e,))
+        for e in v.evidence if e in ctx.presenter_matches for written, pid in ctx.presenter_matches[e]
+    ]
+    if not found:
         return v
-    found = [Finding("names", "info", "fact_unit_name_matched", {"fact": e, "written": ctx.name_matches[e], "name": unit.name, "id": unit.id}, ob.clause, (e,)) for e in matched]
     return add_findings(ob, unit, v, found, ctx)
 
 

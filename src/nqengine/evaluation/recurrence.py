@@ -326,7 +326,7 @@ def _shown_verdicts(
             v = attrs.evolve(v, period=period.id, findings=LazyFindings(_with_notes, v._findings, notes))
         elif v.period != period.id:  # a kind that built its verdict itself
             v = attrs.evolve(v, period=period.id)
-        if extra:
+        if extra or pctx.name_matches or pctx.presenter_matches:  # plugins' findings, or names matched as typed
             v = with_extra_findings(pm, variant, u, v, pctx)
         out.append(v)
     return out

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Sequence
 
 from nqengine.errors import Problem
 from nqengine.model import Fact, Registry, Source, Spec
+from nqengine.names import Ambiguous
 from nqengine.plugins import get_plugin_manager
 from nqengine.schema import hint_for
 from nqengine.spec.vocabularies import spec_vocabulary, vocabularies_for
@@ -33,7 +34,7 @@ __all__ = ["cross_check", "classify", "WARNINGS"]
 #: session presented by a guest outside the registry, or a fact of a unit that
 #: no longer exists, is real; the evaluation reports it (unmatched, or not
 #: qualified), and ``check`` points it out without failing.
-WARNINGS = frozenset({"fact_unit_unknown", "unknown_person_reference"})
+WARNINGS = frozenset({"fact_unit_unknown", "unknown_person_reference", "name_read_as"})
 
 
 def classify(path: str) -> str:
@@ -70,6 +71,20 @@ def classify(path: str) -> str:
         if keys & {"units", "people"} and not keys & {"obligations", "clauses"}:
             return "registry"
     return "spec"
+
+
+def _as_typed(lookup: Any, f: Fact, fallback: str, path: str, ref: str, out: list[Problem]) -> bool | None:
+    """A name matched ignoring case, diacritics and spacing: a warning naming the match (True), an error naming
+    the candidates when several fit (None), or False when nothing fits (the caller reports it unknown)."""
+    try:
+        found = lookup(ref)
+    except Ambiguous as exc:
+        out.append(_at(f.source, fallback, path, "name_ambiguous", ref=ref, candidates=str(exc)))
+        return None
+    if found is None:
+        return False
+    out.append(_at(f.source, fallback, path, "name_read_as", ref=ref, name=found.name, id=found.id))
+    return True
 
 
 def _at(src: Source | None, fallback: str, path: str, code: str, **params: Any) -> Problem:
@@ -143,15 +158,23 @@ def cross_check(spec: Spec | None, registry: Registry | None, facts: Sequence[Fa
         for f in facts:
             fallback = "<facts>"
             if registry is not None and registry.unit(f.unit) is None:
-                out.append(_at(f.source, fallback, f"{f.id}.unit", "fact_unit_unknown", ref=f.unit, **hint_for(f.unit, sorted(registry.units))))
+                found = _as_typed(registry.unit_as_typed, f, fallback, f"{f.id}.unit", f.unit, out)
+                if found is False:
+                    out.append(_at(f.source, fallback, f"{f.id}.unit", "fact_unit_unknown", ref=f.unit, **hint_for(f.unit, sorted(registry.units))))
             if registry is not None:
                 for key in ("to", "via"):
                     ref = f.data.get(key)
                     if isinstance(ref, str) and registry.unit(ref) is None:
                         out.append(_at(f.source, fallback, f"{f.id}.{key}", "unknown_unit_reference", ref=ref, **hint_for(ref, sorted(registry.units))))
-                who = f.data.get("presenter")
-                if isinstance(who, str) and registry.person(who) is None:
-                    out.append(_at(f.source, fallback, f"{f.id}.presenter", "unknown_person_reference", ref=who, **hint_for(who, sorted(registry.people))))
+                named = [("presenter", f.data.get("presenter"))]
+                many = f.data.get("presenters")
+                if isinstance(many, (list, tuple)):
+                    named += [(f"presenters[{k}]", who) for k, who in enumerate(many)]
+                for key, who in named:
+                    if isinstance(who, str) and who and registry.person(who) is None:
+                        found = _as_typed(registry.person_as_typed, f, fallback, f"{f.id}.{key}", who, out)
+                        if found is False:
+                            out.append(_at(f.source, fallback, f"{f.id}.{key}", "unknown_person_reference", ref=who, **hint_for(who, sorted(registry.people))))
             attendance = f.data.get("attendance")
             if cats is not None and isinstance(attendance, dict):
                 for cat in attendance:

@@ -22,9 +22,10 @@ import datetime as dt
 from typing import Any, Iterable, Mapping
 
 from nqengine.model import Fact, Person, Unit
+from nqengine.names import Ambiguous
 from nqengine.schema import Field, ListOf, Record, Str
 
-__all__ = ["ALTERNATIVE", "needs_full_check", "check_presenters", "presenter_refs"]
+__all__ = ["ALTERNATIVE", "needs_full_check", "check_presenters", "presenter_refs", "unknown_presenter"]
 
 
 def _qualification_record() -> Record:
@@ -46,6 +47,22 @@ ALTERNATIVE = Record(
     },
     doc="another way to qualify as presenter",
 )
+
+
+def unknown_presenter(fact: Fact, ref: str, registry: Any) -> tuple[str, str, dict]:
+    """(outcome, code, params) for a presenter the registry does not find by id or name.
+
+    When the name fits several people once case, diacritics and spacing are
+    ignored (the evaluation replaced a name that fits only one by its id),
+    the finding says so and names the candidates: ``presenter_ambiguous``.
+    """
+    try:
+        registry.person_as_typed(ref)
+    except Ambiguous as exc:
+        return "unknown", "presenter_ambiguous", {"fact": fact.id, "presenter": ref, "candidates": str(exc)}
+    except AttributeError:  # a registry-like object of a plugin's own, without loose matching
+        pass
+    return "unknown", "presenter_unknown", {"fact": fact.id, "presenter": ref}
 
 
 def presenter_refs(fact: Fact) -> list[str]:
@@ -105,7 +122,7 @@ def check_presenters(rule: Mapping[str, Any], fact: Fact, unit: Unit, registry: 
     for ref in refs:
         person = registry.people.get(ref) or registry.person(ref)
         if person is None:
-            return "unknown", "presenter_unknown", {"fact": fact.id, "presenter": ref}
+            return unknown_presenter(fact, ref, registry)
         ok, code, why = _meets(person, rule, (unit.id,), day)
         if not ok:
             for alt in rule.get("any_of") or ():

@@ -25,6 +25,7 @@ from nqengine.evaluation.kinds.presenters import (
     ALTERNATIVE,
     check_presenters,
     needs_full_check,
+    unknown_presenter,
 )
 from nqengine.lengths import LENGTH_RULE, check_length
 from nqengine.model import Fact, Finding, LazyFindings, Obligation, Unit, Verdict
@@ -112,7 +113,7 @@ def _presenter(rule: dict, compiled: tuple[frozenset, tuple], fact: Fact, unit: 
         return "unknown", "presenter_missing", {"fact": fact.id}
     person = registry.people.get(ref) or registry.person(ref)
     if person is None:
-        return "unknown", "presenter_unknown", {"fact": fact.id, "presenter": ref}
+        return unknown_presenter(fact, ref, registry)
     allowed, qualifications = compiled
     day, uid = fact.date, unit.id
     for r in person.roles:
