@@ -1,6 +1,6 @@
 """Mutation score per module, from the results ``mutmut run`` leaves in ``mutants/``.
 
-    mutmut run "nqengine.kinds.report*"     # on demand, minutes per module (see docs/security.md)
+    mutmut run "nqengine.evaluation.kinds.report*"     # on demand, minutes per module (see docs/security.md)
     python benchmarks/mutation_scores.py    # killed / checked per module
     python benchmarks/mutation_scores.py --survivors nqengine.kinds.report
 
