@@ -103,3 +103,15 @@ def test_an_ambiguous_name_is_an_error_naming_the_candidates(folder, capsys):
     assert main(["check", "tk", "--lang", "vi"]) == 2
     err = capsys.readouterr().err
     assert "tên 'le van cuong' có thể là nhiều mục: Lê Văn Cường (lv-cuong), Lê Văn Cương (lv-cuong-2); hãy ghi mã" in err
+
+
+def test_a_sector_typo_in_the_registry_is_refused_by_check_and_by_evaluate(folder, capsys):
+    edit(folder / "registry.yaml", "sector: ward", "sector: wrad")
+    assert main(["check", "tk", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "'sector': 'wrad' is not in the sectors vocabulary (declare a new word under 'vocabularies.sectors') — did you mean 'ward'?" in err
+    assert main(["check", "tk/registry.yaml", "--lang", "en"]) == 2  # alone: against the installed vocabularies
+    assert "did you mean 'ward'?" in capsys.readouterr().err
+    assert main(["evaluate", "tk", "--as-of", "20/11/2020", "--lang", "en"]) == 2
+    (line,) = [l for l in capsys.readouterr().err.splitlines() if "wrad" in l]
+    assert line.startswith("tk/registry.yaml:") and "did you mean 'ward'?" in line

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import nqengine
-from nqengine.errors import PluginError, SpecError
+from nqengine.errors import PluginError, RegistryError, SpecError
+from nqengine.inputs import load_registry_text
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.spec import load_spec_text
 from nqengine.spec.vocabularies import BUILTIN, vocabularies_for
@@ -98,3 +99,45 @@ def test_a_plugin_naming_an_unknown_vocabulary_fails_attributed():
     with pytest.raises(PluginError) as info:
         vocabularies_for(pm)
     assert "bad-vocab" in str(info.value) and "'rank'" in str(info.value)
+
+
+# --- sectors: a vocabulary like the others (issue 11, item 1) ------------------------------------
+
+SECTOR_PLAN = plan().replace("applies_to: {kinds: party_committee}", "applies_to: {kinds: grassroots_cell, sectors: SECTOR}")
+SCHOOLS = "vocabularies:\n  sectors:\n    school: {vi: Trường học, en: School}\n"
+REGISTRY = """\
+units:
+  - {id: tp, name: Thành ủy, kind: city_committee}
+  - {id: cb-truong, name: Chi bộ Trường THPT, kind: grassroots_cell, sector: SECTOR, parent: tp}
+"""
+
+
+def _evaluate(spec_text: str, sector: str):
+    spec = load_spec_text(spec_text, "v.yaml")
+    reg = load_registry_text(REGISTRY.replace("SECTOR", sector), "r.yaml")
+    return nqengine.evaluate(spec, reg, [], "01/10/2020")
+
+
+def test_a_sector_typo_in_a_selector_is_refused_with_did_you_mean():
+    (only,) = problems(SECTOR_PLAN.replace("SECTOR", "agencies"))
+    assert only == (
+        "v.yaml:11:51: 'sectors': 'agencies' is not in the sectors vocabulary "
+        "(declare a new word under 'vocabularies.sectors') — did you mean 'agency'? (obligations[0].applies_to.sectors)"
+    )
+
+
+def test_a_plan_adds_a_sector_and_its_units_are_selected():
+    text = SECTOR_PLAN.replace("SECTOR", "school").replace("obligations:\n", SCHOOLS + "obligations:\n")
+    ev = _evaluate(text, "school")
+    assert [(v.obligation, v.unit, v.status) for v in ev.verdicts] == [("study", "cb-truong", "pending")]
+    # the word is the plan's own: another plan without it refuses it, in the selector
+    assert "'school' is not in the sectors vocabulary" in problems(SECTOR_PLAN.replace("SECTOR", "school"))[0]
+
+
+def test_a_registry_sector_the_plan_does_not_know_is_refused_at_evaluation():
+    with pytest.raises(RegistryError) as info:
+        _evaluate(SECTOR_PLAN.replace("SECTOR", "school").replace("obligations:\n", SCHOOLS + "obligations:\n"), "schol")
+    assert [p.render("en") for p in info.value.problems] == [
+        "r.yaml:3:5: 'sector': 'schol' is not in the sectors vocabulary "
+        "(declare a new word under 'vocabularies.sectors') — did you mean 'school'? (units.cb-truong.sector)"
+    ]

@@ -15,7 +15,7 @@ from typing import Any, Collection, Iterable, Mapping, Sequence
 
 import attrs
 
-from nqengine.errors import EvaluationError, PluginError, UnknownKeyError
+from nqengine.errors import EvaluationError, PluginError, Problem, RegistryError, UnknownKeyError
 from nqengine.evaluation.kinds import rule_interpretations
 from nqengine.evaluation.recurrence import evaluate_recurring
 from nqengine.evaluation.rollup import rollup_of
@@ -29,6 +29,7 @@ from nqengine.model import (
     Obligation,
     Registry,
     Selector,
+    Source,
     Spec,
     Unit,
     UnmatchedFact,
@@ -37,6 +38,8 @@ from nqengine.model import (
 from nqengine.names import Ambiguous
 from nqengine.periods import parse_period
 from nqengine.plugins import catalogue_for, get_plugin_manager
+from nqengine.schema import hint_for
+from nqengine.spec.vocabularies import spec_vocabulary
 
 __all__ = ["Context", "Evaluation", "evaluate", "obligation_order", "add_findings", "decide_status", "status_for", "ONE_DAY"]
 
@@ -585,6 +588,7 @@ def _evaluate(
         pm = get_plugin_manager()
     cat = catalogue_for(pm)
     cat.require(spec)
+    _check_sectors(spec, registry, pm)
     with gc_paused():  # millions of small acyclic objects at national scale: see nqengine.gcpause
         ctx = Context(spec, registry, facts, as_of, cat)
         verdicts: list[Verdict] = []
@@ -632,6 +636,27 @@ def canonical_order(spec: Spec, verdicts: Iterable[Verdict], unmatched: Iterable
     # Period ids (2026-Q2, 2026-03, 2026-H1, 2026) sort in time order within one obligation.
     ordered = sorted(verdicts, key=lambda v: (position.get(v.obligation, len(position)), v.obligation, v.period or "", v.unit))
     return ordered, sorted(unmatched, key=lambda u: (u.fact, u.code))
+
+
+def _check_sectors(spec: Spec, registry: Registry, pm: Any) -> None:
+    """Refuse a registry whose units name a sector the plan's vocabulary does not have (located, with did-you-mean).
+
+    A unit's ``sector`` is a word of the ``sectors`` vocabulary, which a plan
+    or a plugin may extend: the registry alone cannot know it, so it is
+    checked here, against the plan being evaluated (and by ``nqengine check``).
+    A typo would otherwise make the unit silently escape every selector by sector.
+    """
+    known = spec_vocabulary(spec, pm, "sectors")
+    bad = [u for u in registry.units.values() if u.sector is not None and u.sector not in known]
+    if not bad:
+        return
+    words = sorted(known)
+    problems = []
+    for u in bad:
+        src = u.source or Source(registry.source or "<registry>", 1, 1)
+        problems.append(Problem(src.file, src.line, src.column, f"units.{u.id}.sector", "unknown_term",
+                                {"field": "sector", "ref": u.sector, "vocabulary": "sectors", **hint_for(u.sector, words)}))
+    raise RegistryError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
 
 
 def _evaluate_obligation(hook: Any, ob: Obligation, units: list[Unit], ctx: Context) -> list[Verdict]:

@@ -145,7 +145,10 @@ def cross_check(spec: Spec | None, registry: Registry | None, facts: Sequence[Fa
                     out.append(_at(person.source, fallback, f"people.{person.id}.qualifications[{j}].kind", "unknown_term", field="kind", ref=q.kind, vocabulary="qualifications", **hint_for(q.kind, sorted(quals))))
                 if q.body and registry.units.get(q.body) is None:
                     out.append(_at(person.source, fallback, f"people.{person.id}.qualifications[{j}].body", "unknown_unit_reference", ref=q.body, **hint_for(q.body, unit_ids)))
+        sectors = spec_vocabulary(spec, pm, "sectors") if spec is not None else vocabularies_for(pm)["sectors"]
         for unit in registry.units.values():
+            if unit.sector is not None and unit.sector not in sectors:
+                out.append(_at(unit.source, fallback, f"units.{unit.id}.sector", "unknown_term", field="sector", ref=unit.sector, vocabulary="sectors", **hint_for(unit.sector, sorted(sectors))))
             for cat in unit.audience:
                 if cat not in cats:
                     out.append(_at(unit.source, fallback, f"units.{unit.id}.audience.{cat}", "unknown_audience_key", ref=cat, **hint_for(cat, sorted(cats))))

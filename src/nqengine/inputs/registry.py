@@ -34,7 +34,7 @@ from nqengine.schema import (
     Str,
     hint_for,
 )
-from nqengine.spec import SECTORS, UNIT_KINDS
+from nqengine.spec import UNIT_KINDS
 from nqengine.yamlsource import Node, compose_text
 
 __all__ = ["load_registry_text", "registry_from_records", "REGISTRY_SCHEMA"]
@@ -44,7 +44,7 @@ UNIT = Record(
         "id": Field(Str(), required=True),
         "name": Field(Str(), required=True, doc="official name, in Vietnamese"),
         "kind": Field(Choice(UNIT_KINDS), required=True),
-        "sector": Field(Choice(SECTORS), doc="for grassroots organisations: commune, ward, agency, public_unit, enterprise, armed_forces"),
+        "sector": Field(Str(), doc="for grassroots organisations: a word of the 'sectors' vocabulary (commune, ward, agency, public_unit, enterprise, armed_forces, or a plan's or plugin's own), checked against the plan's vocabulary by 'check' and 'evaluate'"),
         "parent": Field(Str(), doc="id of the superior unit"),
         "valid_from": Field(Date()),
         "valid_to": Field(Date()),

@@ -100,7 +100,7 @@ SECTORS = ("commune", "ward", "agency", "public_unit", "enterprise", "armed_forc
 SELECTOR = Record(
     {
         "kinds": Field(ListOf(Choice(UNIT_KINDS), single=True), default=list, doc="unit kinds"),
-        "sectors": Field(ListOf(Choice(SECTORS), single=True), default=list, doc="sectors of grassroots organisations"),
+        "sectors": Field(ListOf(Str(), single=True), default=list, doc="sectors of grassroots organisations: words of the 'sectors' vocabulary (commune, ward, agency, public_unit, enterprise, armed_forces, or a plan's or plugin's own)"),
         "units": Field(ListOf(Str(), single=True), default=list, doc="unit ids"),
         "except": Field(ListOf(Str(), single=True), default=list, doc="unit ids left out"),
         "parents": Field(ListOf(Str(), single=True), default=list, doc="ids of parent units"),

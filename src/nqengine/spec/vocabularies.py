@@ -93,6 +93,8 @@ TERM_PATHS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("presenter", "qualifications", "*", "kind"), "qualifications"),
     (("deliverables", "*"), "deliverables"),
     (("audience", "categories", "*"), "audience_categories"),  # checked here only when the spec declares none
+    (("applies_to", "sectors", "*"), "sectors"),
+    (("exceptions", "*", "when", "sectors", "*"), "sectors"),
 )
 
 
