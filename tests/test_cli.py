@@ -20,7 +20,7 @@ def test_evaluate_table_vietnamese_80_columns(capsys):
     assert main(["evaluate", str(FOLDER), "--as-of", "20/11/2020", "--width", "80"]) == 0
     out = capsys.readouterr().out
     assert "Đảng bộ phường Hòa Hương" in out and "không đạt yêu cầu" in out
-    assert "theo 20/11/2020" in out
+    assert "tính đến ngày 20/11/2020" in out
     assert max(len(line) for line in out.splitlines()) <= 80
 
 

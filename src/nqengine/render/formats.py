@@ -170,7 +170,7 @@ def _cut_words(text: str, width: int | None) -> str:
 
 
 _HEAD = {
-    "vi": ("Đơn vị", "Tình trạng", "Hạn chót", "Hoàn thành", "Dữ kiện không dùng", "Tổng hợp", "theo", "Điều", "hạn", "Kỳ"),
+    "vi": ("Đơn vị", "Tình trạng", "Hạn chót", "Hoàn thành", "Dữ kiện không dùng", "Tổng hợp", "tính đến ngày", "Điều", "hạn", "Kỳ"),
     "en": ("Unit", "Status", "Last day", "Done", "Unmatched facts", "Summary", "as of", "Clause", "due", "Period"),
 }
 
