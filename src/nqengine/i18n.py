@@ -408,8 +408,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{fact}: {presenter} did not hold a required role ({required}) in the unit on {date} (roles: {roles})",
     ),
     "presenter_qualification": (
-        "{fact}: {presenter} không có tư cách '{qualification}' ngày {date}",
-        "{fact}: {presenter} did not hold qualification '{qualification}' on {date}",
+        "{fact}: {presenter} không phải là {qualification} vào ngày {date}",
+        "{fact}: {presenter} did not hold the title {qualification} on {date}",
     ),
     "presenter_ok": ("{fact}: người báo cáo {presenter} đúng quy định ({roles})", "{fact}: presenter {presenter} qualifies ({roles})"),
     "presenter_ok_all": ("người báo cáo đúng quy định ở {count} hội nghị", "qualified presenter at {count} session(s)"),

@@ -19,13 +19,14 @@ A session may name several people in ``presenters`` (with or without
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from nqengine.model import Fact, Person, Unit
 from nqengine.names import Ambiguous
 from nqengine.schema import Field, ListOf, Record, Str
+from nqengine.spec.vocabularies import BUILTIN, spec_vocabulary
 
-__all__ = ["ALTERNATIVE", "needs_full_check", "check_presenters", "presenter_refs", "unknown_presenter"]
+__all__ = ["ALTERNATIVE", "needs_full_check", "check_presenters", "presenter_refs", "unknown_presenter", "Worded", "role_words", "qualification_words"]
 
 
 def _qualification_record() -> Record:
@@ -47,6 +48,61 @@ ALTERNATIVE = Record(
     },
     doc="another way to qualify as presenter",
 )
+
+
+class Worded(str):
+    """A parameter that stays ids in the JSON (``"secretary, deputy_secretary"``) and reads as people's words
+    in a message (``Bí thư, Phó Bí thư`` / ``Secretary, Deputy Secretary``): see :func:`nqengine.i18n.message`."""
+
+    def __new__(cls, ids: str, vi: str, en: str) -> "Worded":
+        obj = super().__new__(cls, ids)
+        obj.vi, obj.en = vi, en
+        return obj
+
+    def render(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    def __reduce__(self) -> tuple:
+        return (Worded, (str(self), self.vi, self.en))
+
+
+def _labels(context: Any, vocabulary: str) -> Mapping[str, tuple[str, str]]:
+    """Word → (vi, en) labels of ``vocabulary`` for the plan being evaluated (built-in ones without a context)."""
+    if context is None:
+        return BUILTIN.get(vocabulary, {})
+    cache = context.__dict__.setdefault("_worded", {}) if hasattr(context, "__dict__") else {}
+    got = cache.get(vocabulary)
+    if got is None:
+        try:
+            got = cache[vocabulary] = spec_vocabulary(context.spec, context.catalogue.pm, vocabulary)
+        except AttributeError:  # a context of a plugin's own
+            got = BUILTIN.get(vocabulary, {})
+    return got
+
+
+def role_words(roles: Iterable[str], context: Any = None) -> Worded:
+    """``roles`` (ids) as a :class:`Worded`: "Bí thư, Phó Bí thư" in a message; "—" when there are none."""
+    roles = list(roles)
+    if not roles:
+        return Worded("—", "—", "—")
+    labels = _labels(context, "roles")
+    return Worded(", ".join(roles), *(", ".join(labels.get(r, (r, r))[i] for r in roles) for i in (0, 1)))
+
+
+def qualification_words(wanted: Sequence[Mapping[str, Any]], registry: Any, context: Any = None) -> Worded:
+    """Qualifications (``kind``, ``body``, ``term``) as a :class:`Worded`, several joined by "or":
+    "Báo cáo viên của Thành ủy Tam Kỳ (thanh-uy-tam-ky), khóa XXI"."""
+    labels = _labels(context, "qualifications")
+    ids, vi, en = [], [], []
+    for w in wanted:
+        kind, body, term = w.get("kind"), w.get("body"), w.get("term")
+        ids.append(" ".join(str(v) for v in (kind, body, term) if v))
+        kvi, ken = labels.get(kind, (kind, kind)) if kind else ("tư cách", "qualified")
+        unit = registry.units.get(body) if body and registry is not None else None
+        named = f"{unit.name} ({body})" if unit is not None else body
+        vi.append(kvi + (f" của {named}" if body else "") + (f", khóa {term}" if term else ""))
+        en.append(ken + (f" of {named}" if body else "") + (f", term {term}" if term else ""))
+    return Worded(" | ".join(ids), " hoặc ".join(vi), " or ".join(en))
 
 
 def unknown_presenter(fact: Fact, ref: str, registry: Any) -> tuple[str, str, dict]:
@@ -94,26 +150,26 @@ def _holds(person: Person, wanted: Mapping[str, Any], day: dt.date) -> bool:
     )
 
 
-def _what(wanted: Mapping[str, Any]) -> str:
-    return " ".join(str(wanted[k]) for k in ("kind", "body", "term") if wanted.get(k))
-
-
 def _meets(person: Person, alt: Mapping[str, Any], bodies: Iterable[str], day: dt.date) -> tuple[bool, str, dict]:
     """Whether ``person`` meets one way to qualify; else the code and params of the first reason."""
     where = set(bodies)
     if not any(r.unit in where and r.role in alt["roles"] and _valid(r, day) for r in person.roles):
-        return False, "presenter_role", {"required": ", ".join(alt["roles"])}
+        return False, "presenter_role", {"required": alt["roles"]}
     for wanted in alt.get("qualifications") or ():
         if not _holds(person, wanted, day):
-            return False, "presenter_qualification", {"qualification": _what(wanted)}
+            return False, "presenter_qualification", {"qualification": [wanted]}
     anyq = alt.get("any_qualification") or ()
     if anyq and not any(_holds(person, w, day) for w in anyq):
-        return False, "presenter_qualification", {"qualification": " | ".join(_what(w) for w in anyq)}
+        return False, "presenter_qualification", {"qualification": list(anyq)}
     return True, "", {}
 
 
-def check_presenters(rule: Mapping[str, Any], fact: Fact, unit: Unit, registry: Any) -> tuple[str, str, dict]:
-    """(outcome, code, params) of the presenter check of one session with every presenter it names."""
+def check_presenters(rule: Mapping[str, Any], fact: Fact, unit: Unit, registry: Any, context: Any = None) -> tuple[str, str, dict]:
+    """(outcome, code, params) of the presenter check of one session with every presenter it names.
+
+    ``context`` (the evaluation's) lets the roles and qualifications of a
+    failure read in the plan's own words (see :class:`Worded`).
+    """
     refs = presenter_refs(fact)
     if not refs:
         return "unknown", "presenter_missing", {"fact": fact.id}
@@ -133,7 +189,11 @@ def check_presenters(rule: Mapping[str, Any], fact: Fact, unit: Unit, registry: 
             roles = [r.role for r in person.roles if r.unit == unit.id and r.valid_on(day)]
             if rule.get("any_of"):
                 return "fail", "presenter_no_alternative", {"fact": fact.id, "presenter": person.name, "date": day}
-            params = {"fact": fact.id, "presenter": person.name, "date": day, "roles": ", ".join(roles) or "—", **why}
+            params = {"fact": fact.id, "presenter": person.name, "date": day, "roles": role_words(roles, context)}
+            if "required" in why:
+                params["required"] = role_words(why["required"], context)
+            else:
+                params["qualification"] = qualification_words(why["qualification"], registry, context)
             return "fail", code, params
         names.append(person.name)
     return "pass", "presenter_ok", {"fact": fact.id, "presenter": ", ".join(names), "roles": "—"}

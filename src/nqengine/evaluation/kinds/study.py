@@ -25,6 +25,8 @@ from nqengine.evaluation.kinds.presenters import (
     ALTERNATIVE,
     check_presenters,
     needs_full_check,
+    qualification_words,
+    role_words,
     unknown_presenter,
 )
 from nqengine.lengths import LENGTH_RULE, check_length
@@ -102,11 +104,13 @@ def check_presenter(rule: dict, fact: Fact, unit: Unit, context: Any, *, detail:
     parameters that would describe it (the study kind does not report them).
     """
     if needs_full_check(rule, fact):
-        return check_presenters(rule, fact, unit, context.registry)
-    return _presenter(rule, _compiled((rule,), _presenter_rule), fact, unit, context.registry, detail)
+        return check_presenters(rule, fact, unit, context.registry, context)
+    return _presenter(rule, _compiled((rule,), _presenter_rule), fact, unit, context.registry, detail, context)
 
 
-def _presenter(rule: dict, compiled: tuple[frozenset, tuple], fact: Fact, unit: Unit, registry: Any, detail: bool) -> tuple[str, str, Any]:
+def _presenter(
+    rule: dict, compiled: tuple[frozenset, tuple], fact: Fact, unit: Unit, registry: Any, detail: bool, context: Any = None,
+) -> tuple[str, str, Any]:
     """:func:`check_presenter`, with the rule compiled by :func:`_presenter_rule`."""
     ref = fact.data.get("presenter")
     if not ref:
@@ -122,8 +126,8 @@ def _presenter(rule: dict, compiled: tuple[frozenset, tuple], fact: Fact, unit: 
     else:
         roles = [r.role for r in person.roles if r.unit == uid and r.valid_on(day)]
         return "fail", "presenter_role", {
-            "fact": fact.id, "presenter": person.name, "roles": ", ".join(roles) or "—",
-            "required": ", ".join(rule["roles"]), "date": day,
+            "fact": fact.id, "presenter": person.name, "roles": role_words(roles, context),
+            "required": role_words(rule["roles"], context), "date": day,
         }
     for kind, body, term in qualifications:
         for q in person.qualifications:
@@ -133,7 +137,7 @@ def _presenter(rule: dict, compiled: tuple[frozenset, tuple], fact: Fact, unit: 
             ):
                 break
         else:
-            what = " ".join(str(v) for v in (kind, body, term) if v)
+            what = qualification_words([{"kind": kind, "body": body, "term": term}], registry, context)
             return "fail", "presenter_qualification", {"fact": fact.id, "presenter": person.name, "qualification": what, "date": day}
     if not detail:
         return _PASS
@@ -275,10 +279,10 @@ class StudySession(ObligationKind):
                 ok = True
                 if presenter:
                     if needs_full_check(presenter, f):  # several presenters, other bodies, OR (issue 10)
-                        r = check_presenters(presenter, f, unit, registry)
+                        r = check_presenters(presenter, f, unit, registry, context)
                         r = _PASS if r[0] == "pass" else r
                     else:
-                        r = _presenter(presenter, compiled, f, unit, registry, False)
+                        r = _presenter(presenter, compiled, f, unit, registry, False, context)
                     if r[0] != "pass":
                         bad.append(("presenter", *r, f.id))
                         ok = False

@@ -1,0 +1,88 @@
+"""Presenter findings read in people's words: roles and titles by their labels, bodies by name (issue 11, item 6)."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import nqengine
+from nqengine.evaluation.kinds.presenters import Worded, qualification_words, role_words
+from nqengine.i18n import message
+from nqengine.inputs import load_facts_text, load_registry, load_registry_text
+from nqengine.spec import load_spec_text
+
+ROOT = Path(__file__).resolve().parent.parent
+TAM_KY = ROOT / "specs" / "tam-ky-xxi"
+
+
+def _finding(as_of: str, unit: str, code: str):
+    ev = nqengine.evaluate(nqengine.load_spec(TAM_KY), load_registry(TAM_KY), nqengine.load_facts(TAM_KY), as_of)
+    v = ev.verdict("study-party-committee", unit)
+    (f,) = [f for f in v.findings if f.code == code]
+    return f
+
+
+def test_a_missing_title_names_the_body_and_the_term():
+    f = _finding("20/11/2020", "p-hoa-huong", "presenter_qualification")
+    assert f.params["qualification"] == "reporter thanh-uy-tam-ky XXI"  # ids, for programs
+    assert message(f.code, "vi", **f.params) == (
+        "hh-session: Võ Thị Giang không phải là Báo cáo viên của Thành ủy Tam Kỳ (thanh-uy-tam-ky), khóa XXI vào ngày 08/10/2020"
+    )
+    assert message(f.code, "en", **f.params) == (
+        "hh-session: Võ Thị Giang did not hold the title Reporter of Thành ủy Tam Kỳ (thanh-uy-tam-ky), term XXI on 08/10/2020"
+    )
+
+
+def test_a_wrong_role_reads_as_the_roles_labels():
+    f = _finding("20/11/2020", "db-quan-su", "presenter_role")
+    assert (f.params["required"], f.params["roles"]) == ("secretary", "deputy_secretary")
+    assert message(f.code, "vi", **f.params).endswith("không giữ chức vụ yêu cầu (Bí thư) tại đơn vị ngày 14/10/2020 (chức vụ: Phó Bí thư)")
+    assert message(f.code, "en", **f.params).endswith("did not hold a required role (Secretary) in the unit on 14/10/2020 (roles: Deputy Secretary)")
+
+
+def test_worded_values_pickle_and_compare_as_their_ids():
+    w = role_words(["secretary", "deputy_secretary"])
+    assert w == "secretary, deputy_secretary" and (w.vi, w.en) == ("Bí thư, Phó Bí thư", "Secretary, Deputy Secretary")
+    back = pickle.loads(pickle.dumps(w))
+    assert isinstance(back, Worded) and back == w and back.render("en") == "Secretary, Deputy Secretary"
+    assert role_words([]) == "—" and role_words(["chief"]).render("vi") == "chief"  # a word without a label reads as itself
+    q = qualification_words([{"kind": "reporter", "body": "nowhere", "term": None}, {"kind": "reporter"}], None)
+    assert q == "reporter nowhere | reporter"
+    assert q.render("vi") == "Báo cáo viên của nowhere hoặc Báo cáo viên"
+    assert q.render("en") == "Reporter of nowhere or Reporter"
+
+
+PLAN = """\
+nqengine: 1
+id: v
+title: Kế hoạch thử
+document: {id: kh, title: Kế hoạch thử, issued: 01/09/2020}
+clauses: {c1: Điều một.}
+vocabularies:
+  roles:
+    chief_of_office: {vi: Chánh Văn phòng, en: Chief of office}
+obligations:
+  - id: study
+    kind: study_session
+    title: Học tập
+    clause: c1
+    applies_to: {kinds: party_committee}
+    deadline: {date: 31/10/2020, inclusive: false}
+    audience: {categories: [dang_vien]}
+    presenter: {roles: [chief_of_office]}
+"""
+REGISTRY = """\
+units:
+  - {id: u, name: Đảng bộ phường Một, kind: party_committee, sector: ward}
+people:
+  - {id: p, name: Nguyễn Văn Một, roles: [{unit: u, role: secretary}]}
+"""
+
+
+def test_a_plans_own_role_reads_with_its_label():
+    spec = load_spec_text(PLAN, "v.yaml")
+    facts = load_facts_text("facts:\n  - {id: s, type: session, unit: u, date: 05/10/2020, presenter: p}\n", "f.yaml")
+    v = nqengine.evaluate(spec, load_registry_text(REGISTRY, "r.yaml"), facts, "20/11/2020").verdict("study", "u")
+    (f,) = [f for f in v.findings if f.code == "presenter_role"]
+    assert message(f.code, "vi", **f.params) == "s: Nguyễn Văn Một không giữ chức vụ yêu cầu (Chánh Văn phòng) tại đơn vị ngày 05/10/2020 (chức vụ: Bí thư)"
+    assert message(f.code, "en", **f.params) == "s: Nguyễn Văn Một did not hold a required role (Chief of office) in the unit on 05/10/2020 (roles: Secretary)"
