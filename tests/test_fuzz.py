@@ -5,11 +5,13 @@ Long runs: ``python -m nqengine.fuzz --cases N`` (see docs/security.md).
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
 import pytest
 
+import nqengine.fuzz as fuzz_module
 from nqengine.fuzz import build_corpus, fuzz, run_case
 from nqengine.fuzz.mutate import Case, Edit, apply
 
@@ -98,3 +100,42 @@ def test_the_command_line_entry_point_runs(tmp_path):
     assert done.stdout.startswith("nqengine.fuzz: 5 cases in ")
     assert "distinct findings: 0" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_each_finding_is_handed_over_as_it_happens(monkeypatch):
+    """A long run records its findings before it ends (``--findings FILE`` uses this)."""
+    calls = iter(range(1000))
+
+    def fake(case, corpus, time_limit):
+        n = next(calls)
+        if n % 3 == 1:
+            return "finding", fuzz_module.Finding("traceback", f"X at f.py:{n}", case.describe())
+        return "evaluated", None
+
+    monkeypatch.setattr(fuzz_module, "run_case", fake)
+    seen = []
+    report = fuzz(6, seed=1, on_finding=seen.append)
+    assert report.cases == 6
+    assert [f.place for f in seen] == ["X at f.py:1", "X at f.py:4"]
+    assert sorted(report.findings) == [("traceback", "X at f.py:1"), ("traceback", "X at f.py:4")]
+
+
+def test_sigterm_ends_a_long_run_with_its_report(tmp_path):
+    findings = tmp_path / "findings.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nqengine.fuzz", "--cases", "1000000", "--seed", "3", "--progress", "--findings", str(findings)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        first = proc.stdout.readline()  # a progress line every 500 cases: the run is under way
+        assert first.startswith("500 cases, "), first
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    summary = out[out.index("nqengine.fuzz: "):]
+    cases = int(summary.split()[1])
+    assert 500 <= cases < 1000000
+    assert "distinct findings: 0" in summary and "Traceback" not in err
+    assert not findings.exists()  # nothing found, nothing written

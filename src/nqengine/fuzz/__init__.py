@@ -70,10 +70,14 @@ def fuzz(
     workdir: str | None = None,
     progress: Callable[[Report], None] | None = None,
     time_limit: float = 30.0,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> Report:
     """Run ``n_cases`` cases (or until ``budget`` seconds have passed) and report what happened.
 
-    The same ``seed`` draws the same cases.
+    The same ``seed`` draws the same cases.  ``on_finding`` is called with
+    each finding as it happens (a long run records them before it ends).  A
+    ``KeyboardInterrupt`` (Ctrl-C, or SIGTERM turned into one by the command
+    line) ends the run early with the report of the cases done so far.
     """
     from hypothesis import (  # Hypothesis is optional (the `test` extra): only a fuzzing run needs it
         HealthCheck,
@@ -108,12 +112,16 @@ def fuzz(
                 raise _Stop()
             outcome, finding = run_case(case, corpus, time_limit)
             report.add(outcome, finding)
+            if finding is not None and on_finding is not None:
+                on_finding(finding)
             if progress is not None and report.cases % 500 == 0:
                 report.seconds = time.monotonic() - start
                 progress(report)
 
         try:
             one()
+        except KeyboardInterrupt:  # stopped by hand: the cases done so far are the report
+            pass
         except BaseException:  # _Stop, or Hypothesis's report of it (a FlakyFailure group when replayed)
             if not stopped:
                 raise

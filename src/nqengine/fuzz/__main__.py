@@ -2,16 +2,21 @@
 
 Exit status 0 when no case ended badly, 1 when some did (each kind printed
 once, with a case that reproduces it).  ``--progress`` prints a line every
-500 cases, for runs left in the background.
+500 cases, for runs left in the background; ``--findings FILE`` appends each
+finding to FILE as it happens; SIGTERM (or Ctrl-C) ends the run with the
+report of the cases done so far.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 
-from nqengine.fuzz import Report, fuzz
+import attrs
+
+from nqengine.fuzz import Finding, Report, fuzz
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,12 +26,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--budget", type=float, default=None, help="stop after this many seconds")
     p.add_argument("--progress", action="store_true", help="print a line every 500 cases")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON")
+    p.add_argument("--findings", metavar="FILE", help="append each finding to FILE as a JSON line as soon as it happens")
     args = p.parse_args(argv)
 
     def progress(r: Report) -> None:
         print(f"{r.cases} cases, {r.seconds:.0f} s, {len(r.findings)} distinct findings, {r.outcomes}", flush=True)
 
-    report = fuzz(args.cases, seed=args.seed, budget=args.budget, progress=progress if args.progress else None)
+    def record(f: Finding) -> None:
+        with open(args.findings, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(attrs.asdict(f), ensure_ascii=False) + "\n")
+
+    def stop(signum: int, frame: object) -> None:  # SIGTERM ends a background run like Ctrl-C: with its report
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    report = fuzz(args.cases, seed=args.seed, budget=args.budget, progress=progress if args.progress else None,
+                  on_finding=record if args.findings else None)
     print(report.summary())
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
