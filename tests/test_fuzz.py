@@ -139,3 +139,42 @@ def test_sigterm_ends_a_long_run_with_its_report(tmp_path):
     assert 500 <= cases < 1000000
     assert "distinct findings: 0" in summary and "Traceback" not in err
     assert not findings.exists()  # nothing found, nothing written
+
+
+def test_a_case_that_spins_or_blocks_is_a_timeout_and_a_slow_machine_is_not(corpus, monkeypatch):
+    """The limit is CPU time (a loop that never ends); a case that blocks without using the CPU
+    is stopped at WALL_FACTOR times the limit; a case that only waits its turn for the CPU passes."""
+    import time
+
+    from nqengine import api
+    from nqengine.fuzz import oracle
+
+    def spin(*a, **k):
+        while True:
+            pass
+
+    monkeypatch.setattr(api, "load_registry", spin)
+    outcome, finding = run_case(_case("plan.yaml"), corpus, time_limit=0.3)
+    assert (outcome, finding.kind) == ("finding", "timeout")
+
+    def block(*a, **k):
+        time.sleep(60)
+
+    monkeypatch.setattr(api, "load_registry", block)
+    monkeypatch.setattr(oracle, "WALL_FACTOR", 2)
+    started = time.monotonic()
+    outcome, finding = run_case(_case("plan.yaml"), corpus, time_limit=0.3)
+    assert (outcome, finding.kind) == ("finding", "timeout") and time.monotonic() - started < 5
+
+    monkeypatch.undo()
+    waited = {"done": False}
+    original = api.load_registry
+
+    def slow_turn(*a, **k):  # 1 s of waiting (as for the CPU, at low priority), little CPU: within the limits
+        if not waited["done"]:
+            waited["done"] = True
+            time.sleep(1.0)
+        return original(*a, **k)
+
+    monkeypatch.setattr(api, "load_registry", slow_turn)
+    assert run_case(_case("plan.yaml"), corpus, time_limit=0.5) == ("evaluated", None)

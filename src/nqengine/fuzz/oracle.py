@@ -78,8 +78,18 @@ def _place(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {where}"
 
 
+#: A case may wait this many times its CPU limit in wall time (a process left at low
+#: priority on a busy machine gets little CPU; a read that blocks uses none).
+WALL_FACTOR = 10
+
+
 def run_case(case: Case, corpus: Corpus, time_limit: float = 30.0) -> tuple[str, Finding | None]:
-    """Apply ``case`` to the corpus, run the command line, restore the file: (outcome, finding or None)."""
+    """Apply ``case`` to the corpus, run the command line, restore the file: (outcome, finding or None).
+
+    ``time_limit`` is CPU seconds (a loop that never ends); a case blocked without
+    using the CPU (a read that never returns) is stopped after ``WALL_FACTOR``
+    times as many seconds of wall time.  Either is a ``timeout`` finding.
+    """
 
     folder = corpus.folder(case.spec)
     original = corpus.files[(case.spec, case.target)]
@@ -89,16 +99,20 @@ def run_case(case: Case, corpus: Corpus, time_limit: float = 30.0) -> tuple[str,
     try:
         if use_alarm:
             old = signal.signal(signal.SIGALRM, _alarm)
-            signal.setitimer(signal.ITIMER_REAL, time_limit)
+            old_prof = signal.signal(signal.SIGPROF, _alarm)
+            signal.setitimer(signal.ITIMER_PROF, time_limit)
+            signal.setitimer(signal.ITIMER_REAL, time_limit * WALL_FACTOR)
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 code = main(_argv(case, corpus))
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.setitimer(signal.ITIMER_PROF, 0)
                 signal.signal(signal.SIGALRM, old)
+                signal.signal(signal.SIGPROF, old_prof)
     except _Timeout:
-        return "finding", Finding("timeout", f"more than {time_limit:g} s", case.describe())
+        return "finding", Finding("timeout", f"more than {time_limit:g} s of CPU or {time_limit * WALL_FACTOR:g} s", case.describe())
     except SystemExit as exc:  # argparse: never for the arguments the fuzzer gives
         return "finding", Finding("exit_status", f"SystemExit {exc.code}", case.describe(), err.getvalue()[-500:])
     except BaseException as exc:  # noqa: BLE001 - a traceback is exactly what is looked for
