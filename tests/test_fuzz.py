@@ -178,3 +178,31 @@ def test_a_case_that_spins_or_blocks_is_a_timeout_and_a_slow_machine_is_not(corp
 
     monkeypatch.setattr(api, "load_registry", slow_turn)
     assert run_case(_case("plan.yaml"), corpus, time_limit=0.5) == ("evaluated", None)
+
+
+def test_a_case_stopped_once_is_tried_again_before_it_counts(corpus, monkeypatch):
+    from nqengine import api
+
+    original, tries = api.load_registry, []
+
+    def stuck_once(*a, **k):  # the first try is stopped (a paused or starved run), the second is fine
+        tries.append(1)
+        if len(tries) == 1:
+            while True:
+                pass
+        return original(*a, **k)
+
+    monkeypatch.setattr(api, "load_registry", stuck_once)
+    assert run_case(_case("plan.yaml"), corpus, time_limit=0.3) == ("evaluated", None)
+    assert len(tries) == 2
+
+
+def test_stopping_the_run_is_not_a_finding_of_the_case(corpus, monkeypatch):
+    from nqengine import api
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "load_registry", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_case(_case("plan.yaml"), corpus)

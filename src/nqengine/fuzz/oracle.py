@@ -88,8 +88,18 @@ def run_case(case: Case, corpus: Corpus, time_limit: float = 30.0) -> tuple[str,
 
     ``time_limit`` is CPU seconds (a loop that never ends); a case blocked without
     using the CPU (a read that never returns) is stopped after ``WALL_FACTOR``
-    times as many seconds of wall time.  Either is a ``timeout`` finding.
+    times as many seconds of wall time.  A case stopped either way is run once
+    more before it counts as a ``timeout`` finding: a long run left in the
+    background may be paused (SIGSTOP) or starved by other work, which a
+    second try tells apart from a hang.
     """
+    outcome, finding = _run_once(case, corpus, time_limit)
+    if finding is not None and finding.kind == "timeout":
+        return _run_once(case, corpus, time_limit)
+    return outcome, finding
+
+
+def _run_once(case: Case, corpus: Corpus, time_limit: float) -> tuple[str, Finding | None]:
 
     folder = corpus.folder(case.spec)
     original = corpus.files[(case.spec, case.target)]
@@ -113,6 +123,8 @@ def run_case(case: Case, corpus: Corpus, time_limit: float = 30.0) -> tuple[str,
                 signal.signal(signal.SIGPROF, old_prof)
     except _Timeout:
         return "finding", Finding("timeout", f"more than {time_limit:g} s of CPU or {time_limit * WALL_FACTOR:g} s", case.describe())
+    except KeyboardInterrupt:  # the run is being stopped (Ctrl-C, SIGTERM): not the case's doing
+        raise
     except SystemExit as exc:  # argparse: never for the arguments the fuzzer gives
         return "finding", Finding("exit_status", f"SystemExit {exc.code}", case.describe(), err.getvalue()[-500:])
     except BaseException as exc:  # noqa: BLE001 - a traceback is exactly what is looked for
