@@ -23,6 +23,7 @@ from nqengine.draft.cli import add_parser as add_draft_parser
 from nqengine.draft.cli import cli_draft
 from nqengine.editor_schema import json_schema
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
+from nqengine.gcpause import freeze_for_process
 from nqengine.i18n import message
 from nqengine.model import STATUSES
 from nqengine.names import Ambiguous, match_name
@@ -197,18 +198,24 @@ def _quiet_pipe() -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, one_shot: bool = False) -> int:
+    """Run the command line ``argv``; its exit status.
+
+    ``one_shot``: the process ends when the command does (the console script,
+    :func:`run`), so what is loaded and evaluated may be frozen for the cyclic
+    collector (see :func:`_main`).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = localise(build_parser(), lang_of(argv)).parse_args(argv)
     try:
-        return _main(args)
+        return _main(args, one_shot)
     except Exception as exc:
         if _broken_pipe(exc):
             return _quiet_pipe()
         raise
 
 
-def _main(args: argparse.Namespace) -> int:
+def _main(args: argparse.Namespace, one_shot: bool = False) -> int:
     out = sys.stdout
     try:
         pm = get_plugin_manager(args.plugins)
@@ -235,6 +242,11 @@ def _main(args: argparse.Namespace) -> int:
         if args.command in SERVICE_COMMANDS:
             return run_service(args, pm)
         ev = _evaluation(args, pm)
+        if one_shot:
+            # The registry, facts and verdicts live until the process ends: out of the collector's sight, so that
+            # the collections the writers trigger walk only what they create (at national scale each full
+            # collection would walk millions of objects to find no garbage).
+            freeze_for_process()
         if args.command in ("evaluate", "report"):
             cat = catalogue_for(pm)
             fmt = cat.formats.get(args.format)
@@ -346,7 +358,7 @@ def run() -> None:  # pragma: no cover - the console script; tests call main()
     and flushed the process ends with ``os._exit`` (``atexit`` handlers do not
     run).  The exit status is main's, or 120 when flushing fails, as Python's own.
     """
-    code = main()
+    code = main(one_shot=True)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -34,7 +34,7 @@ from nqengine.model import (
     UnmatchedFact,
     Verdict,
 )
-from nqengine.names import Ambiguous, match_name
+from nqengine.names import Ambiguous, NameIndex
 from nqengine.periods import parse_period
 from nqengine.plugins import catalogue_for, get_plugin_manager
 
@@ -133,6 +133,7 @@ class Context:
         self._index: dict[tuple[str, str], list[Fact]] = {}
         self.name_matches: dict[str, str] = {}  # fact id -> the unit name as written, matched loosely
         self.ambiguous_names: dict[str, str] = {}  # fact id -> the candidates its unit name fits
+        self._names: NameIndex | None = None
         for f in facts:
             self.admit(f)
         for lst in self._index.values():
@@ -153,8 +154,10 @@ class Context:
             named = self.registry.unit(f.unit)
             if named is None:  # as people type: case, diacritics and spacing ignored, if only one unit fits
 
+                if self._names is None:  # folded once, for every fact that names its unit loosely
+                    self._names = NameIndex((u.id, u.name) for u in self.registry.units.values())
                 try:
-                    uid = match_name(f.unit, {u.id: u.name for u in self.registry.units.values()})
+                    uid = self._names.match(f.unit)
                 except Ambiguous as exc:
                     self.ambiguous_names[f.id] = str(exc)
                     uid = None

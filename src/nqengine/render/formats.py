@@ -299,9 +299,10 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     With ``indent=2`` the text equals :func:`nqengine.formats.render_json`;
     ``indent=None`` writes one verdict per line, smaller and faster to write.
     """
-    head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
-    head["summary"] = evaluation.summary()
-    head["rollup"] = rollup_json(evaluation)
+    with gc_paused():  # the roll-up: a dict per unit and obligation, acyclic (see nqengine.gcpause)
+        head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
+        head["summary"] = evaluation.summary()
+        head["rollup"] = rollup_json(evaluation)
     nl = "\n" if indent else ""
     pad = " " * (indent or 0)
 
