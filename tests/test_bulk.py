@@ -362,6 +362,23 @@ def test_streamed_json_is_the_documented_json_byte_for_byte(tam_ky, pm):
             assert len(compact.getvalue().splitlines()) == len(ev.verdicts) + 2  # one verdict per line
 
 
+def test_json_written_as_bytes_to_a_file_is_the_documented_json(tam_ky, pm, tmp_path):
+    # with orjson, a UTF-8 file gets orjson's bytes directly (no text layer): the same bytes as render_json
+    pytest.importorskip("orjson")
+    spec, registry, facts = tam_ky
+    ev = nqengine.evaluate(spec, registry, facts, "20/11/2020", pm=pm)
+    for lang in ("vi", "en"):
+        path = tmp_path / f"out-{lang}.json"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write("before\n")  # text written first keeps its place
+            assert write_evaluation_json(ev, fh, lang) == len(ev.verdicts)
+            fh.write("after\n")
+        assert path.read_bytes() == ("before\n" + render_json(ev, lang) + "after\n").encode("utf-8")
+        wrapped = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")  # not UTF-8: the text path, which says so if it cannot
+        with pytest.raises(UnicodeEncodeError):
+            write_evaluation_json(ev, wrapped, lang)
+
+
 def test_gc_paused_restores_the_collector():
     import gc
 

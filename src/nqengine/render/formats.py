@@ -8,9 +8,12 @@ Both built-in formats register through ``nqengine_register_output_formats``.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gc
+import io
 import json
+import os
 import textwrap
 from typing import IO, Any
 
@@ -303,6 +306,9 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
         head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
         head["summary"] = evaluation.summary()
         head["rollup"] = rollup_json(evaluation)
+    raw = _utf8_buffer(out) if indent == 2 and orjson is not None else None
+    if raw is not None:  # orjson's UTF-8 bytes straight to the file: the same bytes, not decoded and encoded again
+        return _write_bytes(evaluation, head, raw, lang)
     nl = "\n" if indent else ""
     pad = " " * (indent or 0)
 
@@ -338,6 +344,48 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     return n
 
 
+def _utf8_buffer(out: Any) -> Any:
+    """The binary file under the text stream ``out`` when text written to it reaches the file as UTF-8 unchanged, else None.
+
+    That is a :class:`io.TextIOWrapper` encoding UTF-8, on a system whose
+    line separator is ``\\n`` (elsewhere a text stream may translate line
+    ends).  Its text layer is flushed first, so what was written before keeps
+    its place.
+    """
+    if os.linesep != "\n" or not isinstance(out, io.TextIOWrapper) or codecs.lookup(out.encoding).name != "utf-8":
+        return None
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return None
+    out.flush()
+    return buffer
+
+
+def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
+    """:func:`write_evaluation_json` with ``indent=2`` by orjson, as UTF-8 bytes to the binary file ``raw``."""
+    dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
+    write = raw.write
+    write(b"{\n")
+    keys = list(head)
+    n = 0
+    for i, key in enumerate(keys):
+        write(b"  " + json.dumps(key).encode() + b": ")
+        if key == "verdicts" and evaluation.verdicts:
+            write(b"[\n")
+            last = len(evaluation.verdicts) - 1
+            with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
+                for j, v in enumerate(evaluation.verdicts):
+                    write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
+                    n += 1
+            write(b"  ]")
+        else:
+            write(dumps(head[key], option=opt).replace(b"\n", b"\n  "))
+        write(b",\n" if i < len(keys) - 1 else b"\n")
+    write(b"}\n")
+    return n
+
+
+_NESTED_BYTES = b"\n" + b" " * 4
 _COLLECT_EVERY = 2000
 _NESTED = "\n" + " " * 4
 
