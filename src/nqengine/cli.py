@@ -15,13 +15,11 @@ from typing import Sequence
 
 from nqengine import api
 from nqengine._version import __version__
-from nqengine.checkcmd import check_paths
 from nqengine.cli_text import lang_of, localise
 from nqengine.confine import confined, default_roots
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.draft.cli import add_parser as add_draft_parser
 from nqengine.draft.cli import cli_draft
-from nqengine.editor_schema import json_schema
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
 from nqengine.gcpause import freeze_for_process
 from nqengine.i18n import message
@@ -42,8 +40,6 @@ from nqengine.schema import hint_for, hint_or_choices
 from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS
 from nqengine.service.commands import add_subcommands as add_service_subcommands
 from nqengine.service.commands import run as run_service
-from nqengine.testing.examples import cli_test
-from nqengine.testing.prove import cli_prove
 
 EXIT_INPUT = 2
 EXIT_PLUGIN = 3
@@ -224,6 +220,8 @@ def _main(args: argparse.Namespace, one_shot: bool = False) -> int:
         if args.command == "plugins":
             return _plugins(args, pm)
         if args.command == "schema":
+            from nqengine.editor_schema import json_schema  # each command imports what it alone needs: start-up time
+
             text = json.dumps(json_schema(args.which, pm), ensure_ascii=False, indent=2) + "\n"
             if args.output:
                 with open(args.output, "w", encoding="utf-8") as fh:
@@ -232,9 +230,13 @@ def _main(args: argparse.Namespace, one_shot: bool = False) -> int:
                 out.write(text)
             return 0
         if args.command == "test":
+            from nqengine.testing.examples import cli_test  # as above: loaded by this command only
+
             with _confined(args, args.specs[0], more_specs=args.specs[1:]):
                 return cli_test(args.specs, pm, args.lang)
         if args.command == "prove":
+            from nqengine.testing.prove import cli_prove  # as above: loaded by this command only
+
             with _confined(args, args.specs[0], more_specs=args.specs[1:]):
                 return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
         if args.command == "draft":
@@ -325,6 +327,8 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
+    from nqengine.checkcmd import check_paths  # as in _main: loaded by this command only
+
     with _confined(args, args.specs[0], args.specs, more_specs=args.specs[1:]):  # every path named on the command line may be read
         return check_paths(args.specs, pm, args.lang, _require_declared)
 
