@@ -322,6 +322,38 @@ def test_misfiled_attendance_rows_are_located(rows, expected, tmp_path, pm):
     assert all(p.file == str(attendance) for p in exc.value.problems)
 
 
+@pytest.mark.parametrize("spaced", [False, True])
+def test_a_member_counted_again_in_a_later_run_of_the_session_is_located(spaced, tmp_path, pm):
+    # a session's first run keeps its ids as one joined string (when no id holds a space), a later run checks against them
+    sessions = _write(tmp_path, "sessions.csv", SESSIONS)
+    first = "x y" if spaced else "x"
+    rows = [("p-an-my", "2020-10-05", "s1", m, "dang_vien") for m in ("a", first, "b")]
+    rows += [("p-an-my", "2020-10-20", "s2", m, "dang_vien") for m in ("a", "x")]
+    rows += [("p-an-my", "2020-10-05", "s1", m, "dang_vien") for m in ("c", "d")]
+    ok = _write(tmp_path, "ok.csv", _rows(*rows))
+    by_id = {f.id: f for f in load_facts_bulk([sessions, ok], pm)}
+    assert by_id["s1"].data["attendance"] == {"dang_vien": 5}
+    bad = _write(tmp_path, "bad.csv", _rows(*rows, ("p-an-my", "2020-10-05", "s1", "e", "dang_vien"), ("p-an-my", "2020-10-05", "s1", first, "dang_vien")))
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk([sessions, bad], pm)
+    assert [(p.line, p.code, p.params.get("member")) for p in exc.value.problems] == [(10, "attendance_duplicate", first)]
+
+
+def test_the_tally_keeps_a_first_run_as_one_string_and_checks_later_rows_against_it():
+    from nqengine.inputs.attendance import AttendanceTally  # this test alone looks inside the tally
+
+    tally = AttendanceTally()
+    assert tally.add_many(["a", "b"], "u", "s", {"dv": 2}, 1, "f", 2, "a b")
+    assert tally.members["s"] == "a b"
+    assert not tally.add_many(["c", "b"], "u", "s", {"dv": 2}, 1, "f", 4, "c b")  # b again: nothing counted
+    assert tally.add("c", "u", "s", "dv", 1, "f", 4) is None
+    assert tally.add("b", "u", "s", "dv", 1, "f", 5).code == "attendance_duplicate"
+    assert tally.members["s"] == {"a", "b", "c"}
+    assert tally.add_many(["a b", "c"], "u", "t", {"dv": 2}, 1, "f", 6, "a b c")  # an id with a space: kept as a set
+    assert tally.members["t"] == {"a b", "c"}
+    assert tally.rows == 5
+
+
 def test_misfiled_rows_of_one_session_are_one_problem_with_their_count(tmp_path, pm):
     sessions = _write(tmp_path, "sessions.csv", SESSIONS)
     attendance = _write(tmp_path, "attendance.csv", _rows(*[("p-an-my", "2020-10-05", "s9", f"m{i}", "dang_vien") for i in range(1000)]))

@@ -357,7 +357,7 @@ class _Attendance:
                     if (
                         day is None or not (clean(session) and clean(unit) and all(map(clean, counts)))
                         or not (joined.isascii() and joined.isprintable() and joined[:1] > " " and joined[-1:] > " " and "  " not in joined)
-                        or not tally.add_many(members, unit, session, counts, day, file, line)
+                        or not tally.add_many(members, unit, session, counts, day, file, line, joined)
                     ):
                         for cells in run:
                             if not fast(cells, line):
