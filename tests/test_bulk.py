@@ -503,3 +503,16 @@ def test_load_facts_reads_several_files_as_one(tmp_path, pm):
     with pytest.raises(FactsError) as info:
         load_facts([tmp_path / "c.yaml", tmp_path / "d.yaml"], pm)
     assert [(Path(p.file).name, p.line) for p in info.value.problems] == [("c.yaml", 2), ("d.yaml", 2)]
+
+
+def test_placing_a_unit_copies_every_field_of_unit():
+    import attrs  # this test alone compares with attrs.evolve
+
+    from nqengine.levels import UNIT_FIELDS, _placed
+    from nqengine.model import Source, Unit
+
+    assert tuple(a.name for a in attrs.fields(Unit)) == UNIT_FIELDS, "a new field of Unit: copy it in nqengine.levels._placed"
+    u = Unit("u", "Chi bộ", "grassroots_cell", "ward", "p", None, None, {"dang_vien": 3}, Source("r", 2, 1), succeeded_by="v", level=None)
+    placed = _placed(u, ("p", "q"), "grassroots")
+    assert placed == attrs.evolve(u, ancestors=("p", "q"), level="grassroots")
+    assert (placed.source, placed.ancestors) == (u.source, ("p", "q"))

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-import attrs
-
 from nqengine.model import Unit
 
 __all__ = ["LEVELS", "KIND_LEVELS", "place_units"]
@@ -58,11 +56,22 @@ def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
         ancestors[uid] = chain(uid)
     out: dict[str, Unit] = {}
     for uid, u in units.items():
-        level = u.level or _level_of(u, ancestors[uid], units)
-        if ancestors[uid] or level != u.level:
-            u = attrs.evolve(u, ancestors=ancestors[uid], level=level)
+        above = ancestors[uid]
+        level = u.level or _level_of(u, above, units)
+        if above or level != u.level:
+            u = _placed(u, above, level)
         out[uid] = u
     return out
+
+
+#: The fields :func:`_placed` copies, in order: a field added to :class:`Unit` must be added there (a test checks).
+UNIT_FIELDS = ("id", "name", "kind", "sector", "parent", "valid_from", "valid_to", "audience", "source", "succeeded_by", "level", "ancestors")
+
+
+def _placed(u: Unit, ancestors: tuple[str, ...], level: str | None) -> Unit:
+    """``attrs.evolve(u, ancestors=ancestors, level=level)``, without its generic cost (a national registry has 300,000 units)."""
+    return Unit(u.id, u.name, u.kind, u.sector, u.parent, u.valid_from, u.valid_to, u.audience, u.source,
+                succeeded_by=u.succeeded_by, level=level, ancestors=ancestors)
 
 
 def _level_of(unit: Unit, above: Iterable[str], units: Mapping[str, Unit]) -> str | None:
