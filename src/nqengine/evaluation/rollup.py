@@ -319,13 +319,17 @@ def rollup_json(ev: Any) -> dict:
 
 def _obligation_json(o: ObligationRollup) -> dict:
     a = o.attendance
+    counts = dict(o.counts)
+    total = sum(counts.values())  # the properties of ObligationRollup, each computed once here (a dict per unit and obligation)
+    applicable = total - counts.get("not_applicable", 0)
+    done = sum(counts.get(s, 0) for s in _DONE)
     return {
         "obligation": o.obligation,
-        "counts": dict(o.counts),
-        "total": o.total,
-        "applicable": o.applicable,
-        "done": o.done,
-        "share_done": o.share_done,
+        "counts": counts,
+        "total": total,
+        "applicable": applicable,
+        "done": done,
+        "share_done": _rate(done, applicable),
         "attendance": None if a is None else {
             "party_members": {"attended": a.members_attended, "headcount": a.members, "rate": a.members_rate},
             "non_members": {"attended": a.non_members_attended, "headcount": a.non_members, "rate": a.non_members_rate},

@@ -70,7 +70,16 @@ def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
     }
 
 
+#: Values written as they are (exact classes: a subclass takes the general way below).
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def _plain(value: Any) -> Any:
+    cls = value.__class__
+    if cls is dict:  # the usual details: text keys, scalar values or small dicts of counts
+        return {(k if k.__class__ is str else str(k)): (v if v.__class__ in _SCALARS else _plain(v)) for k, v in value.items()}
+    if cls is list or cls is tuple:
+        return [v if v.__class__ in _SCALARS else _plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
