@@ -15,6 +15,7 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import nqengine
@@ -406,6 +407,10 @@ def test_json_written_as_bytes_to_a_file_is_the_documented_json(tam_ky, pm, tmp_
             assert write_evaluation_json(ev, fh, lang) == len(ev.verdicts)
             fh.write("after\n")
         assert path.read_bytes() == ("before\n" + render_json(ev, lang) + "after\n").encode("utf-8")
+        empty = attrs.evolve(ev, verdicts=[])  # no verdict: an empty roll-up, written whole
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            assert write_evaluation_json(empty, fh, lang) == 0
+        assert path.read_bytes() == render_json(empty, lang).encode("utf-8")
         wrapped = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")  # not UTF-8: the text path, which says so if it cannot
         with pytest.raises(UnicodeEncodeError):
             write_evaluation_json(ev, wrapped, lang)
@@ -516,3 +521,19 @@ def test_placing_a_unit_copies_every_field_of_unit():
     placed = _placed(u, ("p", "q"), "grassroots")
     assert placed == attrs.evolve(u, ancestors=("p", "q"), level="grassroots")
     assert (placed.source, placed.ancestors) == (u.source, ("p", "q"))
+
+
+def test_peek_builds_deferred_findings_without_keeping_them():
+    from nqengine.model import Finding, LazyFindings, Verdict, findings_once  # this test alone looks at deferral
+
+    calls = []
+
+    def build(n):
+        calls.append(n)
+        return [Finding("c", "pass", "code", {"n": n})]
+
+    lazy = LazyFindings(build, 1)
+    v = Verdict("o", "u", "met", None, "cl", findings=lazy)
+    assert findings_once(v) == findings_once(v) == v.findings  # peeked twice, then resolved (kept)
+    assert calls == [1, 1, 1] and lazy.built
+    assert findings_once(v) is v.findings and calls == [1, 1, 1]

@@ -431,6 +431,21 @@ class LazyFindings:
     def built(self) -> bool:
         return self._value is not None
 
+    def peek(self) -> tuple[Finding, ...]:
+        """The findings, built now if they were not yet, without keeping them (the same as :meth:`resolve` returns).
+
+        For a reader that needs them once (the JSON writer, a verdict at a
+        time): a national evaluation's findings, all kept, would take
+        hundreds of megabytes.
+        """
+        value = self._value
+        if value is None:
+            build, args = self._build, self._args
+            if build is None:  # another thread built them in between
+                return self._value  # type: ignore[return-value]
+            value = tuple(build(*args))
+        return value
+
     def then(self, build: Any, *args: Any) -> "LazyFindings":
         """These findings followed by those of ``build(*args)``: ``self``, extended in place, unless already built."""
         if self._value is not None:
@@ -453,6 +468,16 @@ def findings_tuple(findings: Any) -> tuple[Finding, ...]:
     if type(findings) is LazyFindings:
         return findings.resolve()
     return tuple(findings)
+
+
+def findings_once(verdict: "Verdict") -> tuple[Finding, ...]:
+    """``verdict.findings``, built but not kept if they were deferred and not built yet (see :meth:`LazyFindings.peek`)."""
+    f = verdict._findings
+    if type(f) is tuple:
+        return f
+    if type(f) is LazyFindings:
+        return f.peek()
+    return tuple(f)
 
 
 def _findings_repr(findings: Any) -> str:

@@ -297,24 +297,32 @@ def rollup_of(ev: Any, unit: str | None = None) -> Rollup | UnitRollup:
 
 def rollup_json(ev: Any) -> dict:
     """The ``rollup`` section of the JSON contract: every unit with a verdict in its subtree, in tree order."""
+    head = rollup_head_json(ev)
+    head["units"] = list(rollup_units_json(ev))
+    return head
+
+
+def rollup_head_json(ev: Any) -> dict:
+    """:func:`rollup_json` but for its ``units`` (a writer streams them with :func:`rollup_units_json`)."""
     r = rollup_of(ev)
     assert isinstance(r, Rollup)
-    return {
-        "version": ROLLUP_FORMAT_VERSION,
-        "roots": list(r.roots),
-        "units": [
-            {
-                "unit": u.unit,
-                "unit_name": u.name,
-                "kind": u.kind,
-                "parent": u.parent,
-                "depth": u.depth,
-                "children": list(u.children),
-                "obligations": [_obligation_json(o) for o in u.obligations.values()],
-            }
-            for u in r.walk()
-        ],
-    }
+    return {"version": ROLLUP_FORMAT_VERSION, "roots": list(r.roots)}
+
+
+def rollup_units_json(ev: Any) -> Iterator[dict]:
+    """The ``units`` of :func:`rollup_json`, one at a time (a national roll-up has 300,000)."""
+    r = rollup_of(ev)
+    assert isinstance(r, Rollup)
+    for u in r.walk():
+        yield {
+            "unit": u.unit,
+            "unit_name": u.name,
+            "kind": u.kind,
+            "parent": u.parent,
+            "depth": u.depth,
+            "children": list(u.children),
+            "obligations": [_obligation_json(o) for o in u.obligations.values()],
+        }
 
 
 def _obligation_json(o: ObligationRollup) -> dict:

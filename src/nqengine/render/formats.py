@@ -20,7 +20,7 @@ from typing import IO, Any
 import attrs
 
 from nqengine.evaluation.recurrence import summary_by_period
-from nqengine.evaluation.rollup import rollup_json
+from nqengine.evaluation.rollup import rollup_head_json, rollup_json, rollup_units_json
 
 try:
     import orjson  # optional (the "fast" extra): JSON in C; without it the standard library's encoder writes the same bytes
@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - exercised by the fallback test
 
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import message, status_label
-from nqengine.model import STATUSES, Finding, Verdict
+from nqengine.model import STATUSES, Finding, Verdict, findings_once
 from nqengine.periods import period_label
 from nqengine.plugins.hookspecs import hookimpl
 
@@ -105,7 +105,7 @@ def verdict_to_json(ev: Any, v: Verdict, lang: str = "vi") -> dict:
         "period": v.period,
         "period_label": period_label(v.period, lang) if v.period else None,
         "clause": _clause_json(spec, v.clause),
-        "findings": [_finding_json(spec, f, lang) for f in v.findings],
+        "findings": [_finding_json(spec, f, lang) for f in findings_once(v)],  # deferred findings are built, written, let go
         "evidence": list(v.evidence),
     }
 
@@ -311,13 +311,14 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     With ``indent=2`` the text equals :func:`nqengine.formats.render_json`;
     ``indent=None`` writes one verdict per line, smaller and faster to write.
     """
+    raw = _utf8_buffer(out) if indent == 2 and orjson is not None else None
     with gc_paused():  # the roll-up: a dict per unit and obligation, acyclic (see nqengine.gcpause)
         head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
         head["summary"] = evaluation.summary()
+        if raw is not None:  # orjson's UTF-8 bytes straight to the file: the same bytes, not decoded and encoded again
+            head["rollup"] = rollup_head_json(evaluation)  # its units are streamed
+            return _write_bytes(evaluation, head, raw, lang)
         head["rollup"] = rollup_json(evaluation)
-    raw = _utf8_buffer(out) if indent == 2 and orjson is not None else None
-    if raw is not None:  # orjson's UTF-8 bytes straight to the file: the same bytes, not decoded and encoded again
-        return _write_bytes(evaluation, head, raw, lang)
     nl = "\n" if indent else ""
     pad = " " * (indent or 0)
 
@@ -387,6 +388,8 @@ def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
                     write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
                     n += 1
             write(b"  ]")
+        elif key == "rollup":
+            _write_rollup(evaluation, head[key], write)
         else:
             write(dumps(head[key], option=opt).replace(b"\n", b"\n  "))
         write(b",\n" if i < len(keys) - 1 else b"\n")
@@ -394,6 +397,25 @@ def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
     return n
 
 
+def _write_rollup(evaluation: Any, head: dict, write: Any) -> None:
+    """The ``rollup`` section as orjson indents it one level deep, its ``units`` written one at a time (not held whole)."""
+    dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
+    units = rollup_units_json(evaluation)
+    first = next(units, None)
+    text = dumps({**head, "units": [0] if first is not None else []}, option=opt).replace(b"\n", b"\n  ")
+    if first is None:
+        write(text)
+        return
+    before, after = text.split(b"\n      0\n", 1)  # the one placeholder item, at its depth: 6 spaces
+    write(before + b"\n")
+    while first is not None:
+        item = b"      " + dumps(first, option=opt).replace(b"\n", _UNIT_NESTED)
+        first = next(units, None)
+        write(item + (b",\n" if first is not None else b"\n"))
+    write(after)
+
+
+_UNIT_NESTED = b"\n" + b" " * 6
 _NESTED_BYTES = b"\n" + b" " * 4
 _COLLECT_EVERY = 2000
 _NESTED = "\n" + " " * 4
