@@ -185,7 +185,7 @@ def compute_rollup(ev: Any) -> Rollup:
         got = chains[uid] = tuple(out)
         return got
 
-    acc: dict[tuple[str, str], _Acc] = {}
+    acc: dict[str, dict[str, _Acc]] = {}  # unit id -> obligation id -> its sums
     with gc_paused():  # reading attendance builds deferred findings: many small acyclic objects
         _accumulate(ev, acc, chain, obs, with_audience, party)
     return _tree(ev, acc)
@@ -197,10 +197,14 @@ def _accumulate(ev: Any, acc: dict, chain: Any, obs: Mapping[str, Any], with_aud
         si = _STATUS_INDEX[v.status]
         listed = _LISTED.index(v.status) if v.status in _LISTED else -1
         att = _audience(v, ev, obs, party) if v.obligation in with_audience and v.status != "not_applicable" else None
+        oid = v.obligation
         for uid in path:
-            a = acc.get((uid, v.obligation))
+            per = acc.get(uid)
+            if per is None:
+                per = acc[uid] = {}
+            a = per.get(oid)
             if a is None:
-                a = acc[(uid, v.obligation)] = _Acc()
+                a = per[oid] = _Acc()
             a.counts[si] += 1
             if listed >= 0:
                 a.lists[listed].append(v.unit)
@@ -216,33 +220,31 @@ def _accumulate(ev: Any, acc: dict, chain: Any, obs: Mapping[str, Any], with_aud
 
 def _tree(ev: Any, acc: dict) -> Rollup:
     units, spec = ev.registry.units, ev.spec
-    touched: dict[str, None] = {}
-    for uid, _ in acc:
-        touched[uid] = None
+    touched = acc  # the units with a verdict in their subtree
     children: dict[str | None, list[str]] = {}
 
     # Higher kinds of unit first (the order of UNIT_KINDS: city committee, boards, party committees, cells...),
     # then unit ids: the output never depends on the order of the registry's rows.
+    kind_rank = {k: i for i, k in reversed(list(enumerate(UNIT_KINDS)))}  # the first place of each kind, as UNIT_KINDS.index
+
     def rank(uid: str) -> tuple[int, str]:
         u = units.get(uid)
-        kind = u.kind if u is not None else None
-        return (UNIT_KINDS.index(kind) if kind in UNIT_KINDS else len(UNIT_KINDS), uid)
+        return (kind_rank.get(u.kind if u is not None else None, len(UNIT_KINDS)), uid)
 
     for uid in sorted(touched, key=rank):
         u = units.get(uid)
         parent = u.parent if u is not None and u.parent in touched else None
         children.setdefault(parent, []).append(uid)
-    order = [ob.id for ob in spec.obligations]
+    position = {ob.id: i for i, ob in enumerate(spec.obligations)}
     out: dict[str, UnitRollup] = {}
     stack = [(r, 0) for r in reversed(children.get(None, []))]
     while stack:
         uid, depth = stack.pop()
         u = units.get(uid)
         per = {}
-        for oid in order:
-            a = acc.get((uid, oid))
-            if a is None:
-                continue
+        sums = acc[uid]
+        for oid in sorted((o for o in sums if o in position), key=position.__getitem__):  # in the spec's order
+            a = sums[oid]
             per[oid] = ObligationRollup(
                 oid,
                 dict(zip(STATUSES, a.counts)),
