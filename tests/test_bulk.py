@@ -537,3 +537,16 @@ def test_peek_builds_deferred_findings_without_keeping_them():
     assert findings_once(v) == findings_once(v) == v.findings  # peeked twice, then resolved (kept)
     assert calls == [1, 1, 1] and lazy.built
     assert findings_once(v) is v.findings and calls == [1, 1, 1]
+
+
+def test_a_registrys_name_index_is_built_when_first_read_and_pickles_as_a_dict(tmp_path):
+    import pickle  # this test alone pickles a registry
+
+    text = "units:\n  - {id: u, name: Đảng bộ phường An Mỹ, kind: party_committee, sector: ward}\n"
+    reg = load_registry_text(text, "r.yaml")
+    assert reg._units_by_name._value is None  # not built by loading
+    assert reg.unit("đảng bộ phường  an mỹ").id == "u"
+    assert dict(reg._units_by_name) == {"đảng bộ phường an mỹ": "u"}
+    again = pickle.loads(pickle.dumps(reg))
+    assert again == reg and again.unit("ĐẢNG BỘ PHƯỜNG AN MỸ").id == "u"
+    assert type(again._units_by_name) is dict

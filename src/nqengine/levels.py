@@ -45,6 +45,7 @@ def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
         trail: list[str] = []
         cur = units[uid].parent
         while cur is not None and cur in units and cur not in trail and cur != uid:
+            cur = units[cur].id  # the superior's own id string: every unit below shares it, not a copy per row
             if cur in ancestors:
                 trail.extend((cur, *ancestors[cur]))
                 break
@@ -59,7 +60,7 @@ def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
         above = ancestors[uid]
         level = u.level or _level_of(u, above, units)
         if above or level != u.level:
-            u = _placed(u, above, level)
+            u = _placed(u, above, level)  # its parent is above[0], the parent's own id string
         out[uid] = u
     return out
 
@@ -70,7 +71,8 @@ UNIT_FIELDS = ("id", "name", "kind", "sector", "parent", "valid_from", "valid_to
 
 def _placed(u: Unit, ancestors: tuple[str, ...], level: str | None) -> Unit:
     """``attrs.evolve(u, ancestors=ancestors, level=level)``, without its generic cost (a national registry has 300,000 units)."""
-    return Unit(u.id, u.name, u.kind, u.sector, u.parent, u.valid_from, u.valid_to, u.audience, u.source,
+    parent = ancestors[0] if ancestors and ancestors[0] == u.parent else u.parent
+    return Unit(u.id, u.name, u.kind, u.sector, parent, u.valid_from, u.valid_to, u.audience, u.source,
                 succeeded_by=u.succeeded_by, level=level, ancestors=ancestors)
 
 

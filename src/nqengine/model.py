@@ -356,6 +356,52 @@ class Registry:
         return found
 
 
+class NamesByKey(Mapping[str, str]):
+    """A registry's index of names (key → id), built the first time it is read.
+
+    Most evaluations never look a unit up by name; a national registry would
+    spend a third of a second and 50 MB building the index anyway.  Reads
+    as the dict ``build()`` returns; pickles as that dict.
+    """
+
+    __slots__ = ("_build", "_value")
+
+    def __init__(self, build: Any) -> None:
+        self._build, self._value = build, None
+
+    def _index(self) -> dict[str, str]:
+        value = self._value
+        if value is None:  # two threads may both build it: the same dict either way
+            value = self._value = self._build()
+        return value
+
+    def __getitem__(self, key: str) -> str:
+        return self._index()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._index().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index()
+
+    def __iter__(self) -> Any:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    def __eq__(self, other: object) -> bool:
+        return self._index() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._index())
+
+    def __reduce__(self) -> Any:
+        return (dict, (self._index(),))
+
+
 def _name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
