@@ -52,8 +52,20 @@ def _vn(d: dt.date | None) -> str:
 def _clause_json(spec: Any, cid: str | None) -> dict | None:
     if not cid:
         return None
+    hit = _CLAUSES.get(cid)
+    if hit is not None and hit[0] is spec:
+        return hit[1]
     c = spec.clauses.get(cid)
-    return {"id": cid, "text": c.text if c else None, "document": c.document if c else None}
+    out = {"id": cid, "text": c.text if c else None, "document": c.document if c else None}
+    if len(_CLAUSES) >= _RECENT_MAX:
+        _CLAUSES.clear()
+    _CLAUSES[cid] = (spec, out)
+    return out
+
+
+#: The JSON of each clause quoted last, with the spec it is from (kept alive while cached): every verdict
+#: and most findings quote one of a plan's few clauses.  Like the findings' (below), never changed once built.
+_CLAUSES: dict[str, tuple[Any, dict]] = {}
 
 
 def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
@@ -92,14 +104,15 @@ def _plain(value: Any) -> Any:
 def verdict_to_json(ev: Any, v: Verdict, lang: str = "vi") -> dict:
     spec = ev.spec
     unit = ev.registry.units.get(v.unit)
+    due, done = v.due, v.fulfilled_on
     return {
         "obligation": v.obligation,
         "unit": v.unit,
         "unit_name": unit.name if unit else None,
         "status": v.status,
         "status_label": status_label(v.status, lang),
-        "due": _iso(v.due),
-        "fulfilled_on": _iso(v.fulfilled_on),
+        "due": due.isoformat() if due else None,
+        "fulfilled_on": done.isoformat() if done else None,
         "interpretation": v.interpretation,
         "amended_by": list(v.amended_by),
         "period": v.period,
