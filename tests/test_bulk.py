@@ -17,10 +17,13 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nqengine
 from nqengine.errors import FactsError, RegistryError
 from nqengine.gcpause import gc_paused
+from nqengine.model import Source, Unit
 from nqengine.inputs import bulk, load_facts_text
 from nqengine.inputs.bulk import load_facts_bulk, load_registry_bulk
 from nqengine.inputs.bulk.write import (
@@ -514,7 +517,6 @@ def test_placing_a_unit_copies_every_field_of_unit():
     import attrs  # this test alone compares with attrs.evolve
 
     from nqengine.levels import UNIT_FIELDS, _placed
-    from nqengine.model import Source, Unit
 
     assert tuple(a.name for a in attrs.fields(Unit)) == UNIT_FIELDS, "a new field of Unit: copy it in nqengine.levels._placed"
     u = Unit("u", "Chi bộ", "grassroots_cell", "ward", "p", None, None, {"dang_vien": 3}, Source("r", 2, 1), succeeded_by="v", level=None)
@@ -550,3 +552,71 @@ def test_a_registrys_name_index_is_built_when_first_read_and_pickles_as_a_dict(t
     again = pickle.loads(pickle.dumps(reg))
     assert again == reg and again.unit("ĐẢNG BỘ PHƯỜNG AN MỸ").id == "u"
     assert type(again._units_by_name) is dict
+
+
+_UNIT_VALUES = {
+    "id": st.sampled_from(["u1", " u1", "u1 ", "", "đv-1", "u\u00a0", 7, None, "u\t1", ["u"]]),
+    "name": st.sampled_from(["Chi bộ 1", " Chi bộ 1 ", "Chi bo", "", "  ", "Chi bo\u0323", 12, 1.5, True, None, {"a": 1}]),
+    "kind": st.sampled_from(["grassroots_cell", "party_committee", " grassroots_cell", "cell", "", None, 3, ["x"]]),
+    "sector": st.sampled_from(["ward", "agency", "Ward", " ward", "", None, 1]),
+    "level": st.sampled_from(["cell", "grassroots", "province", None, ""]),
+    "parent": st.sampled_from(["p", "p ", "", None, 5, "đp"]),
+    "succeeded_by": st.sampled_from(["s", "", None, " s"]),
+    "valid_from": st.sampled_from(["2026-01-01", "01/02/2026", "31/02/2026", "", None, 20260101, "2026-1-1"]),
+    "valid_to": st.sampled_from(["2026-12-31", "x", None]),
+    "audience": st.sampled_from([{}, {"dang_vien": 3}, {"dang_vien": 0, "cong_chuc": 10**9 - 1}, {"dang_vien": -1}, {"dang_vien": 10**9},
+                                 {"dang_vien": True}, {"dang_vien": 1.0}, {" dang_vien": 2}, {"": 1}, {"đảng_viên": 1}, None, [1], "3"]),
+    "record": st.sampled_from(["unit", "person", "Unit", None]),
+    "extra": st.just("x"),
+}
+
+
+_USUAL = {"id": "u1", "name": "Chi bộ 1", "kind": "grassroots_cell", "sector": "ward", "level": "cell", "parent": "p", "succeeded_by": "s",
+          "valid_from": "2026-01-01", "valid_to": "2026-12-31", "audience": {"dang_vien": 3}, "record": "unit"}
+_MOSTLY_USUAL = {k: st.one_of(st.just(v), st.just(v), _UNIT_VALUES[k]) for k, v in _USUAL.items()}  # the lane's rows, and near misses
+_UNIT_ROWS = st.one_of(
+    st.fixed_dictionaries({k: _MOSTLY_USUAL[k] for k in ("id", "name", "kind")},
+                          optional={**{k: v for k, v in _MOSTLY_USUAL.items() if k not in ("id", "name", "kind")}, "extra": _UNIT_VALUES["extra"]}),
+    st.dictionaries(st.sampled_from(sorted(_UNIT_VALUES)), st.none()).flatmap(lambda keys: st.fixed_dictionaries({k: _UNIT_VALUES[k] for k in keys})),
+)
+
+
+@settings(max_examples=300)
+@given(_UNIT_ROWS)
+def test_the_unit_lane_accepts_only_what_the_schema_accepts_unchanged(fields):
+    # the registry's one-pass lane for JSON Lines units against the schema's own checks (validate_row)
+    from nqengine.inputs.bulk.rows import Problems, Row  # this test alone builds rows by hand
+
+    quick = bulk._UNIT_LANE(dict(fields), "r.jsonl", 3)
+    if quick is None:
+        return
+    assert fields.get("record", "unit") == "unit"
+    slow_fields = {k: v for k, v in fields.items() if k != "record"}
+    problems = Problems(RegistryError)
+    rec = bulk.validate_row(Row(slow_fields, "r.jsonl", 3, None, json.dumps(fields)), slow_fields, bulk._ROW_CHECKS["unit"],
+                            bulk._ROW_SCHEMAS["unit"], problems)
+    assert rec is not None and not problems
+    slow = Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"],
+                Source("r.jsonl", 3, 1), succeeded_by=rec.get("succeeded_by"), level=rec.get("level"))
+    assert quick == slow and quick.source == slow.source and quick.audience == slow.audience
+
+
+def test_the_unit_lane_takes_the_usual_lines():
+    usual = {"id": "c1", "name": "Chi bộ 1", "kind": "grassroots_cell", "sector": "ward", "parent": "p", "audience": {"dang_vien": 12},
+             "valid_from": "2026-01-01"}
+    assert bulk._UNIT_LANE(usual, "r.jsonl", 2) is not None
+    assert bulk._UNIT_LANE({**usual, "record": "unit"}, "r.jsonl", 2) is not None
+    test_the_unit_lane_accepts_only_what_the_schema_accepts_unchanged.hypothesis.inner_test(usual)  # compared with the schema's way
+
+
+def test_a_registry_of_unusual_unit_lines_loads_as_before(tmp_path):
+    # lines the lane leaves to the schema (spaces to strip, a number as name, NFD text) still load, converted as before
+    lines = [{"id": "t", "name": "Tỉnh", "kind": "city_committee"},
+             {"id": " c1 ", "name": 12, "kind": " grassroots_cell", "parent": "t", "audience": {" dang_vien": 3}},
+             {"record": "unit", "id": "c2", "name": "Chi bo\u0323", "kind": "grassroots_cell", "parent": "t ", "valid_from": "01/02/2026"}]
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    reg = load_registry_bulk(path)
+    assert [(u.id, u.name, u.kind, u.parent, dict(u.audience), u.source.line) for u in reg.units.values()] == [
+        ("t", "Tỉnh", "city_committee", None, {}, 1), ("c1", "12", "grassroots_cell", "t", {"dang_vien": 3}, 2),
+        ("c2", "Chi bọ", "grassroots_cell", "t", {}, 3)]
