@@ -427,13 +427,10 @@ def _write_rollup(evaluation: Any, head: dict, write: Any) -> None:
         return
     before, after = text.split(b"\n      0\n", 1)  # the one placeholder item, at its depth: 6 spaces
     write(before + b"\n")
-    batch: list[bytes] = []
     while first is not None:
-        batch.append(b"      " + dumps(first, option=opt).replace(b"\n", _UNIT_NESTED))
+        item = b"      " + dumps(first, option=opt).replace(b"\n", _UNIT_NESTED)
         first = next(units, None)
-        if len(batch) == _BATCH or first is None:
-            write(b",\n".join(batch) + (b",\n" if first is not None else b"\n"))
-            batch.clear()
+        write(item + (b",\n" if first is not None else b"\n"))
     write(after)
 
 
