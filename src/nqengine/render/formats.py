@@ -396,16 +396,10 @@ def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
         if key == "verdicts" and evaluation.verdicts:
             write(b"[\n")
             last = len(evaluation.verdicts) - 1
-            batch: list[bytes] = []  # about a megabyte at a time: fewer calls and system calls than a write per verdict
             with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
                 for j, v in enumerate(evaluation.verdicts):
-                    batch.append(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES))
+                    write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
                     n += 1
-                    if len(batch) == _BATCH:
-                        write(b",\n".join(batch) + (b",\n" if j < last else b"\n"))
-                        batch.clear()
-                if batch:
-                    write(b",\n".join(batch) + b"\n")
             write(b"  ]")
         elif key == "rollup":
             _write_rollup(evaluation, head[key], write)
@@ -436,8 +430,6 @@ def _write_rollup(evaluation: Any, head: dict, write: Any) -> None:
 
 _UNIT_NESTED = b"\n" + b" " * 6
 _NESTED_BYTES = b"\n" + b" " * 4
-#: Verdicts written at a time by the bytes writer (256 of about 3 KB).
-_BATCH = 256
 _COLLECT_EVERY = 2000
 _NESTED = "\n" + " " * 4
 
