@@ -87,6 +87,16 @@ def commands(data: str, out: str, nqengine: str | None = None) -> dict[str, tupl
     return cmds
 
 
+def child_env() -> dict[str, str]:
+    """This environment, less ``PYTHONDONTWRITEBYTECODE``: a user's Python keeps its compiled modules.
+
+    With the variable set (some shells and containers set it) and no cache
+    written yet, every run compiles nqengine's modules from source again
+    (several tenths of a second of CPU), which an installed package never does.
+    """
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(cmd: list[str]) -> dict[str, float]:
     """Run ``cmd`` to its end: wall seconds, CPU seconds (user + system) and peak RSS (MB) of the child.
 
@@ -98,7 +108,7 @@ def measure(cmd: list[str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("r", suffix=".time", encoding="ascii") as note:
         full = [TIME, "-f", "%U %S %M", "-o", note.name, *cmd] if timed else cmd
         t = time.perf_counter()
-        child = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        child = subprocess.Popen(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=child_env())
         err = child.stderr.read() if child.stderr else b""
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - t

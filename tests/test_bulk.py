@@ -15,11 +15,15 @@ import io
 import json
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nqengine
 from nqengine.errors import FactsError, RegistryError
 from nqengine.gcpause import gc_paused
+from nqengine.model import Source, Unit
 from nqengine.inputs import bulk, load_facts_text
 from nqengine.inputs.bulk import load_facts_bulk, load_registry_bulk
 from nqengine.inputs.bulk.write import (
@@ -322,6 +326,38 @@ def test_misfiled_attendance_rows_are_located(rows, expected, tmp_path, pm):
     assert all(p.file == str(attendance) for p in exc.value.problems)
 
 
+@pytest.mark.parametrize("spaced", [False, True])
+def test_a_member_counted_again_in_a_later_run_of_the_session_is_located(spaced, tmp_path, pm):
+    # a session's first run keeps its ids as one joined string (when no id holds a space), a later run checks against them
+    sessions = _write(tmp_path, "sessions.csv", SESSIONS)
+    first = "x y" if spaced else "x"
+    rows = [("p-an-my", "2020-10-05", "s1", m, "dang_vien") for m in ("a", first, "b")]
+    rows += [("p-an-my", "2020-10-20", "s2", m, "dang_vien") for m in ("a", "x")]
+    rows += [("p-an-my", "2020-10-05", "s1", m, "dang_vien") for m in ("c", "d")]
+    ok = _write(tmp_path, "ok.csv", _rows(*rows))
+    by_id = {f.id: f for f in load_facts_bulk([sessions, ok], pm)}
+    assert by_id["s1"].data["attendance"] == {"dang_vien": 5}
+    bad = _write(tmp_path, "bad.csv", _rows(*rows, ("p-an-my", "2020-10-05", "s1", "e", "dang_vien"), ("p-an-my", "2020-10-05", "s1", first, "dang_vien")))
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk([sessions, bad], pm)
+    assert [(p.line, p.code, p.params.get("member")) for p in exc.value.problems] == [(10, "attendance_duplicate", first)]
+
+
+def test_the_tally_keeps_a_first_run_as_one_string_and_checks_later_rows_against_it():
+    from nqengine.inputs.attendance import AttendanceTally  # this test alone looks inside the tally
+
+    tally = AttendanceTally()
+    assert tally.add_many(["a", "b"], "u", "s", {"dv": 2}, 1, "f", 2, "a b")
+    assert tally.members["s"] == "a b"
+    assert not tally.add_many(["c", "b"], "u", "s", {"dv": 2}, 1, "f", 4, "c b")  # b again: nothing counted
+    assert tally.add("c", "u", "s", "dv", 1, "f", 4) is None
+    assert tally.add("b", "u", "s", "dv", 1, "f", 5).code == "attendance_duplicate"
+    assert tally.members["s"] == {"a", "b", "c"}
+    assert tally.add_many(["a b", "c"], "u", "t", {"dv": 2}, 1, "f", 6, "a b c")  # an id with a space: kept as a set
+    assert tally.members["t"] == {"a b", "c"}
+    assert tally.rows == 5
+
+
 def test_misfiled_rows_of_one_session_are_one_problem_with_their_count(tmp_path, pm):
     sessions = _write(tmp_path, "sessions.csv", SESSIONS)
     attendance = _write(tmp_path, "attendance.csv", _rows(*[("p-an-my", "2020-10-05", "s9", f"m{i}", "dang_vien") for i in range(1000)]))
@@ -360,6 +396,27 @@ def test_streamed_json_is_the_documented_json_byte_for_byte(tam_ky, pm):
             write_evaluation_json(ev, compact, lang, indent=None)
             assert json.loads(compact.getvalue()) == json.loads(render_json(ev, lang))
             assert len(compact.getvalue().splitlines()) == len(ev.verdicts) + 2  # one verdict per line
+
+
+def test_json_written_as_bytes_to_a_file_is_the_documented_json(tam_ky, pm, tmp_path):
+    # with orjson, a UTF-8 file gets orjson's bytes directly (no text layer): the same bytes as render_json
+    pytest.importorskip("orjson")
+    spec, registry, facts = tam_ky
+    ev = nqengine.evaluate(spec, registry, facts, "20/11/2020", pm=pm)
+    for lang in ("vi", "en"):
+        path = tmp_path / f"out-{lang}.json"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write("before\n")  # text written first keeps its place
+            assert write_evaluation_json(ev, fh, lang) == len(ev.verdicts)
+            fh.write("after\n")
+        assert path.read_bytes() == ("before\n" + render_json(ev, lang) + "after\n").encode("utf-8")
+        empty = attrs.evolve(ev, verdicts=[])  # no verdict: an empty roll-up, written whole
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            assert write_evaluation_json(empty, fh, lang) == 0
+        assert path.read_bytes() == render_json(empty, lang).encode("utf-8")
+        wrapped = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")  # not UTF-8: the text path, which says so if it cannot
+        with pytest.raises(UnicodeEncodeError):
+            write_evaluation_json(ev, wrapped, lang)
 
 
 def test_gc_paused_restores_the_collector():
@@ -454,3 +511,112 @@ def test_load_facts_reads_several_files_as_one(tmp_path, pm):
     with pytest.raises(FactsError) as info:
         load_facts([tmp_path / "c.yaml", tmp_path / "d.yaml"], pm)
     assert [(Path(p.file).name, p.line) for p in info.value.problems] == [("c.yaml", 2), ("d.yaml", 2)]
+
+
+def test_placing_a_unit_copies_every_field_of_unit():
+    import attrs  # this test alone compares with attrs.evolve
+
+    from nqengine.levels import UNIT_FIELDS, _placed
+
+    assert tuple(a.name for a in attrs.fields(Unit)) == UNIT_FIELDS, "a new field of Unit: copy it in nqengine.levels._placed"
+    u = Unit("u", "Chi bộ", "grassroots_cell", "ward", "p", None, None, {"dang_vien": 3}, Source("r", 2, 1), succeeded_by="v", level=None)
+    placed = _placed(u, ("p", "q"), "grassroots")
+    assert placed == attrs.evolve(u, ancestors=("p", "q"), level="grassroots")
+    assert (placed.source, placed.ancestors) == (u.source, ("p", "q"))
+
+
+def test_peek_builds_deferred_findings_without_keeping_them():
+    from nqengine.model import Finding, LazyFindings, Verdict, findings_once  # this test alone looks at deferral
+
+    calls = []
+
+    def build(n):
+        calls.append(n)
+        return [Finding("c", "pass", "code", {"n": n})]
+
+    lazy = LazyFindings(build, 1)
+    v = Verdict("o", "u", "met", None, "cl", findings=lazy)
+    assert findings_once(v) == findings_once(v) == v.findings  # peeked twice, then resolved (kept)
+    assert calls == [1, 1, 1] and lazy.built
+    assert findings_once(v) is v.findings and calls == [1, 1, 1]
+
+
+def test_a_registrys_name_index_is_built_when_first_read_and_pickles_as_a_dict(tmp_path):
+    import pickle  # this test alone pickles a registry
+
+    text = "units:\n  - {id: u, name: Đảng bộ phường An Mỹ, kind: party_committee, sector: ward}\n"
+    reg = load_registry_text(text, "r.yaml")
+    assert reg._units_by_name._value is None  # not built by loading
+    assert reg.unit("đảng bộ phường  an mỹ").id == "u"
+    assert dict(reg._units_by_name) == {"đảng bộ phường an mỹ": "u"}
+    again = pickle.loads(pickle.dumps(reg))
+    assert again == reg and again.unit("ĐẢNG BỘ PHƯỜNG AN MỸ").id == "u"
+    assert type(again._units_by_name) is dict
+
+
+_UNIT_VALUES = {
+    "id": st.sampled_from(["u1", " u1", "u1 ", "", "đv-1", "u\u00a0", 7, None, "u\t1", ["u"]]),
+    "name": st.sampled_from(["Chi bộ 1", " Chi bộ 1 ", "Chi bo", "", "  ", "Chi bo\u0323", 12, 1.5, True, None, {"a": 1}]),
+    "kind": st.sampled_from(["grassroots_cell", "party_committee", " grassroots_cell", "cell", "", None, 3, ["x"]]),
+    "sector": st.sampled_from(["ward", "agency", "Ward", " ward", "", None, 1]),
+    "level": st.sampled_from(["cell", "grassroots", "province", None, ""]),
+    "parent": st.sampled_from(["p", "p ", "", None, 5, "đp"]),
+    "succeeded_by": st.sampled_from(["s", "", None, " s"]),
+    "valid_from": st.sampled_from(["2026-01-01", "01/02/2026", "31/02/2026", "", None, 20260101, "2026-1-1"]),
+    "valid_to": st.sampled_from(["2026-12-31", "x", None]),
+    "audience": st.sampled_from([{}, {"dang_vien": 3}, {"dang_vien": 0, "cong_chuc": 10**9 - 1}, {"dang_vien": -1}, {"dang_vien": 10**9},
+                                 {"dang_vien": True}, {"dang_vien": 1.0}, {" dang_vien": 2}, {"": 1}, {"đảng_viên": 1}, None, [1], "3"]),
+    "record": st.sampled_from(["unit", "person", "Unit", None]),
+    "extra": st.just("x"),
+}
+
+
+_USUAL = {"id": "u1", "name": "Chi bộ 1", "kind": "grassroots_cell", "sector": "ward", "level": "cell", "parent": "p", "succeeded_by": "s",
+          "valid_from": "2026-01-01", "valid_to": "2026-12-31", "audience": {"dang_vien": 3}, "record": "unit"}
+_MOSTLY_USUAL = {k: st.one_of(st.just(v), st.just(v), _UNIT_VALUES[k]) for k, v in _USUAL.items()}  # the lane's rows, and near misses
+_UNIT_ROWS = st.one_of(
+    st.fixed_dictionaries({k: _MOSTLY_USUAL[k] for k in ("id", "name", "kind")},
+                          optional={**{k: v for k, v in _MOSTLY_USUAL.items() if k not in ("id", "name", "kind")}, "extra": _UNIT_VALUES["extra"]}),
+    st.dictionaries(st.sampled_from(sorted(_UNIT_VALUES)), st.none()).flatmap(lambda keys: st.fixed_dictionaries({k: _UNIT_VALUES[k] for k in keys})),
+)
+
+
+@settings(max_examples=300)
+@given(_UNIT_ROWS)
+def test_the_unit_lane_accepts_only_what_the_schema_accepts_unchanged(fields):
+    # the registry's one-pass lane for JSON Lines units against the schema's own checks (validate_row)
+    from nqengine.inputs.bulk.rows import Problems, Row  # this test alone builds rows by hand
+
+    quick = bulk._UNIT_LANE(dict(fields), "r.jsonl", 3)
+    if quick is None:
+        return
+    assert fields.get("record", "unit") == "unit"
+    slow_fields = {k: v for k, v in fields.items() if k != "record"}
+    problems = Problems(RegistryError)
+    rec = bulk.validate_row(Row(slow_fields, "r.jsonl", 3, None, json.dumps(fields)), slow_fields, bulk._ROW_CHECKS["unit"],
+                            bulk._ROW_SCHEMAS["unit"], problems)
+    assert rec is not None and not problems
+    slow = Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"],
+                Source("r.jsonl", 3, 1), succeeded_by=rec.get("succeeded_by"), level=rec.get("level"))
+    assert quick == slow and quick.source == slow.source and quick.audience == slow.audience
+
+
+def test_the_unit_lane_takes_the_usual_lines():
+    usual = {"id": "c1", "name": "Chi bộ 1", "kind": "grassroots_cell", "sector": "ward", "parent": "p", "audience": {"dang_vien": 12},
+             "valid_from": "2026-01-01"}
+    assert bulk._UNIT_LANE(usual, "r.jsonl", 2) is not None
+    assert bulk._UNIT_LANE({**usual, "record": "unit"}, "r.jsonl", 2) is not None
+    test_the_unit_lane_accepts_only_what_the_schema_accepts_unchanged.hypothesis.inner_test(usual)  # compared with the schema's way
+
+
+def test_a_registry_of_unusual_unit_lines_loads_as_before(tmp_path):
+    # lines the lane leaves to the schema (spaces to strip, a number as name, NFD text) still load, converted as before
+    lines = [{"id": "t", "name": "Tỉnh", "kind": "city_committee"},
+             {"id": " c1 ", "name": 12, "kind": " grassroots_cell", "parent": "t", "audience": {" dang_vien": 3}},
+             {"record": "unit", "id": "c2", "name": "Chi bo\u0323", "kind": "grassroots_cell", "parent": "t ", "valid_from": "01/02/2026"}]
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    reg = load_registry_bulk(path)
+    assert [(u.id, u.name, u.kind, u.parent, dict(u.audience), u.source.line) for u in reg.units.values()] == [
+        ("t", "Tỉnh", "city_committee", None, {}, 1), ("c1", "12", "grassroots_cell", "t", {"dang_vien": 3}, 2),
+        ("c2", "Chi bọ", "grassroots_cell", "t", {}, 3)]

@@ -8,9 +8,12 @@ import pytest
 
 import nqengine
 from nqengine.inputs import load_facts_text, load_registry, load_registry_text
+from hypothesis import given
+from hypothesis import strategies as st
+
 from nqengine.evaluation.incremental import IncrementalEvaluation
 from nqengine.i18n import message
-from nqengine.names import Ambiguous, fold, match_name
+from nqengine.names import Ambiguous, NameIndex, fold, match_name
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "vi" / "vi-du"
@@ -19,6 +22,11 @@ EXAMPLE = ROOT / "docs" / "vi" / "vi-du"
 def test_fold():
     assert fold("Chi bộ  Kho bạc Nhà nước") == fold("chi bo kho bac nha nuoc") == "chibokhobacnhanuoc"
     assert fold("Đảng bộ") == "dangbo"
+
+
+@given(st.text(max_size=12) | st.text(alphabet="ĐđÀàẢảÃãÁáẠạĂăẰằẲẳẴẵẮắẶặÂâẦầẨẩẪẫẤấẬậÈèẺẻẼẽÉéẸẹÊêỀềỂểỄễẾếỆệÌìỈỉĨĩÍíỊịÒòỎỏÕõÓóỌọÔôỒồỔổỖỗỐốỘộƠơỜờỞởỠỡỚớỢợÙùỦủŨũÚúỤụƯưỪừỬửỮữỨứỰựỲỳỶỷỸỹÝýỴỵ ", max_size=12))
+def test_fold_is_the_nfd_algorithm(name):
+    assert fold(name) == _fold_slow(name)
 
 
 def test_match_name_unique_none_and_ambiguous():
@@ -34,6 +42,36 @@ def _evaluate(facts_text: str, registry=None):
     spec = nqengine.load_spec(EXAMPLE)
     reg = registry or load_registry(EXAMPLE / "registry.yaml")
     return nqengine.evaluate(spec, reg, load_facts_text("facts:\n" + facts_text, "f.yaml"), "20/11/2020")
+
+
+def _fold_slow(name: str) -> str:
+    """fold() without its ASCII shortcut."""
+    import unicodedata  # only this reference implementation needs it
+
+    text = unicodedata.normalize("NFD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D")
+    return "".join(text.casefold().split())
+
+
+_NAMES = st.text(alphabet="aAbBđĐôộ \t\u00a0ÉeEẫỹƯưßİ\u0301\u0323Æ", max_size=6)
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdefgh"), _NAMES), max_size=8), st.lists(_NAMES, max_size=6))
+def test_name_index_matches_as_match_name(pairs, refs):
+    # and fold() with its shortcuts (ASCII, Latin letters with marks) is the plain NFD algorithm
+    names = dict(pairs)
+    index = NameIndex(names)
+    for ref in [*refs, *names.values()]:
+        assert fold(ref) == _fold_slow(ref)
+        try:
+            want: object = match_name(ref, names)
+        except Ambiguous as exc:
+            want = ("ambiguous", exc.candidates)
+        try:
+            got: object = index.match(ref)
+        except Ambiguous as exc:
+            got = ("ambiguous", exc.candidates)
+        assert got == want
 
 
 def test_a_unit_named_without_diacritics_is_matched_with_a_warning_finding():

@@ -15,14 +15,13 @@ from typing import Sequence
 
 from nqengine import api
 from nqengine._version import __version__
-from nqengine.checkcmd import check_paths
 from nqengine.cli_text import lang_of, localise
 from nqengine.confine import confined, default_roots
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.draft.cli import add_parser as add_draft_parser
 from nqengine.draft.cli import cli_draft
-from nqengine.editor_schema import json_schema
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
+from nqengine.gcpause import freeze_for_process
 from nqengine.i18n import message
 from nqengine.model import STATUSES
 from nqengine.names import Ambiguous
@@ -41,8 +40,6 @@ from nqengine.schema import hint_for, hint_or_choices
 from nqengine.service.commands import COMMANDS as SERVICE_COMMANDS
 from nqengine.service.commands import add_subcommands as add_service_subcommands
 from nqengine.service.commands import run as run_service
-from nqengine.testing.examples import cli_test
-from nqengine.testing.prove import cli_prove
 
 EXIT_INPUT = 2
 EXIT_PLUGIN = 3
@@ -197,18 +194,24 @@ def _quiet_pipe() -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, one_shot: bool = False) -> int:
+    """Run the command line ``argv``; its exit status.
+
+    ``one_shot``: the process ends when the command does (the console script,
+    :func:`run`), so what is loaded and evaluated may be frozen for the cyclic
+    collector (see :func:`_main`).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = localise(build_parser(), lang_of(argv)).parse_args(argv)
     try:
-        return _main(args)
+        return _main(args, one_shot)
     except Exception as exc:
         if _broken_pipe(exc):
             return _quiet_pipe()
         raise
 
 
-def _main(args: argparse.Namespace) -> int:
+def _main(args: argparse.Namespace, one_shot: bool = False) -> int:
     out = sys.stdout
     try:
         pm = get_plugin_manager(args.plugins)
@@ -217,6 +220,8 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "plugins":
             return _plugins(args, pm)
         if args.command == "schema":
+            from nqengine.editor_schema import json_schema  # each command imports what it alone needs: start-up time
+
             text = json.dumps(json_schema(args.which, pm), ensure_ascii=False, indent=2) + "\n"
             if args.output:
                 with open(args.output, "w", encoding="utf-8") as fh:
@@ -225,9 +230,13 @@ def _main(args: argparse.Namespace) -> int:
                 out.write(text)
             return 0
         if args.command == "test":
+            from nqengine.testing.examples import cli_test  # as above: loaded by this command only
+
             with _confined(args, args.specs[0], more_specs=args.specs[1:]):
                 return cli_test(args.specs, pm, args.lang)
         if args.command == "prove":
+            from nqengine.testing.prove import cli_prove  # as above: loaded by this command only
+
             with _confined(args, args.specs[0], more_specs=args.specs[1:]):
                 return cli_prove(args.specs, pm, seed=args.seed, max_examples=args.max_examples, only=args.only, lang=args.lang)
         if args.command == "draft":
@@ -235,6 +244,11 @@ def _main(args: argparse.Namespace) -> int:
         if args.command in SERVICE_COMMANDS:
             return run_service(args, pm)
         ev = _evaluation(args, pm)
+        if one_shot:
+            # The registry, facts and verdicts live until the process ends: out of the collector's sight, so that
+            # the collections the writers trigger walk only what they create (at national scale each full
+            # collection would walk millions of objects to find no garbage).
+            freeze_for_process()
         if args.command in ("evaluate", "report"):
             cat = catalogue_for(pm)
             fmt = cat.formats.get(args.format)
@@ -312,6 +326,8 @@ def _require_declared(spec_path: str, pm) -> None:
 
 
 def _check(args: argparse.Namespace, pm) -> int:
+    from nqengine.checkcmd import check_paths  # as in _main: loaded by this command only
+
     with _confined(args, args.specs[0], args.specs, more_specs=args.specs[1:]):  # every path named on the command line may be read
         return check_paths(args.specs, pm, args.lang, _require_declared)
 
@@ -345,7 +361,7 @@ def run() -> None:  # pragma: no cover - the console script; tests call main()
     and flushed the process ends with ``os._exit`` (``atexit`` handlers do not
     run).  The exit status is main's, or 120 when flushing fails, as Python's own.
     """
-    code = main()
+    code = main(one_shot=True)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -13,7 +13,26 @@ import contextlib
 import gc
 from typing import Iterator
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "freeze_for_process"]
+
+#: Set by :func:`freeze_for_process`: what paused blocks create is frozen for good on the way out.
+_FOR_PROCESS = False
+
+
+def freeze_for_process() -> None:
+    """For a process that ends when its work does (the ``nqengine`` console script): freeze what lives now.
+
+    Everything alive is moved to the collector's permanent generation
+    (``gc.freeze()``), which no collection walks, and from now on each
+    :func:`gc_paused` block freezes the objects it created on the way out
+    too.  What is frozen is still freed by reference counting when it is
+    dropped; only a reference cycle among frozen objects is never collected,
+    which a process about to end can afford.  A long-running program (the
+    service, an embedding system) should not call this.
+    """
+    global _FOR_PROCESS
+    _FOR_PROCESS = True
+    gc.freeze()
 
 
 @contextlib.contextmanager
@@ -28,7 +47,8 @@ def gc_paused() -> Iterator[None]:
     to find no garbage.  This also ages the objects the rest of the program
     created recently; a cycle among them is then found by the next full
     collection instead of a young one.  Skipped if the program itself uses
-    ``gc.freeze()`` (unfreezing would release its frozen objects).
+    ``gc.freeze()`` (unfreezing would release its frozen objects); after
+    :func:`freeze_for_process` the objects are frozen for good instead.
     """
     was = gc.isenabled()
     gc.disable()
@@ -36,7 +56,9 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was:
-            if gc.get_freeze_count() == 0:
+            if _FOR_PROCESS:
+                gc.freeze()
+            elif gc.get_freeze_count() == 0:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()

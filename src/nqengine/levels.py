@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-import attrs
-
 from nqengine.model import Unit
 
 __all__ = ["LEVELS", "KIND_LEVELS", "place_units"]
@@ -47,6 +45,7 @@ def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
         trail: list[str] = []
         cur = units[uid].parent
         while cur is not None and cur in units and cur not in trail and cur != uid:
+            cur = units[cur].id  # the superior's own id string: every unit below shares it, not a copy per row
             if cur in ancestors:
                 trail.extend((cur, *ancestors[cur]))
                 break
@@ -58,11 +57,23 @@ def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
         ancestors[uid] = chain(uid)
     out: dict[str, Unit] = {}
     for uid, u in units.items():
-        level = u.level or _level_of(u, ancestors[uid], units)
-        if ancestors[uid] or level != u.level:
-            u = attrs.evolve(u, ancestors=ancestors[uid], level=level)
+        above = ancestors[uid]
+        level = u.level or _level_of(u, above, units)
+        if above or level != u.level:
+            u = _placed(u, above, level)  # its parent is above[0], the parent's own id string
         out[uid] = u
     return out
+
+
+#: The fields :func:`_placed` copies, in order: a field added to :class:`Unit` must be added there (a test checks).
+UNIT_FIELDS = ("id", "name", "kind", "sector", "parent", "valid_from", "valid_to", "audience", "source", "succeeded_by", "level", "ancestors")
+
+
+def _placed(u: Unit, ancestors: tuple[str, ...], level: str | None) -> Unit:
+    """``attrs.evolve(u, ancestors=ancestors, level=level)``, without its generic cost (a national registry has 300,000 units)."""
+    parent = ancestors[0] if ancestors and ancestors[0] == u.parent else u.parent
+    return Unit(u.id, u.name, u.kind, u.sector, parent, u.valid_from, u.valid_to, u.audience, u.source,
+                succeeded_by=u.succeeded_by, level=level, ancestors=ancestors)
 
 
 def _level_of(unit: Unit, above: Iterable[str], units: Mapping[str, Unit]) -> str | None:

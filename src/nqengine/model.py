@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import attrs
 
 from nqengine.errors import UnknownKeyError
-from nqengine.names import Ambiguous, fold
+from nqengine.names import NameIndex
 
 __all__ = [
     "STATUSES",
@@ -340,7 +340,7 @@ class Registry:
     _people_by_name: Mapping[str, str] = attrs.field(factory=dict, eq=False, alias="people_by_name")
     _units_by_name: Mapping[str, str] = attrs.field(factory=dict, eq=False, alias="units_by_name")
     #: names folded as people type them, by "units" / "people": built on first use by :meth:`_as_typed`
-    _folded: dict[str, dict[str, list[str]]] = attrs.field(factory=dict, eq=False, init=False, repr=False)
+    _folded: dict[str, NameIndex] = attrs.field(factory=dict, eq=False, init=False, repr=False)
 
     def unit(self, ref: str) -> Unit | None:
         """A unit by id or by name (names compared after NFC normalisation, case-folded)."""
@@ -376,15 +376,55 @@ class Registry:
     def _as_typed(self, what: str, ref: str) -> str | None:
         index = self._folded.get(what)
         if index is None:  # built on first use: most evaluations never need it
-            index = {}
-            for key, item in (self.units if what == "units" else self.people).items():
-                index.setdefault(fold(item.name), []).append(key)
-            self._folded[what] = index
-        found = index.get(fold(ref), ())
-        if len(found) > 1:
             items = self.units if what == "units" else self.people
-            raise Ambiguous(sorted((k, items[k].name) for k in found))
-        return found[0] if found else None
+            index = self._folded[what] = NameIndex((key, item.name) for key, item in items.items())
+        return index.match(ref)
+
+
+class NamesByKey(Mapping[str, str]):
+    """A registry's index of names (key → id), built the first time it is read.
+
+    Most evaluations never look a unit up by name; a national registry would
+    spend a third of a second and 50 MB building the index anyway.  Reads
+    as the dict ``build()`` returns; pickles as that dict.
+    """
+
+    __slots__ = ("_build", "_value")
+
+    def __init__(self, build: Any) -> None:
+        self._build, self._value = build, None
+
+    def _index(self) -> dict[str, str]:
+        value = self._value
+        if value is None:  # two threads may both build it: the same dict either way
+            value = self._value = self._build()
+        return value
+
+    def __getitem__(self, key: str) -> str:
+        return self._index()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._index().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index()
+
+    def __iter__(self) -> Any:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    def __eq__(self, other: object) -> bool:
+        return self._index() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._index())
+
+    def __reduce__(self) -> Any:
+        return (dict, (self._index(),))
 
 
 def _name_key(name: str) -> str:
@@ -462,6 +502,21 @@ class LazyFindings:
     def built(self) -> bool:
         return self._value is not None
 
+    def peek(self) -> tuple[Finding, ...]:
+        """The findings, built now if they were not yet, without keeping them (the same as :meth:`resolve` returns).
+
+        For a reader that needs them once (the JSON writer, a verdict at a
+        time): a national evaluation's findings, all kept, would take
+        hundreds of megabytes.
+        """
+        value = self._value
+        if value is None:
+            build, args = self._build, self._args
+            if build is None:  # another thread built them in between
+                return self._value  # type: ignore[return-value]
+            value = tuple(build(*args))
+        return value
+
     def then(self, build: Any, *args: Any) -> "LazyFindings":
         """These findings followed by those of ``build(*args)``: ``self``, extended in place, unless already built."""
         if self._value is not None:
@@ -484,6 +539,16 @@ def findings_tuple(findings: Any) -> tuple[Finding, ...]:
     if type(findings) is LazyFindings:
         return findings.resolve()
     return tuple(findings)
+
+
+def findings_once(verdict: "Verdict") -> tuple[Finding, ...]:
+    """``verdict.findings``, built but not kept if they were deferred and not built yet (see :meth:`LazyFindings.peek`)."""
+    f = verdict._findings
+    if type(f) is tuple:
+        return f
+    if type(f) is LazyFindings:
+        return f.peek()
+    return tuple(f)
 
 
 def _findings_repr(findings: Any) -> str:

@@ -7,8 +7,6 @@ import os
 import sys
 from typing import Any
 
-from nqengine.draft.check import check_spec
-from nqengine.draft.drafting import draft_file
 from nqengine.plugins import catalogue_for
 
 __all__ = ["add_parser", "cli_draft"]
@@ -24,6 +22,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def cli_draft(args: argparse.Namespace, pm: Any) -> int:
+    from nqengine.draft.check import check_spec  # the drafter loads for this command only: every command's parser is built here
+    from nqengine.draft.drafting import draft_file  # (the same)
+
     catalogue_for(pm)  # registers the drafter's messages
     vi = args.lang == "vi"
     if args.check:

@@ -30,7 +30,7 @@ import attrs
 
 from nqengine.errors import UnknownKeyError
 from nqengine.gcpause import gc_paused
-from nqengine.model import STATUSES
+from nqengine.model import STATUSES, findings_once
 from nqengine.spec.load import UNIT_KINDS
 
 __all__ = ["ROLLUP_FORMAT_VERSION", "Attendance", "ObligationRollup", "UnitRollup", "Rollup", "compute_rollup", "rollup_of", "rollup_json"]
@@ -143,7 +143,7 @@ class _Acc:
 
 def _audience(v: Any, ev: Any, obs: Mapping[str, Any], party: set[str]) -> tuple[int, int, int, int] | None:
     """(members attended, members, non-members attended, non-members) of a verdict, or None without an audience."""
-    for f in v.findings:
+    for f in findings_once(v):  # deferred findings built and let go: kept for every study verdict, a national run's would take 200 MB
         if f.check == "audience":
             pm, nm = f.details.get("party_members"), f.details.get("non_members")
             if isinstance(pm, Mapping) and isinstance(nm, Mapping):
@@ -185,7 +185,7 @@ def compute_rollup(ev: Any) -> Rollup:
         got = chains[uid] = tuple(out)
         return got
 
-    acc: dict[tuple[str, str], _Acc] = {}
+    acc: dict[str, dict[str, _Acc]] = {}  # unit id -> obligation id -> its sums
     with gc_paused():  # reading attendance builds deferred findings: many small acyclic objects
         _accumulate(ev, acc, chain, obs, with_audience, party)
     return _tree(ev, acc)
@@ -197,10 +197,14 @@ def _accumulate(ev: Any, acc: dict, chain: Any, obs: Mapping[str, Any], with_aud
         si = _STATUS_INDEX[v.status]
         listed = _LISTED.index(v.status) if v.status in _LISTED else -1
         att = _audience(v, ev, obs, party) if v.obligation in with_audience and v.status != "not_applicable" else None
+        oid = v.obligation
         for uid in path:
-            a = acc.get((uid, v.obligation))
+            per = acc.get(uid)
+            if per is None:
+                per = acc[uid] = {}
+            a = per.get(oid)
             if a is None:
-                a = acc[(uid, v.obligation)] = _Acc()
+                a = per[oid] = _Acc()
             a.counts[si] += 1
             if listed >= 0:
                 a.lists[listed].append(v.unit)
@@ -216,33 +220,31 @@ def _accumulate(ev: Any, acc: dict, chain: Any, obs: Mapping[str, Any], with_aud
 
 def _tree(ev: Any, acc: dict) -> Rollup:
     units, spec = ev.registry.units, ev.spec
-    touched: dict[str, None] = {}
-    for uid, _ in acc:
-        touched[uid] = None
+    touched = acc  # the units with a verdict in their subtree
     children: dict[str | None, list[str]] = {}
 
     # Higher kinds of unit first (the order of UNIT_KINDS: city committee, boards, party committees, cells...),
     # then unit ids: the output never depends on the order of the registry's rows.
+    kind_rank = {k: i for i, k in reversed(list(enumerate(UNIT_KINDS)))}  # the first place of each kind, as UNIT_KINDS.index
+
     def rank(uid: str) -> tuple[int, str]:
         u = units.get(uid)
-        kind = u.kind if u is not None else None
-        return (UNIT_KINDS.index(kind) if kind in UNIT_KINDS else len(UNIT_KINDS), uid)
+        return (kind_rank.get(u.kind if u is not None else None, len(UNIT_KINDS)), uid)
 
     for uid in sorted(touched, key=rank):
         u = units.get(uid)
         parent = u.parent if u is not None and u.parent in touched else None
         children.setdefault(parent, []).append(uid)
-    order = [ob.id for ob in spec.obligations]
+    position = {ob.id: i for i, ob in enumerate(spec.obligations)}
     out: dict[str, UnitRollup] = {}
     stack = [(r, 0) for r in reversed(children.get(None, []))]
     while stack:
         uid, depth = stack.pop()
         u = units.get(uid)
         per = {}
-        for oid in order:
-            a = acc.get((uid, oid))
-            if a is None:
-                continue
+        sums = acc[uid]
+        for oid in sorted((o for o in sums if o in position), key=position.__getitem__):  # in the spec's order
+            a = sums[oid]
             per[oid] = ObligationRollup(
                 oid,
                 dict(zip(STATUSES, a.counts)),
@@ -297,35 +299,47 @@ def rollup_of(ev: Any, unit: str | None = None) -> Rollup | UnitRollup:
 
 def rollup_json(ev: Any) -> dict:
     """The ``rollup`` section of the JSON contract: every unit with a verdict in its subtree, in tree order."""
+    head = rollup_head_json(ev)
+    head["units"] = list(rollup_units_json(ev))
+    return head
+
+
+def rollup_head_json(ev: Any) -> dict:
+    """:func:`rollup_json` but for its ``units`` (a writer streams them with :func:`rollup_units_json`)."""
     r = rollup_of(ev)
     assert isinstance(r, Rollup)
-    return {
-        "version": ROLLUP_FORMAT_VERSION,
-        "roots": list(r.roots),
-        "units": [
-            {
-                "unit": u.unit,
-                "unit_name": u.name,
-                "kind": u.kind,
-                "parent": u.parent,
-                "depth": u.depth,
-                "children": list(u.children),
-                "obligations": [_obligation_json(o) for o in u.obligations.values()],
-            }
-            for u in r.walk()
-        ],
-    }
+    return {"version": ROLLUP_FORMAT_VERSION, "roots": list(r.roots)}
+
+
+def rollup_units_json(ev: Any) -> Iterator[dict]:
+    """The ``units`` of :func:`rollup_json`, one at a time (a national roll-up has 300,000)."""
+    r = rollup_of(ev)
+    assert isinstance(r, Rollup)
+    for u in r.walk():
+        yield {
+            "unit": u.unit,
+            "unit_name": u.name,
+            "kind": u.kind,
+            "parent": u.parent,
+            "depth": u.depth,
+            "children": list(u.children),
+            "obligations": [_obligation_json(o) for o in u.obligations.values()],
+        }
 
 
 def _obligation_json(o: ObligationRollup) -> dict:
     a = o.attendance
+    counts = dict(o.counts)
+    total = sum(counts.values())  # the properties of ObligationRollup, each computed once here (a dict per unit and obligation)
+    applicable = total - counts.get("not_applicable", 0)
+    done = sum(counts.get(s, 0) for s in _DONE)
     return {
         "obligation": o.obligation,
-        "counts": dict(o.counts),
-        "total": o.total,
-        "applicable": o.applicable,
-        "done": o.done,
-        "share_done": o.share_done,
+        "counts": counts,
+        "total": total,
+        "applicable": applicable,
+        "done": done,
+        "share_done": _rate(done, applicable),
         "attendance": None if a is None else {
             "party_members": {"attended": a.members_attended, "headcount": a.members, "rate": a.members_rate},
             "non_members": {"attended": a.non_members_attended, "headcount": a.non_members, "rate": a.non_members_rate},

@@ -98,12 +98,17 @@ class AttendanceTally:
 
     Memory grows with the number of distinct (session, member) pairs (kept
     to refuse double counting), not with the rest of each row; rows for the
-    same session, unit and date share one counter.
+    same session, unit and date share one counter.  A session whose rows came
+    in one run (:meth:`add_many`, the usual case) keeps its member ids as one
+    string, the ids joined by spaces (about 10 bytes an id rather than about
+    100 in a set of strings); a set is made from it only if more rows of the
+    session come later.
     """
 
     def __init__(self) -> None:
         self.groups: dict[tuple[str, str, object], _Group] = {}
-        self.members: dict[str, set[str]] = {}
+        #: session -> its members so far: a set, or one string of ids joined by " " (none of them holding a space)
+        self.members: dict[str, set[str] | str] = {}
         self.rows = 0
         # Rows of one session usually come together: remember the last group.
         self._last: tuple[str, str, object, set[str], _Group] | None = None
@@ -117,6 +122,8 @@ class AttendanceTally:
             seen = self.members.get(session)
             if seen is None:
                 seen = self.members[session] = set()
+            elif seen.__class__ is str:
+                seen = self.members[session] = set(seen.split(" "))
             key = (session, unit, date)
             group = self.groups.get(key)
             if group is None:
@@ -131,20 +138,31 @@ class AttendanceTally:
         self.rows += 1
         return None
 
-    def add_many(self, members: list[str], unit: str, session: str, counts: dict[str, int], date: object, file: str, line: int) -> bool:
+    def add_many(self, members: list[str], unit: str, session: str, counts: dict[str, int], date: object, file: str, line: int,
+                 joined: str | None = None) -> bool:
         """Count a run of rows of one session at once (``counts`` per category); True if done.
 
         False, with nothing counted, when a member occurs twice in the run or
         was counted at the session before: the caller then adds the rows one
-        by one, which locates the duplicate.
+        by one, which locates the duplicate.  ``joined``, when given, is
+        ``" ".join(members)``, kept as the session's members when they are its
+        first (see the class).
         """
+        new = set(members)
+        if len(new) != len(members):
+            return False
         seen = self.members.get(session)
         if seen is None:
-            seen = self.members[session] = set()
-        new = set(members)
-        if len(new) != len(members) or not seen.isdisjoint(new):
-            return False
-        seen |= new
+            if joined is not None and joined.count(" ") == len(members) - 1:  # no id holds a space: the string splits back exactly
+                self.members[session] = joined
+            else:
+                self.members[session] = new
+        else:
+            if seen.__class__ is str:
+                seen = self.members[session] = set(seen.split(" "))
+            if not seen.isdisjoint(new):
+                return False
+            seen |= new
         key = (session, unit, date)
         group = self.groups.get(key)
         if group is None:

@@ -13,6 +13,7 @@ from typing import Any
 from nqengine.errors import Problem, RegistryError
 from nqengine.levels import LEVELS, place_units
 from nqengine.model import (
+    NamesByKey,
     Person,
     Qualification,
     Registry,
@@ -167,8 +168,8 @@ def registry_from_records(
         units=by_id,
         people=people_by_id,
         source=filename,
-        people_by_name={_name_key(p.name): p.id for p in people_by_id.values()},
-        units_by_name={_name_key(u.name): u.id for u in by_id.values()},
+        people_by_name=NamesByKey(lambda: {_name_key(p.name): p.id for p in people_by_id.values()}),  # built if ever read
+        units_by_name=NamesByKey(lambda: {_name_key(u.name): u.id for u in by_id.values()}),
     )
 
 

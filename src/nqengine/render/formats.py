@@ -8,16 +8,19 @@ Both built-in formats register through ``nqengine_register_output_formats``.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gc
+import io
 import json
+import os
 import textwrap
 from typing import IO, Any
 
 import attrs
 
 from nqengine.evaluation.recurrence import summary_by_period
-from nqengine.evaluation.rollup import rollup_json
+from nqengine.evaluation.rollup import rollup_head_json, rollup_json, rollup_units_json
 
 try:
     import orjson  # optional (the "fast" extra): JSON in C; without it the standard library's encoder writes the same bytes
@@ -26,7 +29,7 @@ except ImportError:  # pragma: no cover - exercised by the fallback test
 
 from nqengine.gcpause import gc_paused
 from nqengine.i18n import message, status_label
-from nqengine.model import STATUSES, Finding, Verdict
+from nqengine.model import STATUSES, Finding, Verdict, findings_once
 from nqengine.periods import period_label
 from nqengine.plugins.hookspecs import hookimpl
 
@@ -49,8 +52,20 @@ def _vn(d: dt.date | None) -> str:
 def _clause_json(spec: Any, cid: str | None) -> dict | None:
     if not cid:
         return None
+    hit = _CLAUSES.get(cid)
+    if hit is not None and hit[0] is spec:
+        return hit[1]
     c = spec.clauses.get(cid)
-    return {"id": cid, "text": c.text if c else None, "document": c.document if c else None}
+    out = {"id": cid, "text": c.text if c else None, "document": c.document if c else None}
+    if len(_CLAUSES) >= _RECENT_MAX:
+        _CLAUSES.clear()
+    _CLAUSES[cid] = (spec, out)
+    return out
+
+
+#: The JSON of each clause quoted last, with the spec it is from (kept alive while cached): every verdict
+#: and most findings quote one of a plan's few clauses.  Like the findings' (below), never changed once built.
+_CLAUSES: dict[str, tuple[Any, dict]] = {}
 
 
 def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
@@ -67,7 +82,16 @@ def finding_to_json(spec: Any, f: Finding, lang: str) -> dict:
     }
 
 
+#: Values written as they are (exact classes: a subclass takes the general way below).
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def _plain(value: Any) -> Any:
+    cls = value.__class__
+    if cls is dict:  # the usual details: text keys, scalar values or small dicts of counts
+        return {(k if k.__class__ is str else str(k)): (v if v.__class__ in _SCALARS else _plain(v)) for k, v in value.items()}
+    if cls is list or cls is tuple:
+        return [v if v.__class__ in _SCALARS else _plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -80,20 +104,21 @@ def _plain(value: Any) -> Any:
 def verdict_to_json(ev: Any, v: Verdict, lang: str = "vi") -> dict:
     spec = ev.spec
     unit = ev.registry.units.get(v.unit)
+    due, done = v.due, v.fulfilled_on
     return {
         "obligation": v.obligation,
         "unit": v.unit,
         "unit_name": unit.name if unit else None,
         "status": v.status,
         "status_label": status_label(v.status, lang),
-        "due": _iso(v.due),
-        "fulfilled_on": _iso(v.fulfilled_on),
+        "due": due.isoformat() if due else None,
+        "fulfilled_on": done.isoformat() if done else None,
         "interpretation": v.interpretation,
         "amended_by": list(v.amended_by),
         "period": v.period,
         "period_label": period_label(v.period, lang) if v.period else None,
         "clause": _clause_json(spec, v.clause),
-        "findings": [_finding_json(spec, f, lang) for f in v.findings],
+        "findings": [_finding_json(spec, f, lang) for f in findings_once(v)],  # deferred findings are built, written, let go
         "evidence": list(v.evidence),
     }
 
@@ -299,9 +324,14 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     With ``indent=2`` the text equals :func:`nqengine.formats.render_json`;
     ``indent=None`` writes one verdict per line, smaller and faster to write.
     """
-    head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
-    head["summary"] = evaluation.summary()
-    head["rollup"] = rollup_json(evaluation)
+    raw = _utf8_buffer(out) if indent == 2 and orjson is not None else None
+    with gc_paused():  # the roll-up: a dict per unit and obligation, acyclic (see nqengine.gcpause)
+        head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
+        head["summary"] = evaluation.summary()
+        if raw is not None:  # orjson's UTF-8 bytes straight to the file: the same bytes, not decoded and encoded again
+            head["rollup"] = rollup_head_json(evaluation)  # its units are streamed
+            return _write_bytes(evaluation, head, raw, lang)
+        head["rollup"] = rollup_json(evaluation)
     nl = "\n" if indent else ""
     pad = " " * (indent or 0)
 
@@ -337,6 +367,69 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     return n
 
 
+def _utf8_buffer(out: Any) -> Any:
+    """The binary file under the text stream ``out`` when text written to it reaches the file as UTF-8 unchanged, else None.
+
+    That is a :class:`io.TextIOWrapper` encoding UTF-8, on a system whose
+    line separator is ``\\n`` (elsewhere a text stream may translate line
+    ends).  Its text layer is flushed first, so what was written before keeps
+    its place.
+    """
+    if os.linesep != "\n" or not isinstance(out, io.TextIOWrapper) or codecs.lookup(out.encoding).name != "utf-8":
+        return None
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return None
+    out.flush()
+    return buffer
+
+
+def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
+    """:func:`write_evaluation_json` with ``indent=2`` by orjson, as UTF-8 bytes to the binary file ``raw``."""
+    dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
+    write = raw.write
+    write(b"{\n")
+    keys = list(head)
+    n = 0
+    for i, key in enumerate(keys):
+        write(b"  " + json.dumps(key).encode() + b": ")
+        if key == "verdicts" and evaluation.verdicts:
+            write(b"[\n")
+            last = len(evaluation.verdicts) - 1
+            with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
+                for j, v in enumerate(evaluation.verdicts):
+                    write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
+                    n += 1
+            write(b"  ]")
+        elif key == "rollup":
+            _write_rollup(evaluation, head[key], write)
+        else:
+            write(dumps(head[key], option=opt).replace(b"\n", b"\n  "))
+        write(b",\n" if i < len(keys) - 1 else b"\n")
+    write(b"}\n")
+    return n
+
+
+def _write_rollup(evaluation: Any, head: dict, write: Any) -> None:
+    """The ``rollup`` section as orjson indents it one level deep, its ``units`` written one at a time (not held whole)."""
+    dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
+    units = rollup_units_json(evaluation)
+    first = next(units, None)
+    text = dumps({**head, "units": [0] if first is not None else []}, option=opt).replace(b"\n", b"\n  ")
+    if first is None:
+        write(text)
+        return
+    before, after = text.split(b"\n      0\n", 1)  # the one placeholder item, at its depth: 6 spaces
+    write(before + b"\n")
+    while first is not None:
+        item = b"      " + dumps(first, option=opt).replace(b"\n", _UNIT_NESTED)
+        first = next(units, None)
+        write(item + (b",\n" if first is not None else b"\n"))
+    write(after)
+
+
+_UNIT_NESTED = b"\n" + b" " * 6
+_NESTED_BYTES = b"\n" + b" " * 4
 _COLLECT_EVERY = 2000
 _NESTED = "\n" + " " * 4
 

@@ -13,8 +13,6 @@ import json
 import sys
 from typing import Any, Callable
 
-from nqengine.store import open_store
-from nqengine.store.answers import decision_json
 
 __all__ = ["COMMANDS", "add_subcommands", "run"]
 
@@ -72,6 +70,13 @@ def exposure_warning(host: str) -> str:
         f"{bar}\nCẢNH BÁO / WARNING: nqengine serve lắng nghe trên {host}, không chỉ máy này.\n"
         f"It listens on {host}, reachable from other machines: put it behind TLS and a firewall.\n{bar}\n"
     )
+
+
+def open_store(url: str, **kwargs: Any) -> Any:
+    """:func:`nqengine.store.open_store`, imported when a service command runs (not by every command's parser)."""
+    from nqengine.store import open_store as open_  # the store loads for the service's commands only: start-up of the others
+
+    return open_(url, **kwargs)
 
 
 def run(args: argparse.Namespace, pm: Any) -> int:
@@ -134,6 +139,8 @@ def _token(args: argparse.Namespace, store: Any) -> int:
 
 
 def _log(args: argparse.Namespace, store: Any) -> int:
+    from nqengine.store.answers import decision_json  # as open_store: loaded by the service's commands only
+
     rows = store.decisions(args.limit, args.spec)
     if args.format == "json":
         sys.stdout.write(json.dumps([decision_json(d) for d in rows], ensure_ascii=False, indent=2) + "\n")

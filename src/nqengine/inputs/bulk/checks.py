@@ -147,10 +147,18 @@ class _Choice(_Str):
     def __init__(self, v: Choice):
         super().__init__(Str())
         self.v = v
+        fixed = getattr(v, "_choices", None)
+        #: a fixed tuple of choices, each mapped to itself: a row's word is checked in one look-up and replaced by
+        #: the choice, so that 300,000 units share a handful of strings (a list or a function may change: read each time)
+        self.fixed = {c: c for c in fixed} if type(fixed) is tuple else None
 
     def check(self, v):
         text = super().check(v)
-        return text if text is not INVALID and text in self.v.choices else INVALID
+        if text is INVALID:
+            return INVALID
+        if self.fixed is not None:
+            return self.fixed.get(text, INVALID)
+        return text if text in self.v.choices else INVALID
 
 
 class _Date(_Str):
