@@ -107,6 +107,10 @@ def test_dashboard_numbers_equal_the_json(browser, tam_ky, tmp_path):
     p.select_option("#f-status", str(list(nqengine.STATUSES).index("violated")))
     assert page.texts("#table-count") == [f"Đang hiện {len(violated)}/{len(violated)}"]
     assert page.texts("#verdicts-body tr td:nth-child(2)") == [v["unit_name"] for v in violated]
+    # obligations by their title, as people name them (the id in the cell's tooltip)
+    titles = {ob.id: ob.title for ob in nqengine.load_spec(ROOT / "specs" / "tam-ky-xxi").obligations}
+    assert page.texts("#verdicts-body tr td:nth-child(1)") == [titles[v["obligation"]] for v in violated]
+    assert p.eval_on_selector_all("#verdicts-body tr td:nth-child(1)", "els => els.map(e => e.title)") == [v["obligation"] for v in violated]
     p.fill("#f-unit", "hòa hương")
     assert page.texts("#verdicts-body tr td:nth-child(2)") == ["Đảng bộ phường Hòa Hương"]
     # One click to the explanation: the clause quoted, every check's message, the evidence.

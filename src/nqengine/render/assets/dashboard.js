@@ -178,7 +178,7 @@
     var body = $("verdicts-body"), end = Math.min(rows.length, shown + TABLE_PAGE);
     for (var j = shown; j < end; j++) {
       var i = rows[j], v = D.verdicts[i], tr = el("tr"); tr.dataset.index = i;
-      tr.appendChild(el("td", "", D.obligations[v[0]].id));
+      var ob = D.obligations[v[0]], obCell = el("td", "", ob.title); obCell.title = ob.id; tr.appendChild(obCell);
       tr.appendChild(el("td", "", D.names[v[1]]));
       var td = el("td"); td.appendChild(badge(v[2])); tr.appendChild(td);
       tr.appendChild(el("td", "num", vn(v[3]))); tr.appendChild(el("td", "num", vn(v[4])));
