@@ -517,6 +517,20 @@ class LazyFindings:
             value = tuple(build(*args))
         return value
 
+    def summary(self, name: str) -> Any:
+        """A figure the findings would carry, computed without building them, or None when there is no shortcut.
+
+        The function that builds the findings may offer shortcuts in its
+        ``summaries`` attribute (name → a function of the same arguments);
+        the study kind offers ``"audience"``, the attendance totals a roll-up
+        sums.  None once built (read the findings), or when ``build`` offers none.
+        """
+        build, args = self._build, self._args
+        while build is _chained and args is not None:  # the kind's own findings come first
+            build, args = args[0], args[1]
+        fn = getattr(build, "summaries", {}).get(name) if build is not None and args is not None else None
+        return fn(*args) if fn is not None else None
+
     def then(self, build: Any, *args: Any) -> "LazyFindings":
         """These findings followed by those of ``build(*args)``: ``self``, extended in place, unless already built."""
         if self._value is not None:

@@ -30,7 +30,7 @@ import attrs
 
 from nqengine.errors import UnknownKeyError
 from nqengine.gcpause import gc_paused
-from nqengine.model import STATUSES, findings_once
+from nqengine.model import STATUSES, LazyFindings, findings_once
 from nqengine.spec.load import UNIT_KINDS
 
 __all__ = ["ROLLUP_FORMAT_VERSION", "Attendance", "ObligationRollup", "UnitRollup", "Rollup", "compute_rollup", "rollup_of", "rollup_json"]
@@ -143,11 +143,16 @@ class _Acc:
 
 def _audience(v: Any, ev: Any, obs: Mapping[str, Any], party: set[str]) -> tuple[int, int, int, int] | None:
     """(members attended, members, non-members attended, non-members) of a verdict, or None without an audience."""
-    for f in findings_once(v):  # deferred findings built and let go: kept for every study verdict, a national run's would take 200 MB
-        if f.check == "audience":
-            pm, nm = f.details.get("party_members"), f.details.get("non_members")
-            if isinstance(pm, Mapping) and isinstance(nm, Mapping):
-                return pm["attended"], pm["headcount"], nm["attended"], nm["headcount"]
+    lazy = v._findings
+    totals = lazy.summary("audience") if type(lazy) is LazyFindings else None  # the kind's shortcut: no findings built
+    if totals:
+        return totals
+    if totals is None:
+        for f in findings_once(v):  # deferred findings built and let go: kept for every study verdict, a national run's would take 200 MB
+            if f.check == "audience":
+                pm, nm = f.details.get("party_members"), f.details.get("non_members")
+                if isinstance(pm, Mapping) and isinstance(nm, Mapping):
+                    return pm["attended"], pm["headcount"], nm["attended"], nm["headcount"]
     # No session counted yet: everyone the unit had to bring, nobody attending.
     unit = ev.registry.units.get(v.unit)
     if unit is None:

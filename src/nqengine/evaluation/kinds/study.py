@@ -408,6 +408,34 @@ def _findings(
     return findings
 
 
+def _audience_totals(
+    obligation: Obligation, spec: Any, unit: Unit, evidence: tuple[str, ...], bad: list, counted: tuple[str, ...], held: int,
+    attended: tuple[int, ...] | None, attendance_known: bool, covered: bool, fulfilled_on: Any,
+    other: tuple[tuple[str, str | None], ...] = (),
+) -> tuple[int, ...]:
+    """The ``audience`` finding's totals, (members attended, members, non-members attended, non-members), without
+    building the findings; ``()`` when they have no audience finding (no session counted)."""
+    if not counted:
+        return ()
+    audience = obligation.params["audience"]
+    party = _static(obligation, spec)[0]
+    headcount = unit.audience
+    pm_got = pm_need = nm_got = nm_need = 0
+    for c, got in zip(audience["categories"], attended or (0,) * len(audience["categories"])):
+        need = headcount.get(c, 0)
+        if got > need:
+            got = need
+        if c in party:
+            pm_got, pm_need = pm_got + got, pm_need + need
+        else:
+            nm_got, nm_need = nm_got + got, nm_need + need
+    return pm_got, pm_need, nm_got, nm_need
+
+
+#: Figures a reader may take without building the findings (see LazyFindings.summary); tested equal to them.
+_findings.summaries = {"audience": _audience_totals}  # type: ignore[attr-defined]
+
+
 @hookimpl
 def nqengine_register_obligation_kinds():
     return [StudySession()]
