@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nqengine
 from nqengine.evaluation.kinds.presenters import Worded, qualification_words, role_words
-from nqengine.i18n import message
+from nqengine.i18n import body_words, message, percent
 from nqengine.inputs import load_facts_text, load_registry, load_registry_text
 from nqengine.spec import load_spec_text
 
@@ -86,3 +86,29 @@ def test_a_plans_own_role_reads_with_its_label():
     (f,) = [f for f in v.findings if f.code == "presenter_role"]
     assert message(f.code, "vi", **f.params) == "s: Nguyễn Văn Một không giữ chức vụ yêu cầu (Chánh Văn phòng) tại đơn vị ngày 05/10/2020 (chức vụ: Bí thư)"
     assert message(f.code, "en", **f.params) == "s: Nguyễn Văn Một did not hold a required role (Chief of office) in the unit on 05/10/2020 (roles: Secretary)"
+
+
+def test_a_report_through_the_wrong_channel_names_the_body():
+    ev = nqengine.evaluate(*nqengine.load_folder(TAM_KY), "20/11/2020")
+    (f,) = [f for v in ev.verdicts for f in v.findings if f.code == "report_wrong_channel"]
+    assert f.params["via"] == "van-phong-thanh-uy"  # as written, for programs
+    assert message(f.code, "vi", **f.params) == (
+        "tth-report: gửi qua Văn phòng Thành ủy Tam Kỳ (van-phong-thanh-uy), không qua Ban Tuyên giáo Thành ủy Tam Kỳ")
+    assert message(f.code, "en", **f.params) == (
+        "tth-report: sent via Văn phòng Thành ủy Tam Kỳ (van-phong-thanh-uy), not via Ban Tuyên giáo Thành ủy Tam Kỳ")
+    # a body the registry does not hold is shown as written
+    assert message("report_wrong_recipient", "en", fact="r", to=body_words("ban-khac", None), expected="Ban Thường vụ") == (
+        "r: sent to 'ban-khac', not Ban Thường vụ")
+
+
+def test_a_roll_up_names_its_obligation_by_title_with_a_decimal_comma_in_vietnamese():
+    ev = nqengine.evaluate(*nqengine.load_folder(ROOT / "specs" / "gia-lai-xiv"), "10/04/2026")
+    short = [f for v in ev.verdicts for f in v.findings if f.code == "rollup_short" and f.params["reached"] == 800]
+    assert short, "the Gia Lai plan's provincial roll-up"
+    f = short[0]
+    assert (f.params["of"], f.params["rate"]) == ("study-members", "47.1%")
+    assert message(f.code, "vi", **f.params) == (
+        "Đảng ủy trực thuộc tổ chức học tập cho toàn thể đảng viên (tối thiểu 01 buổi): mới đạt 800/1700 (47,1%), "
+        "chưa đạt chỉ tiêu 90% (cần 1530)")
+    assert message(f.code, "en", **f.params).endswith(": only 800/1700 (47.1%), below the threshold 90% (1530 needed)")
+    assert (percent(0.5).render("vi"), percent(0.5).render("en"), percent(1 / 3, 2)) == ("50,0%", "50.0%", "33.33%")

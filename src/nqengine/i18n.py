@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re as _re
 
-__all__ = ["escape_invisible", "message", "LANGS", "MESSAGES", "TERMS", "Term", "status_label"]
+__all__ = ["escape_invisible", "message", "LANGS", "MESSAGES", "TERMS", "Term", "status_label", "Worded", "body_words", "percent"]
 
 LANGS = ("vi", "en")
 
@@ -430,8 +430,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_target_unknown": ("nơi nhận/kênh '{unit}' của kế hoạch không có trong danh sách tổ chức", "the plan's recipient or channel '{unit}' is not in the registry"),
     "report_ok": ("{fact}: báo cáo về {to} qua {via}", "{fact}: reported to {to} via {via}"),
     "report_channel_missing": ("{fact}: không ghi nơi nhận/kênh gửi báo cáo", "{fact}: recipient or channel not recorded"),
-    "report_wrong_recipient": ("{fact}: gửi về '{to}', không phải {expected}", "{fact}: sent to '{to}', not {expected}"),
-    "report_wrong_channel": ("{fact}: gửi qua '{via}', không qua {expected}", "{fact}: sent via '{via}', not via {expected}"),
+    "report_wrong_recipient": ("{fact}: gửi về {to}, không phải {expected}", "{fact}: sent to {to}, not {expected}"),
+    "report_wrong_channel": ("{fact}: gửi qua {via}, không qua {expected}", "{fact}: sent via {via}, not via {expected}"),
     "report_recipient_gone": ("{fact}: nơi nhận {to} không còn tồn tại ngày {date}", "{fact}: recipient {to} no longer existed on {date}"),
     "report_recipient_merged": (
         "{fact}: nơi nhận {to} không còn tồn tại ngày {date}; cơ quan tiếp nhận nhiệm vụ: {successor}",
@@ -515,6 +515,38 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
+
+
+class Worded(str):
+    """A parameter that stays ids in the JSON (``"secretary, deputy_secretary"``) and reads as people's words
+    in a message (``Bí thư, Phó Bí thư`` / ``Secretary, Deputy Secretary``): see :func:`nqengine.i18n.message`."""
+
+    def __new__(cls, ids: str, vi: str, en: str) -> "Worded":
+        obj = super().__new__(cls, ids)
+        obj.vi, obj.en = vi, en
+        return obj
+
+    def render(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    def __reduce__(self) -> tuple:
+        return (Worded, (str(self), self.vi, self.en))
+
+
+
+def percent(share: float, digits: int = 1) -> "Worded":
+    """A share as a percentage for a message: ``47,1%`` in Vietnamese (decimal comma), ``47.1%`` in English and in the params."""
+    en = f"{share:.{digits}%}"
+    return Worded(en, en.replace(".", ","), en)
+
+
+def body_words(ref: str, unit: object) -> "Worded":
+    """A unit written as ``ref`` in a fact, for a message: its name with the id in brackets when the registry
+    knows it (``unit``), else the text as written, quoted; the parameter stays ``ref`` for programs."""
+    if unit is None:
+        return Worded(ref, f"'{ref}'", f"'{ref}'")
+    shown = f"{unit.name} ({unit.id})"  # type: ignore[attr-defined]
+    return Worded(ref, shown, shown)
 
 
 def message(code: str, lang: str = "vi", **params: object) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Mapping, Sequence
 
+from nqengine.i18n import Worded
 from nqengine.model import Fact, Person, Unit
 from nqengine.names import Ambiguous
 from nqengine.schema import Field, ListOf, Record, Str
@@ -48,22 +49,6 @@ ALTERNATIVE = Record(
     },
     doc="another way to qualify as presenter",
 )
-
-
-class Worded(str):
-    """A parameter that stays ids in the JSON (``"secretary, deputy_secretary"``) and reads as people's words
-    in a message (``Bí thư, Phó Bí thư`` / ``Secretary, Deputy Secretary``): see :func:`nqengine.i18n.message`."""
-
-    def __new__(cls, ids: str, vi: str, en: str) -> "Worded":
-        obj = super().__new__(cls, ids)
-        obj.vi, obj.en = vi, en
-        return obj
-
-    def render(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
-
-    def __reduce__(self) -> tuple:
-        return (Worded, (str(self), self.vi, self.en))
 
 
 def _labels(context: Any, vocabulary: str) -> Mapping[str, tuple[str, str]]:

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from nqengine.evaluation.kinds import ObligationKind, clause_field, interpretation_field
+from nqengine.i18n import body_words
 from nqengine.model import Finding, Obligation, Unit, Verdict
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Field, Record, Str
@@ -68,7 +69,7 @@ class Report(ObligationKind):
                 findings.append(_gone(f, to, "to", reg, clause))
                 continue
             if to is None or to.id != want_to.id:
-                findings.append(Finding("channel", "fail", "report_wrong_recipient", {"fact": f.id, "to": to_ref, "expected": want_to.name}, clause, (f.id,)))
+                findings.append(Finding("channel", "fail", "report_wrong_recipient", {"fact": f.id, "to": body_words(to_ref, to), "expected": want_to.name}, clause, (f.id,)))
                 continue
             if channel.get("via") and via_ref is None:
                 findings.append(Finding("channel", "unknown", "report_channel_missing", {"fact": f.id}, clause, (f.id,)))
@@ -77,7 +78,7 @@ class Report(ObligationKind):
                 findings.append(_gone(f, via, "via", reg, clause))
                 continue
             if want_via is not None and (via is None or via.id != want_via.id):
-                findings.append(Finding("channel", "fail", "report_wrong_channel", {"fact": f.id, "via": via_ref, "expected": want_via.name}, clause, (f.id,)))
+                findings.append(Finding("channel", "fail", "report_wrong_channel", {"fact": f.id, "via": body_words(via_ref, via), "expected": want_via.name}, clause, (f.id,)))
                 continue
             findings.append(Finding("channel", "pass", "report_ok", {"fact": f.id, "to": to.name, "via": want_via.name if want_via else "—"}, clause, (f.id,)))
             if fulfilled_on is None:

@@ -24,6 +24,7 @@ import math
 from typing import Any, Mapping
 
 from nqengine.evaluation.kinds import ObligationKind, clause_field, interpretation_field
+from nqengine.i18n import Worded, percent
 from nqengine.model import Finding, Obligation, Selector, Unit, Verdict
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.schema import Choice, Field, Float, Int, ListOf, Record, Str
@@ -77,7 +78,7 @@ class Rollup(ObligationKind):
         sel = Selector(kinds=frozenset(over.get("kinds") or ()), levels=frozenset(over.get("levels") or ()), under=frozenset({unit.id}), depth=depth)
         below = [(u, v) for u in context.registry.units.values() if sel.matches(u) and (v := context.verdicts.get((rule["of"], u.id))) is not None]
         if not below:
-            findings = [Finding("rollup", "unknown", "rollup_nothing", {"of": rule["of"]}, clause)]
+            findings = [Finding("rollup", "unknown", "rollup_nothing", {"of": _titled(rule["of"], context)}, clause)]
             return context.conclude(obligation, unit, findings, fulfilled_on=None, due=due)
         events: list[tuple[Any, int]] = []  # (day, how much the figure grows that day)
         details: dict[str, Any] = {}
@@ -119,8 +120,8 @@ class Rollup(ObligationKind):
         if target == 0 and fulfilled_on is None:
             fulfilled_on = None  # nothing to reach: the verdict follows the calendar, like a unit with no headcount
         params = {
-            "figure": rule["figure"], "of": rule["of"], "reached": reached, "total": total, "target": target,
-            "rate": f"{reached / total:.1%}" if total else "—", "threshold": f"{rule['threshold']:.0%}",
+            "figure": rule["figure"], "of": _titled(rule["of"], context), "reached": reached, "total": total, "target": target,
+            "rate": percent(reached / total) if total else "—", "threshold": f"{rule['threshold']:.0%}",
         }
         if fulfilled_on is not None:
             outcome, code = "pass", "rollup_ok"
@@ -130,6 +131,13 @@ class Rollup(ObligationKind):
             outcome, code = "info", "rollup_short"
         findings = [Finding("rollup", outcome, code, params, clause, (), details)]
         return context.conclude(obligation, unit, findings, fulfilled_on=fulfilled_on, due=due)
+
+
+def _titled(oid: str, context: Any) -> Worded:
+    """An obligation named in a message by its title (the parameter stays its id)."""
+    ob = next((o for o in context.spec.obligations if o.id == oid), None)
+    title = ob.title if ob is not None else oid
+    return Worded(oid, title, title)
 
 
 @hookimpl
