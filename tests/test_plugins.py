@@ -941,3 +941,11 @@ def test_testing_strategies_of_a_plugin_are_collected():
         raise AssertionError
 
     assert testing_catalogue(make_pm(("strategies", Strategies({"fact:inspection": factory})))).fact_types["inspection"] is factory
+
+
+def test_a_plugin_installed_while_the_process_runs_is_found(tmp_path, monkeypatch):
+    """Entry points are read once per state of the import path: a package installed later is still seen."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert "errand" not in catalogue_for(get_plugin_manager()).kinds  # read, and remembered
+    _fake_distribution(tmp_path, "nqengine_fake_errands", "1.2.3", FAKE_BODY)  # installed into a folder on the path
+    assert catalogue_for(get_plugin_manager()).plugin_of_kind("errand") == "nqengine-fake-errands"

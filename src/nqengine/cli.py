@@ -194,6 +194,18 @@ def _quiet_pipe() -> int:
     return 0
 
 
+_PARSERS: dict[str, argparse.ArgumentParser] = {}
+
+
+def _parser(lang: str) -> argparse.ArgumentParser:
+    """The command line's parser in ``lang``, built once per process (it holds nothing of a run: a program or a
+    test calling :func:`main` many times pays for building it once)."""
+    parser = _PARSERS.get(lang)
+    if parser is None:
+        parser = _PARSERS[lang] = localise(build_parser(), lang)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None, *, one_shot: bool = False) -> int:
     """Run the command line ``argv``; its exit status.
 
@@ -202,7 +214,7 @@ def main(argv: Sequence[str] | None = None, *, one_shot: bool = False) -> int:
     collector (see :func:`_main`).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = localise(build_parser(), lang_of(argv)).parse_args(argv)
+    args = _parser(lang_of(argv)).parse_args(argv)
     try:
         return _main(args, one_shot)
     except Exception as exc:

@@ -466,14 +466,44 @@ def _import_plugin(ref: str) -> tuple[Any, str]:
         raise PluginError(plugin=ref, code="plugin_load_failed", params={"error": f"{type(exc).__name__}: {exc}"}) from exc
 
 
-def _entry_points() -> Iterable[tuple[importlib.metadata.EntryPoint, importlib.metadata.Distribution]]:
+#: The installed plugins' entry points, with the state of the import path they were read from (see _entry_points).
+_FOUND: tuple[tuple, list] | None = None
+
+
+def _path_state() -> tuple:
+    """``sys.path`` and the modification time of each of its folders: a package installed or removed changes it."""
+    state = []
+    for entry in sys.path:
+        try:
+            state.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            state.append((entry, None))
+    return tuple(state)
+
+
+def _entry_points() -> list[tuple[importlib.metadata.EntryPoint, importlib.metadata.Distribution]]:
+    """(entry point, distribution) of every installed nqengine plugin, without repeats.
+
+    Reading every distribution's metadata costs milliseconds; a process that
+    builds many plugin managers (the service, the test suite, the fuzzer, a
+    program calling the command line in a loop) reads it again only when the
+    import path or one of its folders has changed since (a package installed,
+    removed, or a folder added to ``sys.path``).
+    """
+    global _FOUND
+    state = _path_state()
+    if _FOUND is not None and _FOUND[0] == state:
+        return _FOUND[1]
     seen: set[tuple[str, str]] = set()
+    found = []
     for dist in importlib.metadata.distributions():
         for ep in dist.entry_points:
             if ep.group != ENTRY_POINT_GROUP or (ep.name, ep.value) in seen:
                 continue
             seen.add((ep.name, ep.value))
-            yield ep, dist
+            found.append((ep, dist))
+    _FOUND = (state, found)
+    return found
 
 
 def _load_entrypoints(pm: PluginManager) -> None:
