@@ -5,6 +5,7 @@ Long runs: ``python -m nqengine.fuzz --cases N`` (see docs/security.md).
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -206,3 +207,15 @@ def test_stopping_the_run_is_not_a_finding_of_the_case(corpus, monkeypatch):
     monkeypatch.setattr(api, "load_registry", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_case(_case("plan.yaml"), corpus)
+
+
+def test_jobs_split_the_cases_and_give_one_report(tmp_path):
+    out = tmp_path / "r.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "nqengine.fuzz", "--cases", "6", "--seed", "3", "--jobs", "2", "--json", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("nqengine.fuzz: 6 cases in ") and "(seed 3, 2 jobs: seeds 300–301)" in done.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["cases"] == 6 and sum(report["outcomes"].values()) == 6 and report["findings"] == []
