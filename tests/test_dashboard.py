@@ -122,6 +122,8 @@ def test_dashboard_numbers_equal_the_json(browser, tam_ky, tmp_path):
         assert f["message"] in body
     for e in v["evidence"]:
         assert e in body
+    # each fact cited with its type, its date and where it was recorded
+    assert page.texts("#explain-body ul.evidence li") == ["hh-session: session 08/10/2020 (facts.yaml:52)"]
     shot = tmp_path / "dashboard.png"
     p.keyboard.press("Escape")
     p.screenshot(path=str(shot), full_page=True)

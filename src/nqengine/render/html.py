@@ -16,6 +16,7 @@ Explanations are embedded for every verdict when there are at most
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from importlib import resources
 from typing import Any
@@ -114,7 +115,7 @@ def dashboard_data(ev: Any, lang: str = "vi") -> dict:
                     if f.clause:
                         clauses.setdefault(f.clause, None)
                 clauses.setdefault(v.clause, None)
-                expl[i] = {"c": checks, "e": list(v.evidence), "k": v.clause, "n": v.interpretation}
+                expl[i] = {"c": checks, "e": [_evidence(e, ev.facts) for e in v.evidence], "k": v.clause, "n": v.interpretation}
     for cid in clauses:
         c = spec.clauses.get(cid)
         clauses[cid] = c.text if c else ""
@@ -149,6 +150,16 @@ def dashboard_data(ev: Any, lang: str = "vi") -> dict:
 
 def _asset(name: str) -> str:
     return resources.files("nqengine.render").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
+
+
+def _evidence(fid: str, facts: Any) -> str:
+    """A fact cited as evidence, as a reader wants it: its id, type and date (dd/mm/yyyy), and where it was recorded."""
+    f = facts.get(fid) if facts else None
+    if f is None:
+        return fid
+    day = vn_date(f.date)
+    where = f" ({os.path.basename(f.source.file)}:{f.source.line})" if f.source is not None else ""
+    return f"{fid}: {f.type} {day}{where}"
 
 
 def render_html(ev: Any, lang: str = "vi") -> str:

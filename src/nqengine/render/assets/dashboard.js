@@ -207,7 +207,7 @@
       body.appendChild(el("p", "", U.clause + " " + x.k + ":"));
       body.appendChild(el("blockquote", "", "“" + (D.clauses[x.k] || "") + "”"));
       body.appendChild(el("h4", "", U.checks));
-      var ul = el("ul");
+      var ul = el("ul", "checks");
       x.c.forEach(function (c) {
         var li = el("li", "check-" + c[1], c[0] + ": " + c[2]);
         if (c[3] && c[3] !== x.k) { li.appendChild(el("blockquote", "", U.clause + " " + c[3] + ": “" + (D.clauses[c[3]] || "") + "”")); }
@@ -215,7 +215,8 @@
       });
       body.appendChild(ul);
       body.appendChild(el("h4", "", U.evidence));
-      body.appendChild(el("p", "", x.e.length ? x.e.join(", ") : "—"));
+      if (x.e.length) { var ev = el("ul", "evidence"); x.e.forEach(function (e) { ev.appendChild(el("li", "", e)); }); body.appendChild(ev); }
+      else body.appendChild(el("p", "", "—"));
     }
     $("explain").hidden = false; $("explain-close").focus();
   }
