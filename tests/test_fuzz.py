@@ -219,3 +219,33 @@ def test_jobs_split_the_cases_and_give_one_report(tmp_path):
     assert done.stdout.startswith("nqengine.fuzz: 6 cases in ") and "(seed 3, 2 jobs: seeds 300–301)" in done.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["cases"] == 6 and sum(report["outcomes"].values()) == 6 and report["findings"] == []
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed exception is the point
+def test_a_limit_whose_exception_is_swallowed_still_stops_the_case(corpus, monkeypatch):
+    """The alarm may fire inside a garbage-collector callback or a __del__, where Python prints
+    "Exception ignored" and goes on: the case still counts as stopped (and is tried again)."""
+    from nqengine import api
+    from nqengine.fuzz import oracle
+
+    original, tries = api.load_registry, []
+
+    class Swallows:
+        def __del__(self):
+            while True:  # the limit fires here; Python ignores an exception raised in __del__
+                pass
+
+    def slow_once(*a, **k):
+        tries.append(1)
+        if len(tries) == 1:
+            Swallows()  # collected at once: its __del__ runs until the limit fires
+        return original(*a, **k)
+
+    monkeypatch.setattr(api, "load_registry", slow_once)
+    assert run_case(_case("plan.yaml"), corpus, time_limit=0.3) == ("evaluated", None)
+    assert len(tries) == 2
+    tries.clear()
+    monkeypatch.setattr(api, "load_registry", lambda *a, **k: (tries.append(1), Swallows(), original(*a, **k))[2])
+    outcome, finding = run_case(_case("plan.yaml"), corpus, time_limit=0.3)
+    assert (outcome, finding.kind) == ("finding", "timeout") and len(tries) == 2
+    assert oracle._FIRED

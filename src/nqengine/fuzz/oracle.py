@@ -57,7 +57,13 @@ class _Timeout(BaseException):
     pass
 
 
+#: Set when a case's time limit fires: the exception may be swallowed where Python ignores them
+#: (a garbage-collector callback, a ``__del__``), and the case must still count as stopped.
+_FIRED: list[bool] = []
+
+
 def _alarm(signum: int, frame: Any) -> None:
+    _FIRED.append(True)
     raise _Timeout()
 
 
@@ -106,6 +112,7 @@ def _run_once(case: Case, corpus: Corpus, time_limit: float) -> tuple[str, Findi
     (folder / case.target).write_bytes(apply(original, case.edits))
     out, err = io.StringIO(), io.StringIO()
     use_alarm = hasattr(signal, "setitimer")
+    _FIRED.clear()
     try:
         if use_alarm:
             old = signal.signal(signal.SIGALRM, _alarm)
@@ -131,6 +138,8 @@ def _run_once(case: Case, corpus: Corpus, time_limit: float) -> tuple[str, Findi
         return "finding", Finding("traceback", _place(exc), case.describe(), "".join(traceback.format_exception(exc))[-2000:])
     finally:
         corpus.restore(case.spec, case.target)
+    if _FIRED:  # the limit fired but its exception was swallowed ("Exception ignored in ..."): stopped all the same
+        return "finding", Finding("timeout", f"more than {time_limit:g} s of CPU or {time_limit * WALL_FACTOR:g} s", case.describe())
     return _judge(case, corpus, code, out.getvalue(), err.getvalue())
 
 
