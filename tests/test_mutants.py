@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from helpers import run, spec
 from test_kinds import REPORT, STUDY, session
 
+import nqengine
+from nqengine.errors import SpecError
 from nqengine.evaluation.engine import decide_status, timing_finding
 from nqengine.evaluation.kinds.study import audience_coverage
 
@@ -392,3 +395,189 @@ def test_day_zero_and_text_that_is_no_date_say_so():
     with pytest.raises(InvalidDate) as info:
         parse_date(20201001)  # type: ignore[arg-type]
     assert (info.value.text, info.value.reason) == ("20201001", "format")
+
+
+# --- whole-module run: duty, dissemination, deliverable findings value by value ----------
+# (the kinds' tests checked the status and the code; mutants that changed a finding's
+# check, outcome, parameters, clause or evidence, or a verdict's fulfilled_on, survived)
+
+
+def _whole(v):
+    return (v.status, v.due, v.fulfilled_on, v.evidence), [
+        (f.check, f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings
+    ]
+
+
+DUTIES = """
+- id: u
+  kind: duty
+  title: Theo dõi
+  clause: c1
+  applies_to: {units: [w1, a1]}
+  evidence: supervision
+- id: n
+  kind: duty
+  title: Chỉ đạo
+  clause: c2
+  applies_to: {units: [w1]}
+"""
+
+
+def test_a_duty_recorded_names_its_facts_and_the_first_day():
+    facts = "- {id: s2, type: supervision, unit: w1, date: 03/10/2020, by: sec}\n- {id: s, type: supervision, unit: w1, date: 01/10/2020, by: sec}\n"
+    ev = run(DUTIES, facts, "05/10/2020")
+    assert _whole(ev.verdict("u", "w1")) == (
+        ("met", None, D(2020, 10, 1), ("s", "s2")),
+        [("duty", "pass", "duty_recorded", {"count": 2, "type": "supervision"}, "c1", ("s", "s2"))],
+    )
+    assert _whole(ev.verdict("u", "a1")) == (
+        ("not_applicable", None, None, ()),
+        [("duty", "info", "duty_not_recorded", {"type": "supervision"}, "c1", ())],
+    )
+    assert _whole(ev.verdict("n", "w1")) == (
+        ("not_applicable", None, None, ()),
+        [("duty", "info", "duty_not_checkable", {"type": ""}, "c2", ())],
+    )
+    # the duty consumes its evidence type: the supervision facts are not "not needed"
+    assert ev.unmatched_facts == []
+
+
+def test_a_duty_without_evidence_consumes_no_fact():
+    only_n = "- id: n" + DUTIES.split("- id: n")[1]
+    ev = run(only_n, "- {id: s, type: supervision, unit: w1, date: 01/10/2020, by: sec}\n", "05/10/2020")
+    assert [(u.fact, u.code, dict(u.params)) for u in ev.unmatched_facts] == [("s", "fact_type_unused", {"type": "supervision"})]
+
+
+def test_an_unregistered_evidence_type_is_located_in_the_obligation_that_names_it():
+    text = DUTIES + "  evidence: supervison\n"  # the second duty, obligations[1]
+    with pytest.raises(SpecError) as e:
+        spec(text, nqengine.get_plugin_manager(load_entrypoints=False))
+    [p] = e.value.problems
+    assert (p.path, p.code, p.line, p.column) == ("obligations[1].evidence", "unknown_fact_type", 27, 15)
+    assert dict(p.params) == {
+        "type": "supervison",
+        "choices": "attendance, deliverable, dissemination, event, report, session, supervision",
+        "hint": "supervision",
+    }
+    assert spec(DUTIES).obligations[0].params["evidence"] == "supervision"  # a registered type lints clean
+
+
+DISSEMINATIONS = """
+- id: d
+  kind: dissemination
+  title: Tuyên truyền
+  clause: c1
+  applies_to: {kinds: mass_organisation}
+  deadline: {date: 15/11/2020, inclusive: false}
+  audiences: {required: [members, people], clause: c3}
+- id: e
+  kind: dissemination
+  title: Tuyên truyền chung
+  clause: c2
+  applies_to: {kinds: mass_organisation}
+  deadline: {date: 15/11/2020, inclusive: false}
+"""
+
+
+def _spread(*rows):
+    return "".join("- {id: %s, type: dissemination, unit: m1, date: %s%s}\n" % r for r in rows)
+
+
+DUE = D(2020, 11, 14)
+
+
+def test_dissemination_reached_on_the_day_the_last_audience_is_reached():
+    facts = _spread(("a", "01/10/2020", ", audiences: [members]"), ("b", "05/10/2020", ", audiences: [people]"), ("c", "07/10/2020", ", audiences: [members, people]"))
+    ev = run(DISSEMINATIONS, facts, "20/10/2020")
+    assert _whole(ev.verdict("d", "m1")) == (
+        ("met", DUE, D(2020, 10, 5), ("a", "b", "c")),
+        [
+            ("dissemination", "pass", "dissemination_ok", {"count": 3, "audiences": "members, people"}, "c3", ("a", "b", "c")),
+            ("timing", "pass", "timing_done", {"done": D(2020, 10, 5), "due": DUE}, "c1", ()),
+        ],
+    )
+    # no audiences block: the first fact does it, and the finding lists no audience
+    assert _whole(ev.verdict("e", "m1")) == (
+        ("met", DUE, D(2020, 10, 1), ("a", "b", "c")),
+        [
+            ("dissemination", "pass", "dissemination_ok", {"count": 3, "audiences": "—"}, "c2", ("a", "b", "c")),
+            ("timing", "pass", "timing_done", {"done": D(2020, 10, 1), "due": DUE}, "c2", ()),
+        ],
+    )
+
+
+def test_dissemination_without_facts_cites_the_obligation_clause():
+    v = run(DISSEMINATIONS, "", "20/10/2020").verdict("d", "m1")
+    assert _whole(v) == (
+        ("pending", DUE, None, ()),
+        [
+            ("dissemination", "info", "dissemination_none", {}, "c1", ()),
+            ("timing", "info", "timing_open", {"due": DUE, "days": 25}, "c1", ()),
+        ],
+    )
+
+
+def test_dissemination_facts_that_name_no_audience_are_unknown_or_short():
+    ev = run(DISSEMINATIONS, _spread(("a", "01/10/2020", ""), ("b", "02/10/2020", "")), "20/10/2020")
+    assert _whole(ev.verdict("d", "m1")) == (
+        ("indeterminate", DUE, None, ("a", "b")),
+        [
+            ("dissemination", "unknown", "dissemination_unknown", {"facts": "a, b"}, "c3", ("a", "b")),
+            ("timing", "info", "timing_open", {"due": DUE, "days": 25}, "c1", ()),
+        ],
+    )
+    # where no audience is required, a fact without audiences is enough
+    assert _whole(ev.verdict("e", "m1"))[0] == ("met", DUE, D(2020, 10, 1), ("a", "b"))
+    # one fact reaching some audience: the others are missing, the unknown fact does not count
+    ev = run(DISSEMINATIONS, _spread(("a", "01/10/2020", ""), ("b", "02/10/2020", ", audiences: [people]")), "20/10/2020")
+    assert _whole(ev.verdict("d", "m1")) == (
+        ("pending", DUE, None, ("a", "b")),
+        [
+            ("dissemination", "partial", "dissemination_short", {"missing": "members"}, "c3", ("a", "b")),
+            ("timing", "info", "timing_open", {"due": DUE, "days": 25}, "c1", ()),
+        ],
+    )
+
+
+DELIVERABLES = """
+- id: d
+  kind: deliverable
+  title: Chuyên mục
+  clause: c1
+  applies_to: {units: [w1]}
+  deadline: {date: 31/10/2020, inclusive: true}
+  deliverables: [own_plan, dedicated_column]
+"""
+
+
+def _made(*rows):
+    return "".join("- {id: %s, type: deliverable, unit: w1, date: %s, deliverable: %s}\n" % r for r in rows)
+
+
+def test_deliverables_done_on_the_day_the_last_first_one_is_made():
+    facts = _made(("a", "01/10/2020", "own_plan"), ("x", "02/10/2020", "poster"), ("b", "05/10/2020", "dedicated_column"), ("c", "09/10/2020", "own_plan"))
+    ev = run(DELIVERABLES, facts, "20/10/2020")
+    due = D(2020, 10, 31)
+    assert _whole(ev.verdict("d", "w1")) == (
+        ("met", due, D(2020, 10, 5), ("a", "b", "c")),
+        [
+            ("deliverables", "pass", "deliverables_ok", {"items": "own_plan, dedicated_column"}, "c1", ("a", "b", "c")),
+            ("timing", "pass", "timing_done", {"done": D(2020, 10, 5), "due": due}, "c1", ()),
+        ],
+    )
+    # a deliverable the plan does not ask for is not evidence, and no obligation needs it
+    assert [(u.fact, u.code, dict(u.params)) for u in ev.unmatched_facts] == [("x", "fact_not_needed", {"type": "deliverable"})]
+
+
+def test_deliverables_missing_say_which_and_how_many():
+    due = D(2020, 10, 31)
+    v = run(DELIVERABLES, _made(("a", "01/10/2020", "own_plan")), "20/10/2020").verdict("d", "w1")
+    assert _whole(v) == (
+        ("pending", due, None, ("a",)),
+        [
+            ("deliverables", "partial", "deliverables_missing", {"missing": "dedicated_column", "done": 1, "total": 2}, "c1", ("a",)),
+            ("timing", "info", "timing_open", {"due": due, "days": 11}, "c1", ()),
+        ],
+    )
+    v = run(DELIVERABLES, "", "20/10/2020").verdict("d", "w1")
+    assert _whole(v)[1][0] == ("deliverables", "info", "deliverables_missing", {"missing": "own_plan, dedicated_column", "done": 0, "total": 2}, "c1", ())
