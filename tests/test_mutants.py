@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import helpers
 from helpers import run, spec
 from test_kinds import REPORT, STUDY, session
 
@@ -581,3 +582,140 @@ def test_deliverables_missing_say_which_and_how_many():
     )
     v = run(DELIVERABLES, "", "20/10/2020").verdict("d", "w1")
     assert _whole(v)[1][0] == ("deliverables", "info", "deliverables_missing", {"missing": "own_plan, dedicated_column", "done": 0, "total": 2}, "c1", ())
+
+
+# --- whole-module run: the rollup kind (no test in the fast selection reached it) ----------
+
+ROLLUP_REG = """\
+units:
+  - {id: tinh, name: Tỉnh ủy Một, kind: provincial_committee}
+  - {id: x1, name: Đảng bộ xã Một, kind: party_committee, level: grassroots, parent: tinh, audience: {dang_vien: 10, cong_chuc: 4}}
+  - {id: x2, name: Đảng bộ phường Hai, kind: party_committee, level: district, parent: tinh, audience: {dang_vien: 30}}
+  - {id: x3, name: Đảng bộ xã Ba, kind: party_committee, level: grassroots, parent: tinh, audience: {dang_vien: 60}}
+  - {id: cb, name: Chi bộ thôn, kind: subordinate_cell, parent: x3, audience: {dang_vien: 5}}
+people: []
+"""
+
+ROLLUP_PLAN = """
+- id: s
+  kind: study_session
+  title: Học tập
+  clause: c1
+  applies_to: {kinds: [party_committee, subordinate_cell]}
+  deadline: {date: 31/03/2026, inclusive: true}
+  audience: {categories: [dang_vien, cong_chuc], coverage: 0.5}
+- id: r
+  kind: rollup
+  title: Tỷ lệ toàn tỉnh
+  clause: c2
+  applies_to: {kinds: provincial_committee}
+  deadline: {date: 31/03/2026, inclusive: true}
+  rollup: {of: s, figure: FIGURE, threshold: THRESHOLD, clause: c3OVER}
+"""
+
+# not in date order; x1 attends more members than it has, x2 meets late (02/04) with a second session
+ROLLUP_SESSIONS = (
+    "- {id: c, type: session, unit: x3, date: 10/03/2026, attendance: {dang_vien: 55}}\n"
+    "- {id: b2, type: session, unit: x2, date: 02/04/2026, attendance: {dang_vien: 20}}\n"
+    "- {id: a, type: session, unit: x1, date: 01/03/2026, attendance: {dang_vien: 12, cong_chuc: 4}}\n"
+    "- {id: b, type: session, unit: x2, date: 05/03/2026, attendance: {dang_vien: 5}}\n"
+    "- {id: d, type: session, unit: cb, date: 12/03/2026, attendance: {dang_vien: 5}}\n"
+)
+RDUE = D(2026, 3, 31)
+
+
+def _rollup(figure, threshold, as_of, over="", facts=ROLLUP_SESSIONS, reg=ROLLUP_REG, plan=ROLLUP_PLAN):
+    text = plan.replace("FIGURE", figure).replace("THRESHOLD", str(threshold)).replace("OVER", over)
+    v = run(text, facts, as_of, reg).verdict("r", "tinh")
+    [f] = [f for f in v.findings if f.check == "rollup"]
+    return (v.status, v.fulfilled_on), (f.outcome, f.code, dict(f.params), f.clause, f.evidence), dict(f.details)
+
+
+def _params(figure, reached, total, target, rate, threshold):
+    return {"figure": figure, "of": "s", "reached": reached, "total": total, "target": target, "rate": rate, "threshold": threshold}
+
+
+def test_rollup_units_done_counts_units_met_and_met_late_in_date_order():
+    details = {
+        "x1": {"status": "met", "done": D(2026, 3, 1)},
+        "x2": {"status": "pending", "done": None},
+        "x3": {"status": "met", "done": D(2026, 3, 10)},
+        "cb": {"status": "met", "done": D(2026, 3, 12)},  # two levels below: counted
+    }
+    assert _rollup("units_done", 0.75, "20/03/2026") == (
+        ("met", D(2026, 3, 12)),  # the third unit done
+        ("pass", "rollup_ok", _params("units_done", 3, 4, 3, "75.0%", "75%"), "c3", ()),
+        details,
+    )
+    late = _rollup("units_done", 0.75, "05/04/2026")
+    assert late[1][2]["reached"] == 4 and late[2]["x2"] == {"status": "met_late", "done": D(2026, 4, 2)}
+    assert late[0] == ("met", D(2026, 3, 12))
+    short = _rollup("units_done", 1.0, "20/03/2026")
+    assert short[:2] == (("pending", None), ("partial", "rollup_short", _params("units_done", 3, 4, 4, "75.0%", "100%"), "c3", ()))
+
+
+def test_rollup_party_members_sums_counted_attendance_clipped_to_the_headcount():
+    details = {"x1": {"attended": 10, "headcount": 10}, "x2": {"attended": 5, "headcount": 30}, "x3": {"attended": 55, "headcount": 60}, "cb": {"attended": 5, "headcount": 5}}
+    # x1's 12 members count as its 10; its civil servants are not party members (the audience names both)
+    assert _rollup("party_members", 0.8, "20/03/2026") == (
+        ("pending", None),
+        ("partial", "rollup_short", _params("party_members", 75, 105, 84, "71.4%", "80%"), "c3", ()),
+        details,
+    )
+    # x2's late session brings 20 more: 84 of 105 reached on 02/04, after the deadline
+    assert _rollup("party_members", 0.8, "05/04/2026") == (
+        ("met_late", D(2026, 4, 2)),
+        ("pass", "rollup_ok", _params("party_members", 95, 105, 84, "90.5%", "80%"), "c3", ()),
+        {**details, "x2": {"attended": 25, "headcount": 30}},
+    )
+    # exactly at the threshold: 0.85 * 100 is 85.00000000000001, the target is 85
+    exact = _rollup("party_members", 0.85, "20/03/2026", ", over: {depth: 1}")
+    assert (exact[1][2]["total"], exact[1][2]["target"]) == (100, 85)
+
+
+def test_rollup_over_narrows_by_depth_level_and_kind():
+    depth = _rollup("party_members", 0.7, "20/03/2026", ", over: {depth: 1}")
+    assert depth[0] == ("met", D(2026, 3, 10)) and list(depth[2]) == ["x1", "x2", "x3"]  # the cell is two levels below
+    assert depth[1][2] == _params("party_members", 70, 100, 70, "70.0%", "70%")
+    levels = _rollup("units_done", 0.5, "20/03/2026", ", over: {levels: [grassroots]}")
+    assert levels[0] == ("met", D(2026, 3, 1)) and list(levels[2]) == ["x1", "x3"]
+    assert levels[1][2] == _params("units_done", 2, 2, 1, "100.0%", "50%")
+    kinds = _rollup("units_done", 0.5, "20/03/2026", ", over: {kinds: [subordinate_cell]}")
+    assert kinds[0] == ("met", D(2026, 3, 12)) and kinds[2] == {"cb": {"status": "met", "done": D(2026, 3, 12)}}
+
+
+def test_rollup_with_nothing_attended_or_nothing_to_count():
+    nobody = _rollup("party_members", 0.5, "20/03/2026", facts="")
+    assert nobody[:2] == (("pending", None), ("info", "rollup_short", _params("party_members", 0, 105, 53, "0.0%", "50%"), "c3", ()))
+    # no headcount below: no rate, nothing to reach, the verdict follows the calendar; the clause
+    # falls back to the obligation's
+    plan = ROLLUP_PLAN.replace(", clause: c3", "")
+    empty = _rollup("party_members", 0.5, "20/03/2026", ", over: {kinds: [subordinate_cell]}", reg=ROLLUP_REG.replace("audience: {dang_vien: 5}", "audience: {cong_chuc: 5}"), plan=plan)
+    assert empty == (
+        ("pending", None),
+        ("info", "rollup_short", _params("party_members", 0, 0, 0, "—", "50%"), "c2", ()),
+        {"cb": {"attended": 0, "headcount": 0}},
+    )
+    # no unit below with a verdict on 'of'
+    v = run(ROLLUP_PLAN.replace("FIGURE", "units_done").replace("THRESHOLD", "0.5").replace("OVER", "").replace("{kinds: provincial_committee}", "{units: [x2]}"),
+            ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "x2")
+    assert v.status == "indeterminate"
+    assert [(f.outcome, f.code, dict(f.params), f.clause) for f in v.findings if f.check == "rollup"] == [("unknown", "rollup_nothing", {"of": "s"}, "c3")]
+
+
+def test_rollup_party_members_are_the_plans_party_member_categories():
+    header = helpers.HEADER.replace("dang_vien: {", "dv: {")  # the party category is not called dang_vien
+    plan = ROLLUP_PLAN.replace("[dang_vien, cong_chuc]", "[dv]").replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    reg = ROLLUP_REG.replace("dang_vien", "dv")
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    s = spec(plan, pm, header=header)
+    ev = nqengine.evaluate(s, helpers.registry(reg), helpers.facts(ROLLUP_SESSIONS.replace("dang_vien", "dv"), pm), "20/03/2026", pm=pm)
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (75, 105)
+    # a plan that flags no category as party members counts dang_vien
+    header = helpers.HEADER.replace(", party_member: true", "")
+    plan = ROLLUP_PLAN.replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    s = spec(plan, pm, header=header)
+    ev = nqengine.evaluate(s, helpers.registry(ROLLUP_REG), helpers.facts(ROLLUP_SESSIONS, pm), "20/03/2026", pm=pm)
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (75, 105)
