@@ -8,6 +8,7 @@ status alone.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 import helpers
@@ -15,8 +16,10 @@ from helpers import run, spec
 from test_kinds import REPORT, STUDY, session
 
 import nqengine
+from nqengine.editor_schema import json_schema
 from nqengine.errors import SpecError
 from nqengine.evaluation.engine import decide_status, timing_finding
+from nqengine.evaluation.kinds import facts_of
 from nqengine.evaluation.kinds.study import audience_coverage
 
 D = dt.date
@@ -719,3 +722,41 @@ def test_rollup_party_members_are_the_plans_party_member_categories():
     ev = nqengine.evaluate(s, helpers.registry(ROLLUP_REG), helpers.facts(ROLLUP_SESSIONS, pm), "20/03/2026", pm=pm)
     [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
     assert (f.params["reached"], f.params["total"]) == (75, 105)
+
+
+# --- whole-module run: the kinds' shared helpers ------------------------------------------
+
+
+def test_rule_blocks_clause_and_interpretation_are_described_to_editors():
+    blocks = json_schema("spec")["properties"]["obligations"]["items"]["allOf"]
+    dissemination = next(b["then"] for b in blocks if b["if"]["properties"]["kind"]["const"] == "dissemination")
+    audiences = dissemination["properties"]["audiences"]["properties"]
+    assert audiences["clause"] == {"type": "string", "description": "the clause this check rests on (an id under 'clauses')"}
+    assert audiences["interpretation"] == {
+        "type": "string",
+        "description": "the reading taken where the plan is not precise ('kịp thời', '1 ngày' as two sessions); every verdict of the rule carries it",
+    }
+
+
+def test_a_verdict_carries_the_interpretation_of_each_rule_once_in_order():
+    plan = (
+        STUDY.replace("clause: c2}", "clause: c2, interpretation: trước ngày}")
+        .replace("coverage: 1.0, clause: c3}", "coverage: 1.0, clause: c3, interpretation: mọi đảng viên}")
+        .replace("content: {required: [core], clause: c1}", "content: {required: [core], clause: c1, interpretation: nội dung cốt lõi}")
+        .replace("materials: {required: [vk], clause: c1}", "materials: {required: [vk], clause: c1, interpretation: mọi đảng viên}")
+    )
+    v = run(plan, session(date="30/10/2020"), "05/11/2020").verdict("s", "w1")
+    # the deadline's first, then the rule blocks in the order of the spec; the repeated one once
+    assert v.interpretation == "trước ngày / mọi đảng viên / nội dung cốt lõi"
+
+
+def test_facts_of_merges_types_by_date_then_id():
+    def fact(fid, day):
+        return SimpleNamespace(id=fid, date=D(2020, 10, day))
+
+    by_type = {("w1", "report"): [fact("r2", 5), fact("r1", 9)], ("w1", "deliverable"): [fact("d1", 5), fact("d0", 1)], ("a1", "report"): [fact("x", 1)]}
+    context = SimpleNamespace(facts=lambda unit, t: list(by_type.get((unit, t), [])))
+    unit = SimpleNamespace(id="w1")
+    assert [f.id for f in facts_of(context, unit, ["report", "deliverable"])] == ["d0", "d1", "r2", "r1"]
+    assert [f.id for f in facts_of(context, unit, ["report"])] == ["r2", "r1"]  # one type: as the context gives them
+    assert facts_of(context, unit, ["session", "dissemination"]) == []
