@@ -2,7 +2,9 @@
 
 Each test asserts the finding (its code, outcome and parameters), not only the
 verdict's status: the mutants these kill changed the explanation and left the
-status alone.
+status alone.  The first groups answer the survivors issue 16 named; the groups
+marked "whole-module run" answer the survivors of a run over whole modules
+(docs/security.md, "Tests that catch bugs: mutation testing").
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-import pytest
 import helpers
+import pytest
 from helpers import run, spec
 from test_kinds import REPORT, STUDY, session
 
