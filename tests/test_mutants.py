@@ -762,3 +762,31 @@ def test_facts_of_merges_types_by_date_then_id():
     assert [f.id for f in facts_of(context, unit, ["report", "deliverable"])] == ["d0", "d1", "r2", "r1"]
     assert [f.id for f in facts_of(context, unit, ["report"])] == ["r2", "r1"]  # one type: as the context gives them
     assert facts_of(context, unit, ["session", "dissemination"]) == []
+
+
+def test_rollup_counts_only_the_party_categories_the_summed_obligation_asks_for():
+    # two party-member categories; the study asks for dang_vien only, so committee members
+    # (cap_uy) are neither counted nor needed
+    header = helpers.HEADER.replace("  cong_chuc:", "  cap_uy: {vi: Cấp ủy viên, en: Committee members, party_member: true}\n  cong_chuc:")
+    plan = ROLLUP_PLAN.replace("[dang_vien, cong_chuc]", "[dang_vien]").replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    reg = ROLLUP_REG.replace("audience: {dang_vien: 10, cong_chuc: 4}", "audience: {dang_vien: 10, cap_uy: 3}")
+    sessions = ROLLUP_SESSIONS.replace("attendance: {dang_vien: 12, cong_chuc: 4}", "attendance: {dang_vien: 10, cap_uy: 3}")
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    ev = nqengine.evaluate(spec(plan, pm, header=header), helpers.registry(reg), helpers.facts(sessions, pm), "20/03/2026", pm=pm)
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (75, 105)
+    assert f.details["x1"] == {"attended": 10, "headcount": 10}
+
+
+def test_rollup_due_date_is_the_upper_units_own():
+    # a deadline counted from an event: the roll-up's due date is worked out for the province
+    plan = ROLLUP_PLAN.replace("FIGURE", "units_done").replace("THRESHOLD", "0.5").replace("OVER", "")
+    plan = plan.replace("applies_to: {kinds: provincial_committee}\n  deadline: {date: 31/03/2026, inclusive: true}",
+                        "applies_to: {kinds: provincial_committee}\n  deadline: {after: {event: ev}, days: 30, inclusive: true}")
+    v = run(plan, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "tinh")
+    assert (v.due, v.status, v.fulfilled_on) == (D(2020, 10, 31), "met_late", D(2026, 3, 10))  # two of four units, long after
+    # and when nothing below has a verdict on 'of', the verdict keeps its due date and timing
+    nothing = ROLLUP_PLAN.replace("FIGURE", "units_done").replace("THRESHOLD", "0.5").replace("OVER", "").replace("{kinds: provincial_committee}", "{units: [x2]}")
+    v = run(nothing, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "x2")
+    assert (v.status, v.due) == ("indeterminate", RDUE)
+    assert [(f.check, f.code, dict(f.params)) for f in v.findings][-1] == ("timing", "timing_open", {"due": RDUE, "days": 11})
