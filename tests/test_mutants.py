@@ -790,3 +790,23 @@ def test_rollup_due_date_is_the_upper_units_own():
     v = run(nothing, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "x2")
     assert (v.status, v.due) == ("indeterminate", RDUE)
     assert [(f.check, f.code, dict(f.params)) for f in v.findings][-1] == ("timing", "timing_open", {"due": RDUE, "days": 11})
+
+
+def test_rollup_counts_each_session_once_whatever_else_cites_it():
+    # x2's session passes the sessions, audience (partly) and presenter checks: its five
+    # members are counted once, from the sessions finding
+    plan = ROLLUP_PLAN.replace("coverage: 0.5}", "coverage: 0.5}\n  presenter: {roles: [secretary]}")
+    plan = plan.replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", ", over: {depth: 1}")
+    reg = ROLLUP_REG.replace("people: []", "people:\n  - {id: bt2, name: Bí Thư Hai, roles: [{unit: x2, role: secretary}]}")
+    sessions = ROLLUP_SESSIONS.replace("unit: x2, date: 05/03/2026, attendance: {dang_vien: 5}}", "unit: x2, date: 05/03/2026, attendance: {dang_vien: 5}, presenter: bt2}")
+    ev = run(plan, sessions, "20/03/2026", reg)
+    assert [(f.check, f.outcome, f.evidence) for f in ev.verdict("s", "x2").findings][:3] == [
+        ("sessions", "pass", ("b",)), ("audience", "partial", ("b",)), ("presenter", "pass", ("b",))]
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.details["x2"]) == (5, {"attended": 5, "headcount": 30})
+
+
+def test_rollup_of_an_audience_without_party_members_counts_every_party_category():
+    plan = ROLLUP_PLAN.replace("[dang_vien, cong_chuc]", "[cong_chuc]").replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    [f] = [f for f in run(plan, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "tinh").findings if f.check == "rollup"]
+    assert f.params["total"] == 105  # the party members below, not nobody
