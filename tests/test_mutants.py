@@ -21,8 +21,10 @@ import nqengine
 from nqengine.editor_schema import json_schema
 from nqengine.errors import SpecError
 from nqengine.evaluation.engine import decide_status, timing_finding
-from nqengine.evaluation.kinds import facts_of
+from nqengine.evaluation.kinds import ObligationKind, facts_of
 from nqengine.evaluation.kinds.study import audience_coverage
+from nqengine.model import Finding
+from nqengine.plugins.hookspecs import hookimpl
 
 D = dt.date
 
@@ -810,3 +812,52 @@ def test_rollup_of_an_audience_without_party_members_counts_every_party_category
     plan = ROLLUP_PLAN.replace("[dang_vien, cong_chuc]", "[cong_chuc]").replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
     [f] = [f for f in run(plan, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "tinh").findings if f.check == "rollup"]
     assert f.params["total"] == 105  # the party members below, not nobody
+
+
+class _Errand(ObligationKind):
+    """A plugin's kind that records the day the errand was done even when a check on it failed."""
+
+    name = "errand"
+    fact_types = ("deliverable",)
+
+    def evaluate_unit(self, obligation, unit, context):
+        due = context.due(obligation, unit)
+        done = context.facts(unit.id, "deliverable")[:1]
+        if not done:
+            return context.conclude(obligation, unit, [Finding("errand", "info", "deliverables_missing", {}, obligation.clause)], fulfilled_on=None, due=due)
+        [f] = done
+        outcome = "fail" if f.data.get("deliverable") == "wrong" else "pass"
+        return context.conclude(obligation, unit, [Finding("errand", outcome, "deliverables_ok", {}, obligation.clause, (f.id,))], fulfilled_on=f.date, evidence=(f.id,), due=due)
+
+
+class _Kinds:
+    @hookimpl
+    def nqengine_register_obligation_kinds(self):
+        return [_Errand()]
+
+
+def test_rollup_units_done_leaves_out_a_unit_done_wrongly():
+    # a violated verdict may carry the day it was done (a plugin's kind, here): it is not done
+    plan = """
+- id: e
+  kind: errand
+  title: Việc
+  clause: c1
+  applies_to: {kinds: party_committee}
+  deadline: {date: 31/03/2026, inclusive: true}
+- id: r
+  kind: rollup
+  title: Tỷ lệ
+  clause: c2
+  applies_to: {kinds: provincial_committee}
+  deadline: {date: 31/03/2026, inclusive: true}
+  rollup: {of: e, figure: units_done, threshold: 0.5}
+"""
+    made = "- {id: m1, type: deliverable, unit: x1, date: 02/03/2026, deliverable: right}\n- {id: m2, type: deliverable, unit: x2, date: 03/03/2026, deliverable: wrong}\n"
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    pm.register(_Kinds(), name="errand")
+    ev = nqengine.evaluate(spec(plan, pm), helpers.registry(ROLLUP_REG), helpers.facts(made, pm), "20/03/2026", pm=pm)
+    assert (ev.verdict("e", "x2").status, ev.verdict("e", "x2").fulfilled_on) == ("violated", D(2026, 3, 3))
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (1, 3)
+    assert f.details["x2"] == {"status": "violated", "done": None}
