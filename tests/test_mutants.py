@@ -861,3 +861,23 @@ def test_rollup_units_done_leaves_out_a_unit_done_wrongly():
     [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
     assert (f.params["reached"], f.params["total"]) == (1, 3)
     assert f.details["x2"] == {"status": "violated", "done": None}
+
+
+def test_rollup_counts_partial_sessions_single_members_and_clips_a_second_session():
+    # two sessions required: x1 held one (sessions partial, still counted) with one member;
+    # x2's two sessions bring 20 + 15 members of 30 (clipped to 30); threshold 0: reached
+    # on the first day anyone attended
+    plan = ROLLUP_PLAN.replace("coverage: 0.5}", "coverage: 0.5}\n  sessions: 2")
+    plan = plan.replace("FIGURE", "party_members").replace("THRESHOLD", "0.0").replace("OVER", ", over: {depth: 1}")
+    sessions = (
+        "- {id: a, type: session, unit: x1, date: 01/03/2026, attendance: {dang_vien: 1}}\n"
+        "- {id: b, type: session, unit: x2, date: 05/03/2026, attendance: {dang_vien: 20}}\n"
+        "- {id: b2, type: session, unit: x2, date: 06/03/2026, attendance: {dang_vien: 15}}\n"
+    )
+    ev = run(plan, sessions, "20/03/2026", ROLLUP_REG)
+    assert [(f.check, f.outcome) for f in ev.verdict("s", "x1").findings][0] == ("sessions", "partial")
+    v = ev.verdict("r", "tinh")
+    [f] = [f for f in v.findings if f.check == "rollup"]
+    assert (v.status, v.fulfilled_on) == ("met", D(2026, 3, 1))
+    assert (f.outcome, f.code, dict(f.params)) == ("pass", "rollup_ok", _params("party_members", 31, 100, 0, "31.0%", "0%"))
+    assert f.details == {"x1": {"attended": 1, "headcount": 10}, "x2": {"attended": 30, "headcount": 30}, "x3": {"attended": 0, "headcount": 60}}
