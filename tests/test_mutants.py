@@ -545,6 +545,10 @@ def test_dissemination_facts_that_name_no_audience_are_unknown_or_short():
             ("timing", "info", "timing_open", {"due": DUE, "days": 25}, "c1", ()),
         ],
     )
+    # several audiences missing are listed in the plan's order
+    three = DISSEMINATIONS.replace("required: [members, people]", "required: [members, people, youth]")
+    v = run(three, _spread(("b", "02/10/2020", ", audiences: [people]")), "20/10/2020").verdict("d", "m1")
+    assert [(f.code, dict(f.params)) for f in v.findings][0] == ("dissemination_short", {"missing": "members, youth"})
 
 
 DELIVERABLES = """
