@@ -2,18 +2,29 @@
 
 Each test asserts the finding (its code, outcome and parameters), not only the
 verdict's status: the mutants these kill changed the explanation and left the
-status alone.
+status alone.  The first groups answer the survivors issue 16 named; the groups
+marked "whole-module run" answer the survivors of a run over whole modules
+(docs/security.md, "Tests that catch bugs: mutation testing").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
+import helpers
+import pytest
 from helpers import run, spec
 from test_kinds import REPORT, STUDY, session
 
+import nqengine
+from nqengine.editor_schema import json_schema
+from nqengine.errors import SpecError
 from nqengine.evaluation.engine import decide_status, timing_finding
+from nqengine.evaluation.kinds import ObligationKind, facts_of
 from nqengine.evaluation.kinds.study import audience_coverage
+from nqengine.model import Finding
+from nqengine.plugins.hookspecs import hookimpl
 
 D = dt.date
 
@@ -392,3 +403,485 @@ def test_day_zero_and_text_that_is_no_date_say_so():
     with pytest.raises(InvalidDate) as info:
         parse_date(20201001)  # type: ignore[arg-type]
     assert (info.value.text, info.value.reason) == ("20201001", "format")
+
+
+# --- whole-module run: duty, dissemination, deliverable findings value by value ----------
+# (the kinds' tests checked the status and the code; mutants that changed a finding's
+# check, outcome, parameters, clause or evidence, or a verdict's fulfilled_on, survived)
+
+
+def _whole(v):
+    return (v.status, v.due, v.fulfilled_on, v.evidence), [
+        (f.check, f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings
+    ]
+
+
+DUTIES = """
+- id: u
+  kind: duty
+  title: Theo dõi
+  clause: c1
+  applies_to: {units: [w1, a1]}
+  evidence: supervision
+- id: n
+  kind: duty
+  title: Chỉ đạo
+  clause: c2
+  applies_to: {units: [w1]}
+"""
+
+
+def test_a_duty_recorded_names_its_facts_and_the_first_day():
+    facts = "- {id: s2, type: supervision, unit: w1, date: 03/10/2020, by: sec}\n- {id: s, type: supervision, unit: w1, date: 01/10/2020, by: sec}\n"
+    ev = run(DUTIES, facts, "05/10/2020")
+    assert _whole(ev.verdict("u", "w1")) == (
+        ("met", None, D(2020, 10, 1), ("s", "s2")),
+        [("duty", "pass", "duty_recorded", {"count": 2, "type": "supervision"}, "c1", ("s", "s2"))],
+    )
+    assert _whole(ev.verdict("u", "a1")) == (
+        ("not_applicable", None, None, ()),
+        [("duty", "info", "duty_not_recorded", {"type": "supervision"}, "c1", ())],
+    )
+    assert _whole(ev.verdict("n", "w1")) == (
+        ("not_applicable", None, None, ()),
+        [("duty", "info", "duty_not_checkable", {"type": ""}, "c2", ())],
+    )
+    # the duty consumes its evidence type: the supervision facts are not "not needed"
+    assert ev.unmatched_facts == []
+
+
+def test_a_duty_without_evidence_consumes_no_fact():
+    only_n = "- id: n" + DUTIES.split("- id: n")[1]
+    ev = run(only_n, "- {id: s, type: supervision, unit: w1, date: 01/10/2020, by: sec}\n", "05/10/2020")
+    assert [(u.fact, u.code, dict(u.params)) for u in ev.unmatched_facts] == [("s", "fact_type_unused", {"type": "supervision"})]
+
+
+def test_an_unregistered_evidence_type_is_located_in_the_obligation_that_names_it():
+    text = DUTIES + "  evidence: supervison\n"  # the second duty, obligations[1]
+    with pytest.raises(SpecError) as e:
+        spec(text, nqengine.get_plugin_manager(load_entrypoints=False))
+    [p] = e.value.problems
+    assert (p.path, p.code, p.line, p.column) == ("obligations[1].evidence", "unknown_fact_type", 27, 15)
+    assert dict(p.params) == {
+        "type": "supervison",
+        "choices": "attendance, deliverable, dissemination, event, report, session, supervision",
+        "hint": "supervision",
+    }
+    assert spec(DUTIES).obligations[0].params["evidence"] == "supervision"  # a registered type lints clean
+
+
+DISSEMINATIONS = """
+- id: d
+  kind: dissemination
+  title: Tuyên truyền
+  clause: c1
+  applies_to: {kinds: mass_organisation}
+  deadline: {date: 15/11/2020, inclusive: false}
+  audiences: {required: [members, people], clause: c3}
+- id: e
+  kind: dissemination
+  title: Tuyên truyền chung
+  clause: c2
+  applies_to: {kinds: mass_organisation}
+  deadline: {date: 15/11/2020, inclusive: false}
+"""
+
+
+def _spread(*rows):
+    return "".join("- {id: %s, type: dissemination, unit: m1, date: %s%s}\n" % r for r in rows)
+
+
+DUE = D(2020, 11, 14)
+
+
+def test_dissemination_reached_on_the_day_the_last_audience_is_reached():
+    facts = _spread(("a", "01/10/2020", ", audiences: [members]"), ("b", "05/10/2020", ", audiences: [people]"), ("c", "07/10/2020", ", audiences: [members, people]"))
+    ev = run(DISSEMINATIONS, facts, "20/10/2020")
+    assert _whole(ev.verdict("d", "m1")) == (
+        ("met", DUE, D(2020, 10, 5), ("a", "b", "c")),
+        [
+            ("dissemination", "pass", "dissemination_ok", {"count": 3, "audiences": "members, people"}, "c3", ("a", "b", "c")),
+            ("timing", "pass", "timing_done", {"done": D(2020, 10, 5), "due": DUE}, "c1", ()),
+        ],
+    )
+    # no audiences block: the first fact does it, and the finding lists no audience
+    assert _whole(ev.verdict("e", "m1")) == (
+        ("met", DUE, D(2020, 10, 1), ("a", "b", "c")),
+        [
+            ("dissemination", "pass", "dissemination_ok", {"count": 3, "audiences": "—"}, "c2", ("a", "b", "c")),
+            ("timing", "pass", "timing_done", {"done": D(2020, 10, 1), "due": DUE}, "c2", ()),
+        ],
+    )
+
+
+def test_dissemination_without_facts_cites_the_obligation_clause():
+    v = run(DISSEMINATIONS, "", "20/10/2020").verdict("d", "m1")
+    assert _whole(v) == (
+        ("pending", DUE, None, ()),
+        [
+            ("dissemination", "info", "dissemination_none", {}, "c1", ()),
+            ("timing", "info", "timing_open", {"due": DUE, "days": 25}, "c1", ()),
+        ],
+    )
+
+
+def test_dissemination_facts_that_name_no_audience_are_unknown_or_short():
+    ev = run(DISSEMINATIONS, _spread(("a", "01/10/2020", ""), ("b", "02/10/2020", "")), "20/10/2020")
+    assert _whole(ev.verdict("d", "m1")) == (
+        ("indeterminate", DUE, None, ("a", "b")),
+        [
+            ("dissemination", "unknown", "dissemination_unknown", {"facts": "a, b"}, "c3", ("a", "b")),
+            ("timing", "info", "timing_open", {"due": DUE, "days": 25}, "c1", ()),
+        ],
+    )
+    # where no audience is required, a fact without audiences is enough
+    assert _whole(ev.verdict("e", "m1"))[0] == ("met", DUE, D(2020, 10, 1), ("a", "b"))
+    # one fact reaching some audience: the others are missing, the unknown fact does not count
+    ev = run(DISSEMINATIONS, _spread(("a", "01/10/2020", ""), ("b", "02/10/2020", ", audiences: [people]")), "20/10/2020")
+    assert _whole(ev.verdict("d", "m1")) == (
+        ("pending", DUE, None, ("a", "b")),
+        [
+            ("dissemination", "partial", "dissemination_short", {"missing": "members"}, "c3", ("a", "b")),
+            ("timing", "info", "timing_open", {"due": DUE, "days": 25}, "c1", ()),
+        ],
+    )
+    # several audiences missing are listed in the plan's order
+    three = DISSEMINATIONS.replace("required: [members, people]", "required: [members, people, youth]")
+    v = run(three, _spread(("b", "02/10/2020", ", audiences: [people]")), "20/10/2020").verdict("d", "m1")
+    assert [(f.code, dict(f.params)) for f in v.findings][0] == ("dissemination_short", {"missing": "members, youth"})
+
+
+DELIVERABLES = """
+- id: d
+  kind: deliverable
+  title: Chuyên mục
+  clause: c1
+  applies_to: {units: [w1]}
+  deadline: {date: 31/10/2020, inclusive: true}
+  deliverables: [own_plan, dedicated_column]
+"""
+
+
+def _made(*rows):
+    return "".join("- {id: %s, type: deliverable, unit: w1, date: %s, deliverable: %s}\n" % r for r in rows)
+
+
+def test_deliverables_done_on_the_day_the_last_first_one_is_made():
+    facts = _made(("a", "01/10/2020", "own_plan"), ("x", "02/10/2020", "poster"), ("b", "05/10/2020", "dedicated_column"), ("c", "09/10/2020", "own_plan"))
+    ev = run(DELIVERABLES, facts, "20/10/2020")
+    due = D(2020, 10, 31)
+    assert _whole(ev.verdict("d", "w1")) == (
+        ("met", due, D(2020, 10, 5), ("a", "b", "c")),
+        [
+            ("deliverables", "pass", "deliverables_ok", {"items": "own_plan, dedicated_column"}, "c1", ("a", "b", "c")),
+            ("timing", "pass", "timing_done", {"done": D(2020, 10, 5), "due": due}, "c1", ()),
+        ],
+    )
+    # a deliverable the plan does not ask for is not evidence, and no obligation needs it
+    assert [(u.fact, u.code, dict(u.params)) for u in ev.unmatched_facts] == [("x", "fact_not_needed", {"type": "deliverable"})]
+
+
+def test_deliverables_missing_say_which_and_how_many():
+    due = D(2020, 10, 31)
+    v = run(DELIVERABLES, _made(("a", "01/10/2020", "own_plan")), "20/10/2020").verdict("d", "w1")
+    assert _whole(v) == (
+        ("pending", due, None, ("a",)),
+        [
+            ("deliverables", "partial", "deliverables_missing", {"missing": "dedicated_column", "done": 1, "total": 2}, "c1", ("a",)),
+            ("timing", "info", "timing_open", {"due": due, "days": 11}, "c1", ()),
+        ],
+    )
+    v = run(DELIVERABLES, "", "20/10/2020").verdict("d", "w1")
+    assert _whole(v)[1][0] == ("deliverables", "info", "deliverables_missing", {"missing": "own_plan, dedicated_column", "done": 0, "total": 2}, "c1", ())
+
+
+# --- whole-module run: the rollup kind (no test in the fast selection reached it) ----------
+
+ROLLUP_REG = """\
+units:
+  - {id: tinh, name: Tỉnh ủy Một, kind: provincial_committee}
+  - {id: x1, name: Đảng bộ xã Một, kind: party_committee, level: grassroots, parent: tinh, audience: {dang_vien: 10, cong_chuc: 4}}
+  - {id: x2, name: Đảng bộ phường Hai, kind: party_committee, level: district, parent: tinh, audience: {dang_vien: 30}}
+  - {id: x3, name: Đảng bộ xã Ba, kind: party_committee, level: grassroots, parent: tinh, audience: {dang_vien: 60}}
+  - {id: cb, name: Chi bộ thôn, kind: subordinate_cell, parent: x3, audience: {dang_vien: 5}}
+people: []
+"""
+
+ROLLUP_PLAN = """
+- id: s
+  kind: study_session
+  title: Học tập
+  clause: c1
+  applies_to: {kinds: [party_committee, subordinate_cell]}
+  deadline: {date: 31/03/2026, inclusive: true}
+  audience: {categories: [dang_vien, cong_chuc], coverage: 0.5}
+- id: r
+  kind: rollup
+  title: Tỷ lệ toàn tỉnh
+  clause: c2
+  applies_to: {kinds: provincial_committee}
+  deadline: {date: 31/03/2026, inclusive: true}
+  rollup: {of: s, figure: FIGURE, threshold: THRESHOLD, clause: c3OVER}
+"""
+
+# not in date order; x1 attends more members than it has, x2 meets late (02/04) with a second session
+ROLLUP_SESSIONS = (
+    "- {id: c, type: session, unit: x3, date: 10/03/2026, attendance: {dang_vien: 55}}\n"
+    "- {id: b2, type: session, unit: x2, date: 02/04/2026, attendance: {dang_vien: 20}}\n"
+    "- {id: a, type: session, unit: x1, date: 01/03/2026, attendance: {dang_vien: 12, cong_chuc: 4}}\n"
+    "- {id: b, type: session, unit: x2, date: 05/03/2026, attendance: {dang_vien: 5}}\n"
+    "- {id: d, type: session, unit: cb, date: 12/03/2026, attendance: {dang_vien: 5}}\n"
+)
+RDUE = D(2026, 3, 31)
+
+
+def _rollup(figure, threshold, as_of, over="", facts=ROLLUP_SESSIONS, reg=ROLLUP_REG, plan=ROLLUP_PLAN):
+    text = plan.replace("FIGURE", figure).replace("THRESHOLD", str(threshold)).replace("OVER", over)
+    v = run(text, facts, as_of, reg).verdict("r", "tinh")
+    [f] = [f for f in v.findings if f.check == "rollup"]
+    return (v.status, v.fulfilled_on), (f.outcome, f.code, dict(f.params), f.clause, f.evidence), dict(f.details)
+
+
+def _params(figure, reached, total, target, rate, threshold):
+    return {"figure": figure, "of": "s", "reached": reached, "total": total, "target": target, "rate": rate, "threshold": threshold}
+
+
+def test_rollup_units_done_counts_units_met_and_met_late_in_date_order():
+    details = {
+        "x1": {"status": "met", "done": D(2026, 3, 1)},
+        "x2": {"status": "pending", "done": None},
+        "x3": {"status": "met", "done": D(2026, 3, 10)},
+        "cb": {"status": "met", "done": D(2026, 3, 12)},  # two levels below: counted
+    }
+    assert _rollup("units_done", 0.75, "20/03/2026") == (
+        ("met", D(2026, 3, 12)),  # the third unit done
+        ("pass", "rollup_ok", _params("units_done", 3, 4, 3, "75.0%", "75%"), "c3", ()),
+        details,
+    )
+    late = _rollup("units_done", 0.75, "05/04/2026")
+    assert late[1][2]["reached"] == 4 and late[2]["x2"] == {"status": "met_late", "done": D(2026, 4, 2)}
+    assert late[0] == ("met", D(2026, 3, 12))
+    short = _rollup("units_done", 1.0, "20/03/2026")
+    assert short[:2] == (("pending", None), ("partial", "rollup_short", _params("units_done", 3, 4, 4, "75.0%", "100%"), "c3", ()))
+
+
+def test_rollup_party_members_sums_counted_attendance_clipped_to_the_headcount():
+    details = {"x1": {"attended": 10, "headcount": 10}, "x2": {"attended": 5, "headcount": 30}, "x3": {"attended": 55, "headcount": 60}, "cb": {"attended": 5, "headcount": 5}}
+    # x1's 12 members count as its 10; its civil servants are not party members (the audience names both)
+    assert _rollup("party_members", 0.8, "20/03/2026") == (
+        ("pending", None),
+        ("partial", "rollup_short", _params("party_members", 75, 105, 84, "71.4%", "80%"), "c3", ()),
+        details,
+    )
+    # x2's late session brings 20 more: 84 of 105 reached on 02/04, after the deadline
+    assert _rollup("party_members", 0.8, "05/04/2026") == (
+        ("met_late", D(2026, 4, 2)),
+        ("pass", "rollup_ok", _params("party_members", 95, 105, 84, "90.5%", "80%"), "c3", ()),
+        {**details, "x2": {"attended": 25, "headcount": 30}},
+    )
+    # exactly at the threshold: 0.85 * 100 is 85.00000000000001, the target is 85
+    exact = _rollup("party_members", 0.85, "20/03/2026", ", over: {depth: 1}")
+    assert (exact[1][2]["total"], exact[1][2]["target"]) == (100, 85)
+
+
+def test_rollup_over_narrows_by_depth_level_and_kind():
+    depth = _rollup("party_members", 0.7, "20/03/2026", ", over: {depth: 1}")
+    assert depth[0] == ("met", D(2026, 3, 10)) and list(depth[2]) == ["x1", "x2", "x3"]  # the cell is two levels below
+    assert depth[1][2] == _params("party_members", 70, 100, 70, "70.0%", "70%")
+    levels = _rollup("units_done", 0.5, "20/03/2026", ", over: {levels: [grassroots]}")
+    assert levels[0] == ("met", D(2026, 3, 1)) and list(levels[2]) == ["x1", "x3"]
+    assert levels[1][2] == _params("units_done", 2, 2, 1, "100.0%", "50%")
+    kinds = _rollup("units_done", 0.5, "20/03/2026", ", over: {kinds: [subordinate_cell]}")
+    assert kinds[0] == ("met", D(2026, 3, 12)) and kinds[2] == {"cb": {"status": "met", "done": D(2026, 3, 12)}}
+
+
+def test_rollup_with_nothing_attended_or_nothing_to_count():
+    nobody = _rollup("party_members", 0.5, "20/03/2026", facts="")
+    assert nobody[:2] == (("pending", None), ("info", "rollup_short", _params("party_members", 0, 105, 53, "0.0%", "50%"), "c3", ()))
+    # no headcount below: no rate, nothing to reach, the verdict follows the calendar; the clause
+    # falls back to the obligation's
+    plan = ROLLUP_PLAN.replace(", clause: c3", "")
+    empty = _rollup("party_members", 0.5, "20/03/2026", ", over: {kinds: [subordinate_cell]}", reg=ROLLUP_REG.replace("audience: {dang_vien: 5}", "audience: {cong_chuc: 5}"), plan=plan)
+    assert empty == (
+        ("pending", None),
+        ("info", "rollup_short", _params("party_members", 0, 0, 0, "—", "50%"), "c2", ()),
+        {"cb": {"attended": 0, "headcount": 0}},
+    )
+    # no unit below with a verdict on 'of'
+    v = run(ROLLUP_PLAN.replace("FIGURE", "units_done").replace("THRESHOLD", "0.5").replace("OVER", "").replace("{kinds: provincial_committee}", "{units: [x2]}"),
+            ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "x2")
+    assert v.status == "indeterminate"
+    assert [(f.outcome, f.code, dict(f.params), f.clause) for f in v.findings if f.check == "rollup"] == [("unknown", "rollup_nothing", {"of": "s"}, "c3")]
+
+
+def test_rollup_party_members_are_the_plans_party_member_categories():
+    header = helpers.HEADER.replace("dang_vien: {", "dv: {")  # the party category is not called dang_vien
+    plan = ROLLUP_PLAN.replace("[dang_vien, cong_chuc]", "[dv]").replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    reg = ROLLUP_REG.replace("dang_vien", "dv")
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    s = spec(plan, pm, header=header)
+    ev = nqengine.evaluate(s, helpers.registry(reg), helpers.facts(ROLLUP_SESSIONS.replace("dang_vien", "dv"), pm), "20/03/2026", pm=pm)
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (75, 105)
+    # a plan that flags no category as party members counts dang_vien
+    header = helpers.HEADER.replace(", party_member: true", "")
+    plan = ROLLUP_PLAN.replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    s = spec(plan, pm, header=header)
+    ev = nqengine.evaluate(s, helpers.registry(ROLLUP_REG), helpers.facts(ROLLUP_SESSIONS, pm), "20/03/2026", pm=pm)
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (75, 105)
+
+
+# --- whole-module run: the kinds' shared helpers ------------------------------------------
+
+
+def test_rule_blocks_clause_and_interpretation_are_described_to_editors():
+    blocks = json_schema("spec")["properties"]["obligations"]["items"]["allOf"]
+    dissemination = next(b["then"] for b in blocks if b["if"]["properties"]["kind"]["const"] == "dissemination")
+    audiences = dissemination["properties"]["audiences"]["properties"]
+    assert audiences["clause"] == {"type": "string", "description": "the clause this check rests on (an id under 'clauses')"}
+    assert audiences["interpretation"] == {
+        "type": "string",
+        "description": "the reading taken where the plan is not precise ('kịp thời', '1 ngày' as two sessions); every verdict of the rule carries it",
+    }
+
+
+def test_a_verdict_carries_the_interpretation_of_each_rule_once_in_order():
+    plan = (
+        STUDY.replace("clause: c2}", "clause: c2, interpretation: trước ngày}")
+        .replace("coverage: 1.0, clause: c3}", "coverage: 1.0, clause: c3, interpretation: mọi đảng viên}")
+        .replace("content: {required: [core], clause: c1}", "content: {required: [core], clause: c1, interpretation: nội dung cốt lõi}")
+        .replace("materials: {required: [vk], clause: c1}", "materials: {required: [vk], clause: c1, interpretation: mọi đảng viên}")
+    )
+    v = run(plan, session(date="30/10/2020"), "05/11/2020").verdict("s", "w1")
+    # the deadline's first, then the rule blocks in the order of the spec; the repeated one once
+    assert v.interpretation == "trước ngày / mọi đảng viên / nội dung cốt lõi"
+
+
+def test_facts_of_merges_types_by_date_then_id():
+    def fact(fid, day):
+        return SimpleNamespace(id=fid, date=D(2020, 10, day))
+
+    by_type = {("w1", "report"): [fact("r2", 5), fact("r1", 9)], ("w1", "deliverable"): [fact("d1", 5), fact("d0", 1)], ("a1", "report"): [fact("x", 1)]}
+    context = SimpleNamespace(facts=lambda unit, t: list(by_type.get((unit, t), [])))
+    unit = SimpleNamespace(id="w1")
+    assert [f.id for f in facts_of(context, unit, ["report", "deliverable"])] == ["d0", "d1", "r2", "r1"]
+    assert [f.id for f in facts_of(context, unit, ["report"])] == ["r2", "r1"]  # one type: as the context gives them
+    assert facts_of(context, unit, ["session", "dissemination"]) == []
+
+
+def test_rollup_counts_only_the_party_categories_the_summed_obligation_asks_for():
+    # two party-member categories; the study asks for dang_vien only, so committee members
+    # (cap_uy) are neither counted nor needed
+    header = helpers.HEADER.replace("  cong_chuc:", "  cap_uy: {vi: Cấp ủy viên, en: Committee members, party_member: true}\n  cong_chuc:")
+    plan = ROLLUP_PLAN.replace("[dang_vien, cong_chuc]", "[dang_vien]").replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    reg = ROLLUP_REG.replace("audience: {dang_vien: 10, cong_chuc: 4}", "audience: {dang_vien: 10, cap_uy: 3}")
+    sessions = ROLLUP_SESSIONS.replace("attendance: {dang_vien: 12, cong_chuc: 4}", "attendance: {dang_vien: 10, cap_uy: 3}")
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    ev = nqengine.evaluate(spec(plan, pm, header=header), helpers.registry(reg), helpers.facts(sessions, pm), "20/03/2026", pm=pm)
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (75, 105)
+    assert f.details["x1"] == {"attended": 10, "headcount": 10}
+
+
+def test_rollup_due_date_is_the_upper_units_own():
+    # a deadline counted from an event: the roll-up's due date is worked out for the province
+    plan = ROLLUP_PLAN.replace("FIGURE", "units_done").replace("THRESHOLD", "0.5").replace("OVER", "")
+    plan = plan.replace("applies_to: {kinds: provincial_committee}\n  deadline: {date: 31/03/2026, inclusive: true}",
+                        "applies_to: {kinds: provincial_committee}\n  deadline: {after: {event: ev}, days: 30, inclusive: true}")
+    v = run(plan, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "tinh")
+    assert (v.due, v.status, v.fulfilled_on) == (D(2020, 10, 31), "met_late", D(2026, 3, 10))  # two of four units, long after
+    # and when nothing below has a verdict on 'of', the verdict keeps its due date and timing
+    nothing = ROLLUP_PLAN.replace("FIGURE", "units_done").replace("THRESHOLD", "0.5").replace("OVER", "").replace("{kinds: provincial_committee}", "{units: [x2]}")
+    v = run(nothing, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "x2")
+    assert (v.status, v.due) == ("indeterminate", RDUE)
+    assert [(f.check, f.code, dict(f.params)) for f in v.findings][-1] == ("timing", "timing_open", {"due": RDUE, "days": 11})
+
+
+def test_rollup_counts_each_session_once_whatever_else_cites_it():
+    # x2's session passes the sessions, audience (partly) and presenter checks: its five
+    # members are counted once, from the sessions finding
+    plan = ROLLUP_PLAN.replace("coverage: 0.5}", "coverage: 0.5}\n  presenter: {roles: [secretary]}")
+    plan = plan.replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", ", over: {depth: 1}")
+    reg = ROLLUP_REG.replace("people: []", "people:\n  - {id: bt2, name: Bí Thư Hai, roles: [{unit: x2, role: secretary}]}")
+    sessions = ROLLUP_SESSIONS.replace("unit: x2, date: 05/03/2026, attendance: {dang_vien: 5}}", "unit: x2, date: 05/03/2026, attendance: {dang_vien: 5}, presenter: bt2}")
+    ev = run(plan, sessions, "20/03/2026", reg)
+    assert [(f.check, f.outcome, f.evidence) for f in ev.verdict("s", "x2").findings][:3] == [
+        ("sessions", "pass", ("b",)), ("audience", "partial", ("b",)), ("presenter", "pass", ("b",))]
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.details["x2"]) == (5, {"attended": 5, "headcount": 30})
+
+
+def test_rollup_of_an_audience_without_party_members_counts_every_party_category():
+    plan = ROLLUP_PLAN.replace("[dang_vien, cong_chuc]", "[cong_chuc]").replace("FIGURE", "party_members").replace("THRESHOLD", "0.5").replace("OVER", "")
+    [f] = [f for f in run(plan, ROLLUP_SESSIONS, "20/03/2026", ROLLUP_REG).verdict("r", "tinh").findings if f.check == "rollup"]
+    assert f.params["total"] == 105  # the party members below, not nobody
+
+
+class _Errand(ObligationKind):
+    """A plugin's kind that records the day the errand was done even when a check on it failed."""
+
+    name = "errand"
+    fact_types = ("deliverable",)
+
+    def evaluate_unit(self, obligation, unit, context):
+        due = context.due(obligation, unit)
+        done = context.facts(unit.id, "deliverable")[:1]
+        if not done:
+            return context.conclude(obligation, unit, [Finding("errand", "info", "deliverables_missing", {}, obligation.clause)], fulfilled_on=None, due=due)
+        [f] = done
+        outcome = "fail" if f.data.get("deliverable") == "wrong" else "pass"
+        return context.conclude(obligation, unit, [Finding("errand", outcome, "deliverables_ok", {}, obligation.clause, (f.id,))], fulfilled_on=f.date, evidence=(f.id,), due=due)
+
+
+class _Kinds:
+    @hookimpl
+    def nqengine_register_obligation_kinds(self):
+        return [_Errand()]
+
+
+def test_rollup_units_done_leaves_out_a_unit_done_wrongly():
+    # a violated verdict may carry the day it was done (a plugin's kind, here): it is not done
+    plan = """
+- id: e
+  kind: errand
+  title: Việc
+  clause: c1
+  applies_to: {kinds: party_committee}
+  deadline: {date: 31/03/2026, inclusive: true}
+- id: r
+  kind: rollup
+  title: Tỷ lệ
+  clause: c2
+  applies_to: {kinds: provincial_committee}
+  deadline: {date: 31/03/2026, inclusive: true}
+  rollup: {of: e, figure: units_done, threshold: 0.5}
+"""
+    made = "- {id: m1, type: deliverable, unit: x1, date: 02/03/2026, deliverable: right}\n- {id: m2, type: deliverable, unit: x2, date: 03/03/2026, deliverable: wrong}\n"
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    pm.register(_Kinds(), name="errand")
+    ev = nqengine.evaluate(spec(plan, pm), helpers.registry(ROLLUP_REG), helpers.facts(made, pm), "20/03/2026", pm=pm)
+    assert (ev.verdict("e", "x2").status, ev.verdict("e", "x2").fulfilled_on) == ("violated", D(2026, 3, 3))
+    [f] = [f for f in ev.verdict("r", "tinh").findings if f.check == "rollup"]
+    assert (f.params["reached"], f.params["total"]) == (1, 3)
+    assert f.details["x2"] == {"status": "violated", "done": None}
+
+
+def test_rollup_counts_partial_sessions_single_members_and_clips_a_second_session():
+    # two sessions required: x1 held one (sessions partial, still counted) with one member;
+    # x2's two sessions bring 20 + 15 members of 30 (clipped to 30); threshold 0: reached
+    # on the first day anyone attended
+    plan = ROLLUP_PLAN.replace("coverage: 0.5}", "coverage: 0.5}\n  sessions: 2")
+    plan = plan.replace("FIGURE", "party_members").replace("THRESHOLD", "0.0").replace("OVER", ", over: {depth: 1}")
+    sessions = (
+        "- {id: a, type: session, unit: x1, date: 01/03/2026, attendance: {dang_vien: 1}}\n"
+        "- {id: b, type: session, unit: x2, date: 05/03/2026, attendance: {dang_vien: 20}}\n"
+        "- {id: b2, type: session, unit: x2, date: 06/03/2026, attendance: {dang_vien: 15}}\n"
+    )
+    ev = run(plan, sessions, "20/03/2026", ROLLUP_REG)
+    assert [(f.check, f.outcome) for f in ev.verdict("s", "x1").findings][0] == ("sessions", "partial")
+    v = ev.verdict("r", "tinh")
+    [f] = [f for f in v.findings if f.check == "rollup"]
+    assert (v.status, v.fulfilled_on) == ("met", D(2026, 3, 1))
+    assert (f.outcome, f.code, dict(f.params)) == ("pass", "rollup_ok", _params("party_members", 31, 100, 0, "31.0%", "0%"))
+    assert f.details == {"x1": {"attended": 1, "headcount": 10}, "x2": {"attended": 30, "headcount": 30}, "x3": {"attended": 0, "headcount": 60}}
