@@ -249,3 +249,50 @@ def test_a_limit_whose_exception_is_swallowed_still_stops_the_case(corpus, monke
     outcome, finding = run_case(_case("plan.yaml"), corpus, time_limit=0.3)
     assert (outcome, finding.kind) == ("finding", "timeout") and len(tries) == 2
     assert oracle._FIRED
+
+
+def test_a_long_run_goes_in_batches_and_its_first_batch_is_the_seeds_own_run(monkeypatch):
+    """Hypothesis keeps what a run explored (gigabytes over a million cases): a fuzz run is split into runs
+    of BATCH cases with derived seeds; the cases of the first are those one run with the seed draws."""
+    seen = []
+
+    def record(case, corpus, time_limit):
+        seen.append(case.describe())
+        return "evaluated", None
+
+    monkeypatch.setattr(fuzz_module, "run_case", record)
+    fuzz(3, seed=5)
+    first = list(seen)
+    seen.clear()
+    monkeypatch.setattr(fuzz_module, "BATCH", 3)
+    report = fuzz(8, seed=5)
+    assert report.cases == 8 and len(seen) == 8
+    assert seen[:3] == first
+
+
+def test_repeated_evaluations_in_one_process_do_not_keep_their_garbage(monkeypatch):
+    """Objects aged by gc_paused are not counted by the interpreter's trigger for a full collection: without
+    gcpause's own rule, every cycle a long-running program's evaluations leave stays (the fuzzer grew to 8.8 GB)."""
+    import gc
+    import weakref
+
+    from nqengine import gcpause
+
+    class Node:
+        pass
+
+    def leave_a_cycle():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return weakref.ref(a)
+
+    gc.collect()
+    monkeypatch.setattr(gcpause, "_BASE", [])
+    with gcpause.gc_paused():
+        first = leave_a_cycle()
+    assert first() is not None and gcpause._BASE  # the first block sets the base, collects nothing
+    monkeypatch.setattr(gcpause, "_BASE", [gcpause._BASE[0] // 2])  # as if the program had since grown by half
+    with gcpause.gc_paused():
+        second = leave_a_cycle()
+    assert first() is None and second() is None  # a full collection ran on the way out
+    assert gcpause._BASE[0] > 0

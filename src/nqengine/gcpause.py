@@ -60,5 +60,32 @@ def gc_paused() -> Iterator[None]:
                 gc.freeze()
             elif gc.get_freeze_count() == 0:
                 gc.freeze()
+                tracked = gc.get_freeze_count()
                 gc.unfreeze()
+                _collect_if_grown(tracked)
             gc.enable()
+
+
+#: Objects the collector tracked after the last full collection :func:`gc_paused` started (or after its first block).
+_BASE: list[int] = []
+
+
+def _collect_if_grown(tracked: int) -> None:
+    """Python's own rule for full collections, for the objects :func:`gc_paused` aged.
+
+    Objects moved to the oldest generation this way are not counted by the
+    interpreter's trigger for a full collection (25% more long-lived objects
+    than after the last one), so a program that evaluates again and again
+    (the service, a loop over plans, the fuzzer) would keep every reference
+    cycle its evaluations left: the fuzzer grew to 8.8 GB in 58,000 cases.
+    The same rule, applied here: a full collection once the tracked objects
+    have grown by a quarter since the last (the first block only sets the
+    base: what a program loads first is usually what it keeps).
+    """
+    if not _BASE:
+        _BASE.append(tracked)
+    elif tracked > _BASE[0] + _BASE[0] // 4 + 10_000:
+        gc.collect()
+        gc.freeze()
+        _BASE[0] = gc.get_freeze_count()
+        gc.unfreeze()

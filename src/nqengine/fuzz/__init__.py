@@ -25,7 +25,15 @@ from nqengine.fuzz.corpus import Corpus, build_corpus
 from nqengine.fuzz.mutate import Case, cases
 from nqengine.fuzz.oracle import Finding, run_case
 
-__all__ = ["Report", "fuzz", "Case", "Finding", "cases", "run_case", "build_corpus"]
+__all__ = ["Report", "fuzz", "Case", "Finding", "cases", "run_case", "build_corpus", "BATCH", "STOP"]
+
+#: Cases per Hypothesis run within one fuzz run (see :func:`fuzz`).
+BATCH = 5000
+
+#: Set (made non-empty) to end a run after the case under way, with its report: what SIGTERM does in
+#: ``python -m nqengine.fuzz``.  An exception raised by a signal handler can be swallowed where Python
+#: ignores exceptions (a collector callback), so the run checks this between cases instead.
+STOP: list[bool] = []
 
 
 @attrs.define
@@ -95,31 +103,43 @@ def fuzz(
         class _Stop(Exception):
             pass
 
-        stopped = []
+        stopped: list[bool] = []
 
-        @hseed(seed)
-        @settings(
-            max_examples=n_cases,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(cases())
-        def one(case: Case) -> None:
-            if stopped or (budget is not None and time.monotonic() - start > budget):
-                stopped.append(True)
-                raise _Stop()
-            outcome, finding = run_case(case, corpus, time_limit)
-            report.add(outcome, finding)
-            if finding is not None and on_finding is not None:
-                on_finding(finding)
-            if progress is not None and report.cases % 500 == 0:
-                report.seconds = time.monotonic() - start
-                progress(report)
+        def batch(n: int, batch_seed: int) -> None:
+            @hseed(batch_seed)
+            @settings(
+                max_examples=n,
+                deadline=None,
+                database=None,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(cases())
+            def one(case: Case) -> None:
+                if stopped or STOP or (budget is not None and time.monotonic() - start > budget):
+                    stopped.append(True)
+                    raise _Stop()
+                outcome, finding = run_case(case, corpus, time_limit)
+                report.add(outcome, finding)
+                if finding is not None and on_finding is not None:
+                    on_finding(finding)
+                if progress is not None and report.cases % 500 == 0:
+                    report.seconds = time.monotonic() - start
+                    progress(report)
 
-        try:
             one()
+
+        # Hypothesis keeps what one run has explored, to draw new cases: a million cases in one run
+        # took gigabytes (8.8 GB after 58,000 cases). Runs of BATCH cases each, with seeds derived from
+        # ``seed``, keep the memory flat; the first batch is what one run with ``seed`` draws.
+        b = 0
+        try:
+            while report.cases < n_cases and not stopped:
+                before = report.cases
+                batch(min(BATCH, n_cases - report.cases), seed if b == 0 else seed * 1_000_003 + b)
+                b += 1
+                if report.cases == before:  # nothing left to draw
+                    break
         except KeyboardInterrupt:  # stopped by hand: the cases done so far are the report
             pass
         except BaseException:  # _Stop, or Hypothesis's report of it (a FlakyFailure group when replayed)

@@ -19,7 +19,7 @@ import tempfile
 
 import attrs
 
-from nqengine.fuzz import Finding, Report, fuzz
+from nqengine.fuzz import STOP, Finding, Report, fuzz
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.findings, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(attrs.asdict(f), ensure_ascii=False) + "\n")
 
-    def stop(signum: int, frame: object) -> None:  # SIGTERM ends a background run like Ctrl-C: with its report
-        raise KeyboardInterrupt
+    def stop(signum: int, frame: object) -> None:  # SIGTERM ends a background run with its report, after the case under way
+        if STOP:  # a second SIGTERM: now
+            raise KeyboardInterrupt
+        STOP.append(True)
 
     signal.signal(signal.SIGTERM, stop)
     report = fuzz(args.cases, seed=args.seed, budget=args.budget, progress=progress if args.progress else None,

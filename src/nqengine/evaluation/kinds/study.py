@@ -74,7 +74,7 @@ def _compiled(objs: tuple, compile: Any) -> Any:
     hit = _CACHE.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], objs)):
         return hit[1]
-    if len(_CACHE) > 1024:  # rules and variants made on the fly by a plugin must not pile up
+    if len(_CACHE) > 256:  # rules and variants made on the fly by a plugin, or plans evaluated one after another, must not pile up
         _CACHE.clear()
     value = compile(*objs)
     _CACHE[key] = (objs, value)
