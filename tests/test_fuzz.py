@@ -290,9 +290,9 @@ def test_repeated_evaluations_in_one_process_do_not_keep_their_garbage(monkeypat
     monkeypatch.setattr(gcpause, "_BASE", [])
     with gcpause.gc_paused():
         first = leave_a_cycle()
-    assert first() is not None and gcpause._BASE  # the first block sets the base, collects nothing
-    monkeypatch.setattr(gcpause, "_BASE", [gcpause._BASE[0] // 2])  # as if the program had since grown by half
+    assert first() is not None and len(gcpause._BASE) == 2  # the first block sets the base, collects nothing
+    monkeypatch.setattr(gcpause, "_BASE", [0, 10**7])  # as if many objects had been aged since
     with gcpause.gc_paused():
         second = leave_a_cycle()
     assert first() is None and second() is None  # a full collection ran on the way out
-    assert gcpause._BASE[0] > 0
+    assert gcpause._BASE[0] > 0 and gcpause._BASE[1] == 0

@@ -59,18 +59,18 @@ def gc_paused() -> Iterator[None]:
             if _FOR_PROCESS:
                 gc.freeze()
             elif gc.get_freeze_count() == 0:
+                new = gc.get_count()[0]  # objects the block added (the young generation was not collected during it)
                 gc.freeze()
-                tracked = gc.get_freeze_count()
                 gc.unfreeze()
-                _collect_if_grown(tracked)
+                _collect_if_grown(new)
             gc.enable()
 
 
-#: Objects the collector tracked after the last full collection :func:`gc_paused` started (or after its first block).
+#: [objects kept after the last full collection gc_paused started (or by its first block), objects aged since].
 _BASE: list[int] = []
 
 
-def _collect_if_grown(tracked: int) -> None:
+def _collect_if_grown(new: int) -> None:
     """Python's own rule for full collections, for the objects :func:`gc_paused` aged.
 
     Objects moved to the oldest generation this way are not counted by the
@@ -81,11 +81,16 @@ def _collect_if_grown(tracked: int) -> None:
     The same rule, applied here: a full collection once the tracked objects
     have grown by a quarter since the last (the first block only sets the
     base: what a program loads first is usually what it keeps).
+    Counted in O(1) (``gc.get_count()``): measuring the whole heap at every
+    block would cost a program of millions of objects more than the
+    collections themselves.
     """
     if not _BASE:
-        _BASE.append(tracked)
-    elif tracked > _BASE[0] + _BASE[0] // 4 + 10_000:
+        _BASE.extend((max(new, 0), 0))
+        return
+    _BASE[1] += max(new, 0)
+    if _BASE[1] > _BASE[0] // 4 + 100_000:
         gc.collect()
-        gc.freeze()
-        _BASE[0] = gc.get_freeze_count()
+        gc.freeze()  # how many objects are kept now: counted once per full collection
+        _BASE[0], _BASE[1] = gc.get_freeze_count(), 0
         gc.unfreeze()
