@@ -78,9 +78,10 @@ def _collect_if_grown(new: int) -> None:
     than after the last one), so a program that evaluates again and again
     (the service, a loop over plans, the fuzzer) would keep every reference
     cycle its evaluations left: the fuzzer grew to 8.8 GB in 58,000 cases.
-    The same rule, applied here: a full collection once the tracked objects
-    have grown by a quarter since the last (the first block only sets the
-    base: what a program loads first is usually what it keeps).
+    The same rule, applied here: a full collection once the objects the
+    blocks added since the last one exceed a quarter of those it kept (and
+    100,000); the first block only sets that base, since what a program
+    loads first is usually what it keeps.
     Counted in O(1) (``gc.get_count()``): measuring the whole heap at every
     block would cost a program of millions of objects more than the
     collections themselves.
