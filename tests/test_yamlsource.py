@@ -367,3 +367,52 @@ def test_global_pyyaml_loaders_are_untouched():
 )
 def test_join_path(path, key, joined):
     assert join_path(path, key) == joined
+
+
+# --- trees are shared between reads of the same text --------------------------------------
+
+
+def _shape(node: Node) -> tuple:
+    """Everything a node holds, recursively: two trees with equal shapes are the same tree as read."""
+    if node.kind == "map":
+        inner: object = tuple((_shape(k), _shape(v)) for k, v in node.value)
+    elif node.kind == "seq":
+        inner = tuple(_shape(v) for v in node.value)
+    else:
+        inner = node.value
+    return (node.kind, node.tag, node.file, node.line, node.column, inner)
+
+
+def test_a_text_read_again_gives_the_same_tree():
+    text = "a: 1\nb: [x, y]\n"
+    first = compose_text(text, "same.yaml")
+    assert compose_text(text, "same.yaml") is first
+    # another file name is another tree (positions name the file)
+    other = compose_text(text, "other.yaml")
+    assert other is not first and other.file == "other.yaml"
+    # a changed text is read afresh
+    assert to_python(compose_text("a: 2\nb: [x, y]\n", "same.yaml")) == {"a": 2, "b": ["x", "y"]}
+
+
+def test_a_text_with_problems_is_reported_every_time():
+    first = problems("a: 1\na: 2\n")
+    assert len(first) == 1 and first[0].startswith("t.yaml:2:1: ")
+    assert problems("a: 1\na: 2\n") == first
+
+
+@pytest.mark.parametrize("folder", ["tam-ky-xxi", "an-my-xxi", "gia-lai-xiv", "gia-lai-ctr-01"])
+def test_loading_and_evaluating_leave_the_shared_trees_as_read(folder, capsys):
+    """Composition (``extends``, ``override``, ``unset``), validation and evaluation build new nodes and
+    never change the trees they were given, which later reads of the same files share."""
+    from pathlib import Path
+
+    from nqengine.cli import main
+
+    specs = Path(__file__).resolve().parent.parent / "specs"
+    files = sorted(specs.glob("*/*.yaml"))
+    before = {f: _shape(compose_file(f)) for f in files}
+    assert main(["evaluate", str(specs / folder), "--as-of", "31/12/2026", "--format", "json"]) == 0
+    assert capsys.readouterr().out.startswith("{")
+    for f in files:
+        tree = compose_file(f)
+        assert _shape(tree) == before[f], f

@@ -29,7 +29,7 @@ from nqengine.periods import parse_period
 from nqengine.plugins.manager import (
     catalogue_for,
     declared_plugins,
-    get_plugin_manager,
+    shared_plugin_manager,
     list_plugins,
     require_plugins,
 )
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None, *, one_shot: bool = False) -> int:
 def _main(args: argparse.Namespace, one_shot: bool = False) -> int:
     out = sys.stdout
     try:
-        pm = get_plugin_manager(args.plugins)
+        pm = shared_plugin_manager(args.plugins)
         if args.command == "check":
             return _check(args, pm)
         if args.command == "plugins":

@@ -305,8 +305,36 @@ class _SyntaxDetail(str):
         return str(self) if lang == "en" else self.vi  # type: ignore[attr-defined]
 
 
+#: Trees of recently read texts, by (text, file): a plan is read again and again by one process (the
+#: service, ``prove``, a fuzzing run, a program evaluating several dates), and its spec files, which
+#: ``extends`` and the plugin check read twice per run, parse in milliseconds each.  Only texts up to
+#: :data:`_CACHED_TEXT_MAX` characters are kept (a registry or facts file in YAML may be large).  The
+#: trees are shared, so nothing may change a composed tree: :mod:`nqengine.spec.compose` builds new
+#: nodes for what it merges, and ``tests/test_yamlsource.py`` checks that loading leaves them as read.
+_CACHE: dict[tuple[str, str], Node] = {}
+_CACHE_MAX = 64
+_CACHED_TEXT_MAX = 1 << 18
+
+
 def compose_text(text: str, file: str = "<string>", error: type[InputError] = SpecError) -> Node:
-    """Parse ``text`` into a :class:`Node` tree, raising ``error`` with located problems."""
+    """Parse ``text`` into a :class:`Node` tree, raising ``error`` with located problems.
+
+    The tree is shared with later calls for the same text and file name: treat it as read-only.
+    """
+    small = len(text) <= _CACHED_TEXT_MAX
+    if small:
+        hit = _CACHE.get((text, file))
+        if hit is not None:
+            return hit
+    root = _compose(text, file, error)
+    if small:
+        if len(_CACHE) >= _CACHE_MAX:
+            del _CACHE[next(iter(_CACHE))]  # the oldest
+        _CACHE[(text, file)] = root
+    return root
+
+
+def _compose(text: str, file: str, error: type[InputError]) -> Node:
     if text.startswith("\ufeff"):
         text = text[1:]  # a byte-order mark is not content
     problems = _control_characters(text, file)

@@ -33,6 +33,7 @@ from nqengine.cli import main
 from nqengine.errors import NQEngineError
 from nqengine.fuzz.corpus import Corpus
 from nqengine.fuzz.mutate import Case, apply
+from nqengine.plugins.manager import shared_plugin_manager
 
 __all__ = ["Finding", "run_case", "LOCATED"]
 
@@ -181,7 +182,7 @@ def _lost_facts(case: Case, corpus: Corpus, out: str) -> set[str]:
     if mutated:
         path.write_bytes(apply(corpus.files[(case.spec, case.target)], case.edits))
     try:
-        facts = api.load_facts(path)
+        facts = api.load_facts(path, pm=shared_plugin_manager())
     except NQEngineError:
         return set()
     finally:

@@ -51,6 +51,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "PluginManager",
     "get_plugin_manager",
+    "shared_plugin_manager",
     "catalogue_for",
     "Catalogue",
     "list_plugins",
@@ -385,6 +386,7 @@ class PluginManager(pluggy.PluginManager):
         self.blocked_names: set[str] = set()  # normalised
         self.autoload = True
         self.trace_writer: Callable[[str], Any] | None = None
+        self._names: dict[tuple, frozenset[str]] = {}  # names_of, by (name, plugin, distribution)
 
     def block(self, name: str) -> None:
         """Block ``name`` (a plugin, module, entry-point or distribution name) from registering."""
@@ -431,11 +433,17 @@ class PluginManager(pluggy.PluginManager):
 
     def names_of(self, name: str, plugin: Any) -> set[str]:
         """Every name a plugin answers to, normalised: its own, its module's, its distribution's."""
+        key = (name, id(plugin), id(self.distributions.get(name)))
+        known = self._names.get(key)
+        if known is not None:
+            return set(known)
         names = {name, getattr(plugin, "__name__", None) or ""}
         dist = self.distributions.get(name)
         if dist is not None:
-            names.add(dist.metadata["name"])
-        return {normalize_name(n) for n in names if n}
+            names.add(dist.metadata["name"])  # reads and parses the distribution's METADATA file: kept below
+        out = frozenset(normalize_name(n) for n in names if n)
+        self._names[key] = out
+        return set(out)
 
 
 def _import_plugin(ref: str) -> tuple[Any, str]:
@@ -518,6 +526,31 @@ def _load_entrypoints(pm: PluginManager) -> None:
             continue
         pm.distributions[ep.name] = dist
         pm.register(plugin, name=ep.name)
+
+
+_SHARED: tuple[tuple, "PluginManager"] | None = None
+
+
+def shared_plugin_manager(plugins: Sequence[str] = ()) -> "PluginManager":
+    """A plugin manager for a command run in a process that runs many (the service, ``prove``, a fuzzing run,
+    a program or a test calling the command line in a loop): built by :func:`get_plugin_manager`, and given
+    again while nothing it was built from has changed.
+
+    Only the default manager is shared (no ``-p``: a plugin file may change between calls).  It is built
+    again when the import path or one of its folders changes (a plugin installed or removed), or when
+    ``NQENGINE_DISABLE_PLUGIN_AUTOLOAD`` or ``NQENGINE_TRACE_HOOKS`` does.  Building one registers every
+    built-in and installed plugin and validates their hooks, and its catalogue is built on first use: a
+    few milliseconds each time, which a short command would otherwise pay on every call.
+    """
+    global _SHARED
+    if plugins:
+        return get_plugin_manager(plugins)
+    key = (_path_state(), os.environ.get("NQENGINE_DISABLE_PLUGIN_AUTOLOAD"), os.environ.get("NQENGINE_TRACE_HOOKS"))
+    if _SHARED is not None and _SHARED[0] == key:
+        return _SHARED[1]
+    pm = get_plugin_manager()
+    _SHARED = (key, pm)
+    return pm
 
 
 def get_plugin_manager(
