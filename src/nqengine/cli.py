@@ -255,12 +255,14 @@ def _main(args: argparse.Namespace, one_shot: bool = False) -> int:
             return cli_draft(args, pm)
         if args.command in SERVICE_COMMANDS:
             return run_service(args, pm)
-        ev = _evaluation(args, pm)
         if one_shot:
             # The registry, facts and verdicts live until the process ends: out of the collector's sight, so that
-            # the collections the writers trigger walk only what they create (at national scale each full
-            # collection would walk millions of objects to find no garbage).
+            # the collections that loading, evaluating and writing trigger walk only what each creates (at national
+            # scale each full collection would walk millions of objects to find no garbage).  Set before loading:
+            # otherwise the evaluation's gc_paused block, finding the objects it added past a quarter of those
+            # loaded, starts a full collection (a tenth of the command at 10%) of a process about to end.
             freeze_for_process()
+        ev = _evaluation(args, pm)
         if args.command in ("evaluate", "report"):
             cat = catalogue_for(pm)
             fmt = cat.formats.get(args.format)

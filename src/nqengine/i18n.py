@@ -555,6 +555,15 @@ def message(code: str, lang: str = "vi", **params: object) -> str:
     An unknown code renders as the code itself followed by its parameters, so a
     plugin's own message is never lost even without a catalogue entry.
     """
+    key: tuple | None = (code, lang, *params.items())
+    for v in params.values():
+        if v.__class__ is not str and v.__class__ is not int:  # equal str and int values render alike; others may not
+            key = None
+            break
+    else:
+        hit = _RENDERED.get(key)
+        if hit is not None and MESSAGES.get(code) is hit[0]:  # the same wording (a plugin may define a code later)
+            return hit[1]
     pair = MESSAGES.get(code)
     if pair is None:
         extra = ", ".join(f"{k}={v}" for k, v in params.items())
@@ -562,7 +571,20 @@ def message(code: str, lang: str = "vi", **params: object) -> str:
     filled = {k: _fill(v, lang) for k, v in params.items()}
     # A missing parameter (a plugin's problem built by hand) shows as {name}, never a KeyError.
     text = _pick(pair, lang).format_map(_Keep(filled))
-    return _plurals(text) if lang == "en" and ("(s)" in text or "1 " in text) else text
+    if lang == "en" and ("(s)" in text or "1 " in text):
+        text = _plurals(text)
+    if key is not None:
+        if len(_RENDERED) >= 8192:
+            _RENDERED.clear()
+        _RENDERED[key] = (pair, text)
+    return text
+
+
+#: Messages rendered lately, by (code, language, parameters), for parameters that are all text or whole
+#: numbers: a national evaluation writes the same few sentences ("đã tổ chức 1/1 buổi hợp lệ") tens of
+#: thousands of times.  Each entry keeps the wording it was rendered from, and is used only while
+#: that is still the code's wording (a plugin's ``nqengine_register_messages`` may add or replace one).
+_RENDERED: dict[tuple, tuple[tuple[str, str], str]] = {}
 
 
 _ONE = _re.compile(r"(?<![\d.,/-])1 (day|session|unit|fact|obligation|example|row|person)s\b")
