@@ -66,3 +66,18 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'nqengine.db'}"
     return request.getfixturevalue("pg_url")
+
+
+@_pytest.fixture(autouse=True)
+def _fresh_plugin_manager():
+    """Each test's command lines build their own plugin manager.
+
+    ``nqengine.plugins.manager.shared_plugin_manager`` keeps one per process for
+    the command line; reset here so that no test sees what another loaded, and a
+    mutation run's mutants in plugin code are not hidden by a manager built
+    before them (mutmut forks each mutant's run from a process that ran the tests).
+    """
+    from nqengine.plugins import manager
+
+    manager._SHARED = None
+    yield

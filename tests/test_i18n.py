@@ -35,3 +35,17 @@ def test_dates_render_for_people():
 
 def test_unknown_code_keeps_its_parameters():
     assert message("plugin_specific", "en", n=3) == "plugin_specific: n=3"
+
+
+def test_a_message_rendered_again_is_the_same_and_follows_a_new_wording(monkeypatch):
+    """Messages with text and whole-number parameters are kept once rendered; each keeps its wording."""
+    assert message("sessions_ok", "vi", held=1, required=1) == message("sessions_ok", "vi", held=1, required=1)
+    first = message("sessions_ok", "en", held=2, required=1)
+    # equal values of other types render their own way: True is not 1, 1.0 is not 1
+    assert message("sessions_ok", "en", held=True, required=1) != first
+    assert "1.0" in message("sessions_ok", "en", held=1.0, required=1)
+    # a plugin giving the code a new wording later is followed
+    monkeypatch.setitem(MESSAGES, "sessions_ok", ("{held} trên {required}", "{held} of {required}"))
+    assert message("sessions_ok", "en", held=2, required=1) == "2 of 1"
+    monkeypatch.undo()
+    assert message("sessions_ok", "en", held=2, required=1) == first

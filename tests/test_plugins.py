@@ -949,3 +949,34 @@ def test_a_plugin_installed_while_the_process_runs_is_found(tmp_path, monkeypatc
     assert "errand" not in catalogue_for(get_plugin_manager()).kinds  # read, and remembered
     _fake_distribution(tmp_path, "nqengine_fake_errands", "1.2.3", FAKE_BODY)  # installed into a folder on the path
     assert catalogue_for(get_plugin_manager()).plugin_of_kind("errand") == "nqengine-fake-errands"
+
+
+# --- one plugin manager per process for the command line ----------------------------------
+
+
+def test_the_command_line_builds_its_plugin_manager_once(monkeypatch, tmp_path):
+    from nqengine.plugins import manager
+
+    first = manager.shared_plugin_manager()
+    assert manager.shared_plugin_manager() is first
+    assert set(DEFAULT_PLUGINS) <= {name for name, _ in first.list_name_plugin()}
+    # built again when what it was built from changes: the environment, or a folder of the import path
+    monkeypatch.setenv("NQENGINE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    second = manager.shared_plugin_manager()
+    assert second is not first and not second.autoload
+    monkeypatch.delenv("NQENGINE_DISABLE_PLUGIN_AUTOLOAD")
+    third = manager.shared_plugin_manager()
+    assert third is not second and third.autoload
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert manager.shared_plugin_manager() is not third
+    # a -p plugin (a file that may change between calls) is never shared
+    assert manager.shared_plugin_manager(["no:nqengine-ordering"]) is not manager.shared_plugin_manager(["no:nqengine-ordering"])
+
+
+def test_the_shared_manager_serves_many_command_lines_alike(capsys):
+    """main() called again in one process (the service, a program, the fuzzer) gives the same output."""
+    outs = []
+    for _ in range(2):
+        assert main(["evaluate", "specs/tam-ky-xxi", "--as-of", "20/11/2020", "--format", "json", "--lang", "en"]) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1] and '"verdicts"' in outs[0]
