@@ -380,3 +380,58 @@ def test_deadline_phrases(text, day, kind):
 def test_deadline_phrases_that_are_not_deadlines(text):
     with pytest.raises(InvalidDate):
         parse_deadline_date(text)
+
+
+# --- what mutation testing found unchecked (docs/security.md, "Tests that catch bugs") -------
+
+
+@pytest.mark.parametrize(
+    "text, end",
+    [("H1/2026", date(2026, 6, 30)), ("h2 2026", date(2026, 12, 31)), ("H1-2026", date(2026, 6, 30)), ("by H2/2025", date(2025, 12, 31))],
+)
+def test_half_years_written_h1_h2(text: str, end: date) -> None:
+    assert parse_period_end(text) == end
+    assert parse_deadline_date(text) == (end, "period")
+
+
+@pytest.mark.parametrize(
+    "text, en, vi",
+    [
+        ("tháng 13/2021", "impossible period 'tháng 13/2021': there is no month 13", "thời hạn không tồn tại 'tháng 13/2021': không có tháng 13"),
+        (
+            "tháng 5/1800",
+            "impossible period 'tháng 5/1800': the year 1800 is outside 1900–2200, the years a plan can name",
+            "thời hạn không tồn tại 'tháng 5/1800': năm 1800 nằm ngoài khoảng 1900–2200 mà một kế hoạch có thể dùng",
+        ),
+        ("quý v/2021", "impossible period 'quý v/2021': there is no quarter V", "thời hạn không tồn tại 'quý v/2021': không có quý V"),
+        ("quarter 0 2021", "impossible period 'quarter 0 2021': there is no quarter 0", "thời hạn không tồn tại 'quarter 0 2021': không có quý 0"),
+    ],
+)
+def test_an_impossible_period_says_what_and_which_part_in_both_languages(text: str, en: str, vi: str) -> None:
+    with pytest.raises(InvalidDate) as info:
+        parse_period_end(text)
+    assert (info.value.reason, info.value.kind, str(info.value), info.value.message_vi) == ("impossible", "period", en, vi)
+    # a deadline may be a date or a period: the message says so
+    with pytest.raises(InvalidDate) as info:
+        parse_deadline_date(text)
+    assert str(info.value) == en.replace("impossible period", "impossible date or period")
+    assert info.value.message_vi == vi.replace("thời hạn không tồn tại", "ngày hoặc thời hạn không tồn tại")
+
+
+def test_the_last_year_a_plan_can_name_is_accepted_as_a_period() -> None:
+    assert parse_period_end("tháng 12/2200") == date(2200, 12, 31)
+    assert parse_period_end("tháng 1/1900") == date(1900, 1, 31)
+
+
+def test_invalid_date_without_detail_says_only_what_and_which() -> None:
+    """An impossible value with nothing more to say ends at the quoted text; only a format error gets the hint."""
+    bare = InvalidDate("x", "impossible")
+    assert (str(bare), bare.detail, bare.detail_vi, bare.message_vi) == ("impossible date 'x'", "", "", "ngày không tồn tại 'x'")
+    fmt = InvalidDate("x", "format", kind="period")
+    assert str(fmt) == "unrecognised period 'x': write e.g. 'tháng 1/2021', 'quý I/2021', 'năm 2021' or 'end of month 1/2021'"
+    assert fmt.message_vi == "không nhận dạng được thời hạn 'x': hãy viết ví dụ 'tháng 1/2021', 'quý I/2021' hoặc 'năm 2021'"
+    # a kind without hints of its own gets the date's
+    other = InvalidDate("x", "format", kind="deadline")
+    assert str(other) == "unrecognised deadline 'x': write dd/mm/yyyy or yyyy-mm-dd"
+    with pytest.raises(ValueError, match="unknown InvalidDate reason 'late'"):
+        InvalidDate("x", "late")  # type: ignore[arg-type]

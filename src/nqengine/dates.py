@@ -261,9 +261,8 @@ def _period_end(text: str, kind: str) -> datetime.date:
         month = _MONTH_NAMES[groups["mname"]]
     else:
         month = 12
-    if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
-        _make_date(text, year, month, 1, kind)  # raises, saying which part is wrong
-    return _make_date(text, year, month, _days_in_month(year, month), kind)
+    _make_date(text, year, month, 1, kind)  # a year or month out of range raises here, saying which
+    return datetime.date(year, month, _days_in_month(year, month))
 
 
 def parse_period_end(text: str) -> datetime.date:
