@@ -264,3 +264,42 @@ def test_between_inverts_add(cal: Calendar, start: date, n: int) -> None:
 def test_holiday_name_only_on_non_working_days(d: date) -> None:
     if VN.holiday_name(d) is not None:
         assert not VN.is_working_day(d)
+
+
+# --- what mutation testing found unchecked (docs/security.md, "Tests that catch bugs") -------
+
+
+def test_an_official_break_is_every_day_of_its_span_with_the_weekend_named() -> None:
+    """The built-in breaks are built at import; the builder is checked directly, and the 2026 break through it."""
+    from nqengine.calendars import _BUILTIN_OVERRIDES, _official_break
+
+    ov = _official_break("31/08/2024", "03/09/2024", "Nghỉ lễ Quốc khánh", "National Day break")
+    assert ov.days_off == (date(2024, 8, 31), date(2024, 9, 1), date(2024, 9, 2), date(2024, 9, 3))
+    assert ov.working_days == ()
+    # Saturday 31/8 and Sunday 1/9 carry the break's name; the weekdays keep the library's
+    assert dict(ov.names) == {date(2024, 8, 31): "Nghỉ lễ Quốc khánh", date(2024, 9, 1): "Nghỉ lễ Quốc khánh"}
+    assert dict(ov.names_en) == {date(2024, 8, 31): "National Day break", date(2024, 9, 1): "National Day break"}
+    tet = _BUILTIN_OVERRIDES[2026]
+    assert tet.days_off == tuple(date(2026, 2, d) for d in range(14, 23))  # nine days, Sat 14/2 to Sun 22/2
+    assert sorted(tet.names) == [date(2026, 2, 14), date(2026, 2, 15), date(2026, 2, 21), date(2026, 2, 22)]
+
+
+def test_a_user_override_over_a_built_in_year_keeps_both_names() -> None:
+    cal = VietnamCalendar(overrides={2026: YearOverride(days_off=["16/03/2026"], names={"16/03/2026": "Nghỉ bù"}, names_en={"16/03/2026": "Day off in lieu"})})
+    assert (cal.holiday_name(date(2026, 3, 16)), cal.holiday_name(date(2026, 3, 16), "en")) == ("Nghỉ bù", "Day off in lieu")
+    # the built-in Tết break of the same year keeps its names
+    assert (cal.holiday_name(date(2026, 2, 14)), cal.holiday_name(date(2026, 2, 14), "en")) == ("Nghỉ Tết Nguyên Đán", "Lunar New Year break")
+    assert dict(cal.overrides[2026].names)[date(2026, 2, 14)] == "Nghỉ Tết Nguyên Đán"
+    assert dict(cal.overrides[2026].names_en)[date(2026, 3, 16)] == "Day off in lieu"
+
+
+def test_holiday_names_are_vietnamese_unless_asked() -> None:
+    assert VN.holiday_name(date(2026, 2, 14)) == "Nghỉ Tết Nguyên Đán"
+    assert VN.holiday_name(date(2026, 9, 2)) == VN.holiday_name(date(2026, 9, 2), "vi") != VN.holiday_name(date(2026, 9, 2), "en")
+    assert GREGORIAN.holiday_name(date(2026, 9, 2)) is None
+
+
+def test_an_override_both_off_and_working_lists_the_dates() -> None:
+    with pytest.raises(ValueError) as info:
+        YearOverride(days_off=["02/09/2026", "01/09/2026", "03/09/2026"], working_days=["02/09/2026", "01/09/2026"])
+    assert str(info.value) == "dates both off and working in one override: 2026-09-01, 2026-09-02"
