@@ -5,7 +5,10 @@
     python benchmarks/mutation_scores.py --survivors nqengine.kinds.report
 
 Only mutants that were run count (``not checked`` ones are left out); a
-timeout counts as killed, as mutmut counts it.  ``--survivors MODULE`` lists
+timeout counts as killed, as mutmut counts it.  Results of
+``benchmarks/mutation_fast.py`` (``mutants/fast-results.json``) count too: a
+mutant it killed is killed, and one it ran that survived there and was not
+killed by mutmut is a survivor.  ``--survivors MODULE`` lists
 the surviving mutants of one module, to read with ``mutmut show NAME``.
 """
 
@@ -22,12 +25,19 @@ SURVIVED = {0}
 
 def scores(root: Path = Path("mutants")) -> dict[str, Counter]:
     out: dict[str, Counter] = {}
+    fast_file = root / "fast-results.json"
+    fast: dict[str, str] = json.loads(fast_file.read_text(encoding="utf-8")) if fast_file.exists() else {}
     for meta in sorted(root.glob("src/**/*.py.meta")):
         module = ".".join(meta.relative_to(root / "src").with_suffix("").with_suffix("").parts)
         module = module.removesuffix(".__init__")
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         c = Counter()
         for name, code in codes.items():
+            mine = fast.get(name)
+            if mine == "killed" or (mine == "timeout" and code not in SURVIVED):
+                code = 1
+            elif mine == "survived" and code not in KILLED:
+                code = 0
             if code is None:
                 c["not checked"] += 1
             elif code in KILLED:

@@ -303,3 +303,63 @@ def test_an_override_both_off_and_working_lists_the_dates() -> None:
     with pytest.raises(ValueError) as info:
         YearOverride(days_off=["02/09/2026", "01/09/2026", "03/09/2026"], working_days=["02/09/2026", "01/09/2026"])
     assert str(info.value) == "dates both off and working in one override: 2026-09-01, 2026-09-02"
+
+
+def test_a_moment_counts_as_its_day() -> None:
+    import datetime as dt
+
+    end = VN.add_working_days(dt.datetime(2026, 2, 13, 9, 30), 1)  # the Friday before the Tết break
+    assert end == date(2026, 2, 23) and type(end) is date
+    assert VN.working_days_between(dt.datetime(2026, 2, 13, 23, 0), date(2026, 2, 24)) == 2
+
+
+def test_a_gap_is_counted_from_the_last_working_day() -> None:
+    """Up to 366 days without a working day are waited out; the count starts again after each working day."""
+    import datetime as dt
+
+    start = date(2020, 1, 1)
+    open_days = {date(2020, 1, 2), date(2020, 1, 2) + dt.timedelta(days=367)}
+
+    class Sparse(Calendar):
+        name = "sparse"
+
+        def is_working_day(self, d: date) -> bool:
+            return d in open_days
+
+        def holiday_name(self, d: date, lang: str = "vi") -> str | None:
+            return None
+
+    assert Sparse().add_working_days(start, 2) == max(open_days)  # 366 days closed between the two
+
+
+def test_calendars_show_what_they_are() -> None:
+    assert repr(GREGORIAN) == "GregorianCalendar()"
+    assert repr(VN) == "VietnamCalendar(overrides=[2024, 2026])"
+    assert repr(VietnamCalendar(use_builtin_overrides=False)) == "VietnamCalendar(overrides=[])"
+
+
+def test_overrides_from_plain_data_name_days_in_both_languages() -> None:
+    cal = VietnamCalendar.from_mapping(
+        {"2027": {"days_off": [{"date": "03/05/2027", "name": "Nghỉ bù", "name_en": "Day off in lieu"}, "04/05/2027"], "working_days": ["08/05/2027"]}}
+    )
+    assert (cal.holiday_name(date(2027, 5, 3)), cal.holiday_name(date(2027, 5, 3), "en")) == ("Nghỉ bù", "Day off in lieu")
+    assert cal.holiday_name(date(2027, 5, 4), "en") == "Official day off"  # named by nobody
+    assert cal.is_working_day(date(2027, 5, 8))  # a Saturday worked
+    # the built-in years come too, unless turned off
+    assert VietnamCalendar.from_mapping({}).holiday_name(date(2026, 2, 14)) == "Nghỉ Tết Nguyên Đán"
+    assert VietnamCalendar.from_mapping({}, use_builtin_overrides=False).holiday_name(date(2026, 2, 14)) is None
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"x": {}}, "override year must be a number, got 'x'"),
+        ({2027: []}, "override 2027: expected a mapping, got []"),
+        ({2027: {"days": []}}, "override 2027: unknown keys ['days']"),
+        ({2027: {"days_off": [{"name": "x"}]}}, "override 2027: a day off without 'date': {'name': 'x'}"),
+    ],
+)
+def test_overrides_from_plain_data_say_what_is_wrong(data, message) -> None:
+    with pytest.raises(ValueError) as info:
+        VietnamCalendar.from_mapping(data)
+    assert str(info.value) == message
