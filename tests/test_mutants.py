@@ -885,3 +885,14 @@ def test_rollup_counts_partial_sessions_single_members_and_clips_a_second_sessio
     assert (v.status, v.fulfilled_on) == ("met", D(2026, 3, 1))
     assert (f.outcome, f.code, dict(f.params)) == ("pass", "rollup_ok", _params("party_members", 31, 100, 0, "31.0%", "0%"))
     assert f.details == {"x1": {"attended": 1, "headcount": 10}, "x2": {"attended": 30, "headcount": 30}, "x3": {"attended": 0, "headcount": 60}}
+
+
+def test_a_report_naming_no_recipient_cites_its_clause_and_its_fact():
+    """A report with neither ``to`` nor ``via`` asks for its channel: the finding whole (the first of the two places)."""
+    from nqengine.model import Finding
+
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv, via: btg, clause: c3}")
+    facts = PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020}\n"
+    v = run(plan, facts, "10/10/2020").verdict("r", "w1")
+    assert (v.status, v.evidence) == ("indeterminate", ("x",))
+    assert [f for f in v.findings if f.check == "channel"] == [Finding("channel", "unknown", "report_channel_missing", {"fact": "x"}, "c3", ("x",))]

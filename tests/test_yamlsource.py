@@ -416,3 +416,16 @@ def test_loading_and_evaluating_leave_the_shared_trees_as_read(folder, capsys):
     for f in files:
         tree = compose_file(f)
         assert _shape(tree) == before[f], f
+
+
+def test_the_trees_kept_are_bounded_by_their_texts():
+    from nqengine import yamlsource
+
+    big = "a: " + "x" * (yamlsource._CACHED_TEXT_MAX + 1) + "\n"
+    assert compose_text(big, "big.yaml") is not compose_text(big, "big.yaml")  # too large to keep
+    texts = [f"n: {i}\n" + "# " + "y" * 60_000 + "\n" for i in range(40)]  # 40 x 60 KB: more than the total kept
+    trees = [compose_text(t, "many.yaml") for t in texts]
+    assert yamlsource._CACHED_CHARS[0] <= yamlsource._CACHED_CHARS_MAX
+    assert yamlsource._CACHED_CHARS[0] == sum(len(t) for t, _ in yamlsource._CACHE)
+    assert compose_text(texts[-1], "many.yaml") is trees[-1]  # the newest kept
+    assert compose_text(texts[0], "many.yaml") is not trees[0]  # the oldest dropped

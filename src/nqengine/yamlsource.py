@@ -307,13 +307,16 @@ class _SyntaxDetail(str):
 
 #: Trees of recently read texts, by (text, file): a plan is read again and again by one process (the
 #: service, ``prove``, a fuzzing run, a program evaluating several dates), and its spec files, which
-#: ``extends`` and the plugin check read twice per run, parse in milliseconds each.  Only texts up to
-#: :data:`_CACHED_TEXT_MAX` characters are kept (a registry or facts file in YAML may be large).  The
-#: trees are shared, so nothing may change a composed tree: :mod:`nqengine.spec.compose` builds new
-#: nodes for what it merges, and ``tests/test_yamlsource.py`` checks that loading leaves them as read.
+#: ``extends`` and the plugin check read twice per run, parse in milliseconds each.  A tree takes about
+#: 13 times its text in memory, so only texts up to :data:`_CACHED_TEXT_MAX` characters are kept (a spec
+#: is 5 to 30 KB; a registry or facts file in YAML may be far larger), at most :data:`_CACHED_CHARS_MAX`
+#: characters in all (about 13 MB of trees), the oldest dropped first.  The trees are shared, so nothing
+#: may change a composed tree: :mod:`nqengine.spec.compose` builds new nodes for what it merges, and
+#: ``tests/test_yamlsource.py`` checks that loading and evaluating leave them as read.
 _CACHE: dict[tuple[str, str], Node] = {}
-_CACHE_MAX = 64
-_CACHED_TEXT_MAX = 1 << 18
+_CACHED_TEXT_MAX = 1 << 17
+_CACHED_CHARS_MAX = 1 << 20
+_CACHED_CHARS = [0]
 
 
 def compose_text(text: str, file: str = "<string>", error: type[InputError] = SpecError) -> Node:
@@ -328,9 +331,12 @@ def compose_text(text: str, file: str = "<string>", error: type[InputError] = Sp
             return hit
     root = _compose(text, file, error)
     if small:
-        if len(_CACHE) >= _CACHE_MAX:
-            del _CACHE[next(iter(_CACHE))]  # the oldest
+        while _CACHE and _CACHED_CHARS[0] + len(text) > _CACHED_CHARS_MAX:
+            old_text, _ = oldest = next(iter(_CACHE))
+            del _CACHE[oldest]
+            _CACHED_CHARS[0] -= len(old_text)
         _CACHE[(text, file)] = root
+        _CACHED_CHARS[0] += len(text)
     return root
 
 
