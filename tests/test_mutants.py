@@ -896,3 +896,28 @@ def test_a_report_naming_no_recipient_cites_its_clause_and_its_fact():
     v = run(plan, facts, "10/10/2020").verdict("r", "w1")
     assert (v.status, v.evidence) == ("indeterminate", ("x",))
     assert [f for f in v.findings if f.check == "channel"] == [Finding("channel", "unknown", "report_channel_missing", {"fact": "x"}, "c3", ("x",))]
+
+
+def test_a_report_naming_no_recipient_does_not_hide_a_later_proper_one():
+    facts = PLAN + (
+        "- {id: x, type: report, unit: w1, date: 05/10/2020}\n"
+        "- {id: y, type: report, unit: w1, date: 06/10/2020, to: btv, via: btg}\n"
+    )
+    v = run(REPORT, facts, "10/10/2020").verdict("r", "w1")
+    assert (v.status, v.fulfilled_on, v.evidence) == ("met", D(2020, 10, 6), ("x", "y"))
+    assert _channel(v) == [
+        ("info", "report_channel_missing", {"fact": "x"}),
+        ("pass", "report_ok", {"fact": "y", "to": "Ban Thường vụ", "via": "Ban Tuyên giáo"}),
+    ]
+
+
+def test_a_report_to_a_known_wrong_body_names_it():
+    from nqengine.i18n import message
+
+    wrong = PLAN + "- {id: x1, type: report, unit: w1, date: 02/10/2020, to: vp, via: btg}\n"
+    (f,) = [f for f in run(REPORT, wrong, "10/10/2020").verdict("r", "w1").findings if f.check == "channel"]
+    assert message(f.code, "en", **f.params) == "x1: sent to Văn phòng (vp), not Ban Thường vụ"
+    assert message(f.code, "vi", **f.params) == "x1: gửi về Văn phòng (vp), không phải Ban Thường vụ"
+    unknown = PLAN + "- {id: x1, type: report, unit: w1, date: 02/10/2020, to: nowhere, via: btg}\n"
+    (f,) = [f for f in run(REPORT, unknown, "10/10/2020").verdict("r", "w1").findings if f.check == "channel"]
+    assert message(f.code, "en", **f.params) == "x1: sent to 'nowhere', not Ban Thường vụ"
