@@ -921,3 +921,20 @@ def test_a_report_to_a_known_wrong_body_names_it():
     unknown = PLAN + "- {id: x1, type: report, unit: w1, date: 02/10/2020, to: nowhere, via: btg}\n"
     (f,) = [f for f in run(REPORT, unknown, "10/10/2020").verdict("r", "w1").findings if f.check == "channel"]
     assert message(f.code, "en", **f.params) == "x1: sent to 'nowhere', not Ban Thường vụ"
+
+
+def test_the_channel_body_gone_before_the_report_or_not_yet():
+    """The plan's 'via' body dissolved on 30/09: a report through it after that day is sent through a body gone; before, it is fine.
+    A report through another body, dissolved or unknown, is through the wrong channel; a plan without 'via' takes any."""
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv, via: gone}")
+    after = run(plan, PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: btv, via: gone}\n", "10/10/2020").verdict("r", "w1")
+    assert after.status == "violated"
+    assert _channel(after) == [("fail", "report_channel_gone", {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5), "gone": D(2020, 9, 30)})]
+    before = run(plan, PLAN + "- {id: x, type: report, unit: w1, date: 05/09/2020, to: btv, via: gone}\n", "10/10/2020").verdict("r", "w1")
+    assert (before.status, _channel(before)) == ("met", [("pass", "report_ok", {"fact": "x", "to": "Ban Thường vụ", "via": "Ban đã giải thể"})])
+    for via in ("gone", "nobody"):
+        v = run(REPORT, PLAN + f"- {{id: x, type: report, unit: w1, date: 05/10/2020, to: btv, via: {via}}}\n", "10/10/2020").verdict("r", "w1")
+        assert (v.status, _channel(v)) == ("violated", [("fail", "report_wrong_channel", {"fact": "x", "via": via, "expected": "Ban Tuyên giáo"})])
+    any_via = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv}")
+    v = run(any_via, PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: btv, via: vp}\n", "10/10/2020").verdict("r", "w1")
+    assert (v.status, _channel(v)) == ("met", [("pass", "report_ok", {"fact": "x", "to": "Ban Thường vụ", "via": "—"})])
