@@ -938,3 +938,17 @@ def test_the_channel_body_gone_before_the_report_or_not_yet():
     any_via = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv}")
     v = run(any_via, PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: btv, via: vp}\n", "10/10/2020").verdict("r", "w1")
     assert (v.status, _channel(v)) == ("met", [("pass", "report_ok", {"fact": "x", "to": "Ban Thường vụ", "via": "—"})])
+
+
+def test_a_channel_body_merged_names_its_successor_and_cites_the_clause():
+    from nqengine.model import Finding
+
+    reg = helpers.REGISTRY.replace("valid_to: 30/09/2020}", "valid_to: 30/09/2020, succeeded_by: vp}")
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv, via: gone, clause: c3}")
+    v = run(plan, PLAN + "- {id: x, type: report, unit: w1, date: 05/10/2020, to: btv, via: gone}\n", "10/10/2020", reg).verdict("r", "w1")
+    assert [f for f in v.findings if f.check == "channel"] == [
+        Finding(
+            "channel", "fail", "report_channel_merged",
+            {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5), "gone": D(2020, 9, 30), "successor": "Văn phòng"}, "c3", ("x",),
+        )
+    ]
