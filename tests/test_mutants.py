@@ -952,3 +952,22 @@ def test_a_channel_body_merged_names_its_successor_and_cites_the_clause():
             {"fact": "x", "to": "Ban đã giải thể", "date": D(2020, 10, 5), "gone": D(2020, 9, 30), "successor": "Văn phòng"}, "c3", ("x",),
         )
     ]
+
+
+def test_a_report_through_a_body_gone_does_not_hide_a_later_proper_one():
+    """A channel body founded on 01/10: a report through it before that day is through a body that did not exist yet;
+    a proper one after it still counts."""
+    reg = helpers.REGISTRY.replace(
+        "  - {id: gone,", "  - {id: moi, name: Ban mới, kind: party_board, parent: city, valid_from: 01/10/2020}\n  - {id: gone,"
+    )
+    plan = REPORT.replace("channel: {to: btv, via: btg}", "channel: {to: btv, via: moi}")
+    facts = PLAN + (
+        "- {id: x, type: report, unit: w1, date: 25/09/2020, to: btv, via: moi}\n"
+        "- {id: y, type: report, unit: w1, date: 05/10/2020, to: btv, via: moi}\n"
+    )
+    v = run(plan, facts, "10/10/2020", reg).verdict("r", "w1")
+    assert (v.status, v.fulfilled_on) == ("met", D(2020, 10, 5))
+    assert _channel(v) == [
+        ("info", "report_channel_gone", {"fact": "x", "to": "Ban mới", "date": D(2020, 9, 25), "gone": D(2020, 10, 1)}),
+        ("pass", "report_ok", {"fact": "y", "to": "Ban Thường vụ", "via": "Ban mới"}),
+    ]
