@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def mutants_of(module: str, mutants: Path) -> dict[str, int | None]:
     """mutmut's result for each mutant of ``module`` (1 killed, 0 survived, 33 no tests, None not run)."""
     meta = mutants / "src" / (module.replace(".", "/") + ".py.meta")
+    if not meta.exists():  # a package: its __init__.py
+        meta = mutants / "src" / module.replace(".", "/") / "__init__.py.meta"
     return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
 
 
