@@ -971,3 +971,45 @@ def test_a_report_through_a_body_gone_does_not_hide_a_later_proper_one():
         ("info", "report_channel_gone", {"fact": "x", "to": "Ban mới", "date": D(2020, 9, 25), "gone": D(2020, 10, 1)}),
         ("pass", "report_ok", {"fact": "y", "to": "Ban Thường vụ", "via": "Ban mới"}),
     ]
+
+
+# --- presenters: the qualification record (built when the kinds are imported) ---------------
+
+_QUALIFICATION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "description": "e.g. reporter (báo cáo viên)"},
+        "body": {"type": "string", "description": "the recognising committee (unit id)"},
+        "term": {"type": "string", "description": "the term, e.g. XXI"},
+    },
+    "required": ["kind"],
+    "additionalProperties": False,
+}
+
+
+def test_a_presenter_qualification_is_described_to_editors_wherever_it_is_written():
+    blocks = json_schema("spec")["properties"]["obligations"]["items"]["allOf"]
+    study = next(b["then"] for b in blocks if b["if"]["properties"]["kind"]["const"] == "study_session")
+    presenter = study["properties"]["presenter"]["properties"]
+    assert presenter["qualifications"]["items"] == _QUALIFICATION_SCHEMA
+    assert presenter["any_qualification"]["items"] == _QUALIFICATION_SCHEMA
+    alternative = presenter["any_of"]["items"]["properties"]
+    assert alternative["qualifications"]["items"] == _QUALIFICATION_SCHEMA
+    assert alternative["any_qualification"]["items"] == _QUALIFICATION_SCHEMA
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "{roles: [secretary], qualifications: [{body: city}]}",
+        "{roles: [secretary], any_qualification: [{term: XXI}]}",
+        "{roles: [secretary], any_of: [{roles: [deputy_secretary], qualifications: [{body: city}]}]}",
+        "{roles: [secretary], any_of: [{roles: [deputy_secretary], any_qualification: [{term: XXI}]}]}",
+    ],
+)
+def test_a_presenter_qualification_must_name_its_kind(rule):
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", f"set: {{presenter: {rule}}}")
+    assert plan != STUDY
+    with pytest.raises(SpecError) as info:
+        spec(plan)
+    assert "missing required key 'kind'" in info.value.render("en")
