@@ -112,3 +112,29 @@ def test_a_roll_up_names_its_obligation_by_title_with_a_decimal_comma_in_vietnam
         "chưa đạt chỉ tiêu 90% (cần 1530)")
     assert message(f.code, "en", **f.params).endswith(": only 800/1700 (47.1%), below the threshold 90% (1530 needed)")
     assert (percent(0.5).render("vi"), percent(0.5).render("en"), percent(1 / 3, 2)) == ("50,0%", "50.0%", "33.33%")
+
+
+def test_a_plans_own_qualification_reads_with_its_label():
+    plan = PLAN.replace(
+        "    chief_of_office: {vi: Chánh Văn phòng, en: Chief of office}\n",
+        "    chief_of_office: {vi: Chánh Văn phòng, en: Chief of office}\n  qualifications:\n"
+        "    tuyen_truyen_vien: {vi: Tuyên truyền viên, en: Propagandist}\n",
+    ).replace("presenter: {roles: [chief_of_office]}", "presenter: {roles: [secretary], qualifications: [{kind: tuyen_truyen_vien, term: XXI}]}")
+    spec = load_spec_text(plan, "v.yaml")
+    facts = load_facts_text("facts:\n  - {id: s, type: session, unit: u, date: 05/10/2020, presenter: p}\n", "f.yaml")
+    v = nqengine.evaluate(spec, load_registry_text(REGISTRY, "r.yaml"), facts, "20/11/2020").verdict("study", "u")
+    (f,) = [f for f in v.findings if f.code == "presenter_qualification"]
+    assert f.params["qualification"] == "tuyen_truyen_vien XXI"  # ids, for programs
+    assert "Tuyên truyền viên, khóa XXI" in message(f.code, "vi", **f.params)
+    assert "Propagandist, term XXI" in message(f.code, "en", **f.params)
+
+
+def test_no_roles_read_as_a_dash_and_a_context_of_a_plugins_own_gets_the_built_in_labels():
+    from types import SimpleNamespace
+
+    from nqengine.evaluation.kinds.presenters import role_words
+
+    none = role_words([])
+    assert (str(none), none.render("vi"), none.render("en")) == ("—", "—", "—")
+    words = role_words(["secretary", "deputy_secretary"], SimpleNamespace())  # no spec, no catalogue
+    assert (str(words), words.render("vi"), words.render("en")) == ("secretary, deputy_secretary", "Bí thư, Phó Bí thư", "Secretary, Deputy Secretary")
