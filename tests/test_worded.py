@@ -138,3 +138,12 @@ def test_no_roles_read_as_a_dash_and_a_context_of_a_plugins_own_gets_the_built_i
     assert (str(none), none.render("vi"), none.render("en")) == ("—", "—", "—")
     words = role_words(["secretary", "deputy_secretary"], SimpleNamespace())  # no spec, no catalogue
     assert (str(words), words.render("vi"), words.render("en")) == ("secretary, deputy_secretary", "Bí thư, Phó Bí thư", "Secretary, Deputy Secretary")
+
+
+def test_a_qualification_without_a_label_or_a_kind_still_reads():
+    from nqengine.evaluation.kinds.presenters import qualification_words
+
+    words = qualification_words([{"kind": "unlisted", "term": "XXI"}, {"body": "x"}], None)
+    assert str(words) == "unlisted XXI | x"
+    assert words.render("vi") == "unlisted, khóa XXI hoặc tư cách của x"
+    assert words.render("en") == "unlisted, term XXI or qualified of x"
