@@ -1013,3 +1013,11 @@ def test_a_presenter_qualification_must_name_its_kind(rule):
     with pytest.raises(SpecError) as info:
         spec(plan)
     assert "missing required key 'kind'" in info.value.render("en")
+
+
+def test_a_presenter_nobody_in_the_registry_is_unknown_by_that_name():
+    v = run(STUDY, session(presenter="ai-do"), "05/11/2020").verdict("s", "w1")
+    assert v.status == "indeterminate"
+    assert [(f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings if f.check == "presenter"] == [
+        ("unknown", "presenter_unknown", {"fact": "f1", "presenter": "ai-do"}, "c3", ("f1",))
+    ]
