@@ -1021,3 +1021,29 @@ def test_a_presenter_nobody_in_the_registry_is_unknown_by_that_name():
     assert [(f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings if f.check == "presenter"] == [
         ("unknown", "presenter_unknown", {"fact": "f1", "presenter": "ai-do"}, "c3", ("f1",))
     ]
+
+
+@pytest.mark.parametrize(
+    "day, status, code",
+    [
+        ("09/10/2020", "violated", "presenter_role"),  # before the role began
+        ("10/10/2020", "violated", "presenter_qualification"),  # the role's first day: held; not yet a reporter
+        ("11/10/2020", "violated", "presenter_qualification"),  # another title, held, is not the one asked for
+        ("12/10/2020", "met", "presenter_ok_all"),  # the title's first day
+        ("18/10/2020", "met", "presenter_ok_all"),  # its last day
+        ("19/10/2020", "violated", "presenter_qualification"),
+        ("20/10/2020", "violated", "presenter_qualification"),  # the role's last day: still held
+        ("21/10/2020", "violated", "presenter_role"),
+    ],
+)
+def test_a_presenter_holds_a_role_and_a_title_from_their_first_to_their_last_day(day, status, code):
+    """The full presenter check (any_qualification): both ends of each period count, a title of another kind does not."""
+    reg = helpers.REGISTRY.replace(
+        "    roles: [{unit: w1, role: deputy_secretary}]\n",
+        "    roles: [{unit: a1, role: deputy_secretary, valid_from: 10/10/2020, valid_to: 20/10/2020}]\n"
+        "    qualifications: [{kind: reporter, body: city, term: XXI, valid_from: 12/10/2020, valid_to: 18/10/2020}, {kind: other, body: city, term: XXI}]\n",
+    )
+    rule = "set: {presenter: {roles: [deputy_secretary], any_qualification: [{kind: reporter, body: city, term: XXI}], clause: c3}}"
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
+    v = run(plan, session(unit="a1", presenter="dep", date=day, attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert (v.status, [f.code for f in v.findings if f.check == "presenter"]) == (status, [code])
