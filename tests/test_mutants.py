@@ -1047,3 +1047,13 @@ def test_a_presenter_holds_a_role_and_a_title_from_their_first_to_their_last_day
     plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
     v = run(plan, session(unit="a1", presenter="dep", date=day, attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
     assert (v.status, [f.code for f in v.findings if f.check == "presenter"]) == (status, [code])
+
+
+def test_another_role_in_the_unit_is_not_the_role_asked_for_in_the_full_check():
+    rule = "set: {presenter: {roles: [deputy_secretary], any_qualification: [{kind: reporter}], clause: c3}}"
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
+    v = run(plan, session(unit="a1", presenter="asec", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020").verdict("s", "a1")
+    assert v.status == "violated"
+    assert [(f.outcome, f.code, dict(f.params)) for f in v.findings if f.check == "presenter"] == [
+        ("fail", "presenter_role", {"fact": "f1", "presenter": "Lê Văn Cơ Quan", "date": D(2020, 10, 5), "roles": "secretary", "required": "deputy_secretary"})
+    ]
