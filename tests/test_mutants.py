@@ -1057,3 +1057,19 @@ def test_another_role_in_the_unit_is_not_the_role_asked_for_in_the_full_check():
     assert [(f.outcome, f.code, dict(f.params)) for f in v.findings if f.check == "presenter"] == [
         ("fail", "presenter_role", {"fact": "f1", "presenter": "Lê Văn Cơ Quan", "date": D(2020, 10, 5), "roles": "secretary", "required": "deputy_secretary"})
     ]
+
+
+def test_the_full_check_names_the_first_title_missing_and_asks_for_a_presenter():
+    from nqengine.i18n import message
+
+    rule = "set: {presenter: {roles: [secretary], qualifications: [{kind: reporter, body: city}], any_qualification: [{kind: reporter}], clause: c3}}"
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
+    v = run(plan, session(unit="a1", presenter="asec", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020").verdict("s", "a1")
+    [f] = [f for f in v.findings if f.check == "presenter"]
+    assert (v.status, f.outcome, f.code, f.clause, f.evidence) == ("violated", "fail", "presenter_qualification", "c3", ("f1",))
+    assert dict(f.params) == {"fact": "f1", "presenter": "Lê Văn Cơ Quan", "date": D(2020, 10, 5), "roles": "secretary", "qualification": "reporter city"}
+    assert message(f.code, "en", **f.params) == "f1: Lê Văn Cơ Quan did not hold the title Reporter of Thành ủy (city) on 05/10/2020"
+    v = run(plan, session(unit="a1", presenter=None, date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020").verdict("s", "a1")
+    assert (v.status, [(f.outcome, f.code, dict(f.params)) for f in v.findings if f.check == "presenter"]) == (
+        "indeterminate", [("unknown", "presenter_missing", {"fact": "f1"})]
+    )
