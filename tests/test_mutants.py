@@ -1073,3 +1073,32 @@ def test_the_full_check_names_the_first_title_missing_and_asks_for_a_presenter()
     assert (v.status, [(f.outcome, f.code, dict(f.params)) for f in v.findings if f.check == "presenter"]) == (
         "indeterminate", [("unknown", "presenter_missing", {"fact": "f1"})]
     )
+
+
+@pytest.mark.parametrize(
+    "presenter, status, finding",
+    [
+        ("asec", "violated", ("fail", "presenter_qualification", {"fact": "f1", "presenter": "Lê Văn Cơ Quan", "date": D(2020, 10, 5), "roles": "secretary", "qualification": "reporter"})),
+        ("'Lê Văn Cơ Quan'", "violated", ("fail", "presenter_qualification", {"fact": "f1", "presenter": "Lê Văn Cơ Quan", "date": D(2020, 10, 5), "roles": "secretary", "qualification": "reporter"})),
+        ("ai-do", "indeterminate", ("unknown", "presenter_unknown", {"fact": "f1", "presenter": "ai-do"})),
+        ("le van co quan", "indeterminate", ("unknown", "presenter_ambiguous", {"fact": "f1", "presenter": "le van co quan", "candidates": "Lê Văn Cơ Quan (asec), Lê Văn Cơ Quân (asec2)"})),
+    ],
+)
+def test_the_full_check_finds_a_presenter_by_id_or_name_and_says_when_it_cannot(presenter, status, finding):
+    reg = helpers.REGISTRY.replace(
+        "    roles: [{unit: w1, role: deputy_secretary}]\n",
+        "    roles: [{unit: a1, role: deputy_secretary, valid_from: 01/10/2020}]\n  - {id: asec2, name: Lê Văn Cơ Quân, roles: [{unit: a1, role: secretary}]}\n",
+    )
+    rule = "set: {presenter: {roles: [secretary], any_qualification: [{kind: reporter}], clause: c3}}"
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
+    v = run(plan, session(unit="a1", presenter=presenter, date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert (v.status, [(f.outcome, f.code, dict(f.params)) for f in v.findings if f.check == "presenter"]) == (status, [finding])
+
+
+def test_another_way_to_qualify_counts_a_role_held_since_a_date():
+    reg = helpers.REGISTRY.replace("    roles: [{unit: w1, role: deputy_secretary}]\n", "    roles: [{unit: a1, role: deputy_secretary, valid_from: 01/10/2020}]\n")
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", "set: {presenter: {roles: [secretary], any_of: [{roles: [deputy_secretary]}], clause: c3}}")
+    v = run(plan, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert (v.status, [(f.outcome, f.code) for f in v.findings if f.check == "presenter"]) == ("met", [("pass", "presenter_ok_all")])
+    early = run(plan, session(unit="a1", presenter="dep", date="30/09/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert [(f.outcome, f.code) for f in early.findings if f.check == "presenter"] == [("fail", "presenter_no_alternative")]
