@@ -1101,4 +1101,19 @@ def test_another_way_to_qualify_counts_a_role_held_since_a_date():
     v = run(plan, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
     assert (v.status, [(f.outcome, f.code) for f in v.findings if f.check == "presenter"]) == ("met", [("pass", "presenter_ok_all")])
     early = run(plan, session(unit="a1", presenter="dep", date="30/09/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
-    assert [(f.outcome, f.code) for f in early.findings if f.check == "presenter"] == [("fail", "presenter_no_alternative")]
+    assert [(f.outcome, f.code, dict(f.params)) for f in early.findings if f.check == "presenter"] == [
+        ("fail", "presenter_no_alternative", {"fact": "f1", "presenter": "Trần Thị Phó", "date": D(2020, 9, 30)})
+    ]
+
+
+def test_check_presenter_with_several_presenters_names_them_all():
+    """``check_presenter`` (for plugins and other kinds) describes a pass: every presenter named, in order."""
+    from nqengine.evaluation.kinds.study import check_presenter
+
+    reg = helpers.registry()
+    fact = nqengine.model.Fact("f1", "session", "w1", D(2020, 10, 10), {"presenters": ["sec", "dep"]})
+    context = SimpleNamespace(registry=reg)
+    assert check_presenter({"roles": ["secretary", "deputy_secretary"]}, fact, reg.units["w1"], context) == (
+        "pass", "presenter_ok", {"fact": "f1", "presenter": "Nguyễn Văn Bí Thư, Trần Thị Phó", "roles": "—"}
+    )
+    assert check_presenter({"roles": ["secretary"]}, fact, reg.units["w1"], context)[:2] == ("fail", "presenter_role")

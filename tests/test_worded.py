@@ -147,3 +147,24 @@ def test_a_qualification_without_a_label_or_a_kind_still_reads():
     assert str(words) == "unlisted XXI | x"
     assert words.render("vi") == "unlisted, khóa XXI hoặc tư cách của x"
     assert words.render("en") == "unlisted, term XXI or qualified of x"
+
+
+def test_the_full_presenter_check_reads_in_the_plans_own_words_too():
+    """A rule that needs the full check (``any_qualification``) names the plan's own roles and titles as the fast path does."""
+    base = PLAN.replace(
+        "    chief_of_office: {vi: Chánh Văn phòng, en: Chief of office}\n",
+        "    chief_of_office: {vi: Chánh Văn phòng, en: Chief of office}\n  qualifications:\n"
+        "    tuyen_truyen_vien: {vi: Tuyên truyền viên, en: Propagandist}\n",
+    )
+    facts = load_facts_text("facts:\n  - {id: s, type: session, unit: u, date: 05/10/2020, presenter: p}\n", "f.yaml")
+    registry = load_registry_text(REGISTRY, "r.yaml")
+    role = base.replace("presenter: {roles: [chief_of_office]}", "presenter: {roles: [chief_of_office], any_qualification: [{kind: reporter}]}")
+    (f,) = [f for f in nqengine.evaluate(load_spec_text(role, "v.yaml"), registry, facts, "20/11/2020").verdict("study", "u").findings if f.check == "presenter"]
+    assert message(f.code, "en", **f.params) == "s: Nguyễn Văn Một did not hold a required role (Chief of office) in the unit on 05/10/2020 (roles: Secretary)"
+    title = base.replace(
+        "presenter: {roles: [chief_of_office]}",
+        "presenter: {roles: [secretary], qualifications: [{kind: tuyen_truyen_vien}], any_qualification: [{kind: tuyen_truyen_vien}]}",
+    )
+    (f,) = [f for f in nqengine.evaluate(load_spec_text(title, "v.yaml"), registry, facts, "20/11/2020").verdict("study", "u").findings if f.check == "presenter"]
+    assert f.code == "presenter_qualification"
+    assert "Propagandist" in message(f.code, "en", **f.params) and "Tuyên truyền viên" in message(f.code, "vi", **f.params)
