@@ -1117,3 +1117,24 @@ def test_check_presenter_with_several_presenters_names_them_all():
         "pass", "presenter_ok", {"fact": "f1", "presenter": "Nguyễn Văn Bí Thư, Trần Thị Phó", "roles": "—"}
     )
     assert check_presenter({"roles": ["secretary"]}, fact, reg.units["w1"], context)[:2] == ("fail", "presenter_role")
+
+
+def test_a_title_of_another_body_or_term_does_not_count_and_only_the_units_roles_are_listed():
+    reg = helpers.REGISTRY.replace(
+        "    roles: [{unit: w1, role: deputy_secretary}]\n",
+        "    roles: [{unit: a1, role: committee_member}, {unit: w1, role: deputy_secretary}]\n"
+        "    qualifications: [{kind: reporter, body: vp, term: XXI}, {kind: reporter, body: city, term: XX}]\n",
+    )
+    wanted = "{kind: reporter, body: city, term: XXI}"
+    plan = STUDY.replace(
+        "set: {presenter: {roles: [secretary], clause: c3}}",
+        f"set: {{presenter: {{roles: [committee_member], any_qualification: [{wanted}], clause: c3}}}}",
+    )
+    v = run(plan, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert [(f.code, dict(f.params)) for f in v.findings if f.check == "presenter"] == [
+        ("presenter_qualification", {"fact": "f1", "presenter": "Trần Thị Phó", "date": D(2020, 10, 5), "roles": "committee_member", "qualification": "reporter city XXI"})
+    ]
+    roles = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", f"set: {{presenter: {{roles: [secretary], any_qualification: [{wanted}], clause: c3}}}}")
+    v = run(roles, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    # the roles held in this unit only: not the deputy secretary's post in w1
+    assert [(f.code, f.params["roles"]) for f in v.findings if f.check == "presenter"] == [("presenter_role", "committee_member")]

@@ -168,3 +168,11 @@ def test_the_full_presenter_check_reads_in_the_plans_own_words_too():
     (f,) = [f for f in nqengine.evaluate(load_spec_text(title, "v.yaml"), registry, facts, "20/11/2020").verdict("study", "u").findings if f.check == "presenter"]
     assert f.code == "presenter_qualification"
     assert "Propagandist" in message(f.code, "en", **f.params) and "Tuyên truyền viên" in message(f.code, "vi", **f.params)
+
+
+def test_the_full_check_lists_the_roles_held_in_the_plans_own_words():
+    registry = load_registry_text(REGISTRY.replace("role: secretary}", "role: chief_of_office}"), "r.yaml")
+    plan = PLAN.replace("presenter: {roles: [chief_of_office]}", "presenter: {roles: [secretary], any_qualification: [{kind: reporter}]}")
+    facts = load_facts_text("facts:\n  - {id: s, type: session, unit: u, date: 05/10/2020, presenter: p}\n", "f.yaml")
+    (f,) = [f for f in nqengine.evaluate(load_spec_text(plan, "v.yaml"), registry, facts, "20/11/2020").verdict("study", "u").findings if f.check == "presenter"]
+    assert message(f.code, "en", **f.params) == "s: Nguyễn Văn Một did not hold a required role (Secretary) in the unit on 05/10/2020 (roles: Chief of office)"
