@@ -55,6 +55,15 @@ def run_one(name: str, tests: list[str], mutants: Path, timeout: float) -> str:
     return {0: "survived", 1: "killed"}.get(done.returncode, f"exit {done.returncode}")
 
 
+def _save(path: Path, mine: dict[str, str]) -> None:
+    """Merge this run's results into the file (another run, of another module, may be writing it too)."""
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    saved.update(mine)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
 def pyproject_tests() -> tuple[list[str], list[str]]:
     """(tests_dir, extra pytest arguments) of ``[tool.mutmut]``."""
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
@@ -99,9 +108,9 @@ def main() -> None:
             if results[name] != "killed":
                 print(f"  {results[name]}: {name}", flush=True)
             if i % 20 == 0:
-                results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+                _save(results_file, {n: results[n] for n in todo if n in results})
                 print(f"  {i}/{len(todo)} in {time.monotonic() - start:.0f} s", flush=True)
-    results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    _save(results_file, {n: results[n] for n in todo})
     mine = [results[n] for n in todo]
     print(f"done in {time.monotonic() - start:.0f} s: " + ", ".join(f"{k} {mine.count(k)}" for k in sorted(set(mine))))
 
