@@ -139,6 +139,11 @@ def test_no_roles_read_as_a_dash_and_a_context_of_a_plugins_own_gets_the_built_i
     words = role_words(["secretary", "deputy_secretary"], SimpleNamespace())  # no spec, no catalogue
     assert (str(words), words.render("vi"), words.render("en")) == ("secretary, deputy_secretary", "Bí thư, Phó Bí thư", "Secretary, Deputy Secretary")
 
+    class Slotted:  # a context without a __dict__ to keep labels in
+        __slots__ = ()
+
+    assert role_words(["secretary"], Slotted()).render("vi") == "Bí thư"
+
 
 def test_a_qualification_without_a_label_or_a_kind_still_reads():
     from nqengine.evaluation.kinds.presenters import qualification_words
