@@ -1117,6 +1117,12 @@ def test_check_presenter_with_several_presenters_names_them_all():
         "pass", "presenter_ok", {"fact": "f1", "presenter": "Nguyễn Văn Bí Thư, Trần Thị Phó", "roles": "—"}
     )
     assert check_presenter({"roles": ["secretary"]}, fact, reg.units["w1"], context)[:2] == ("fail", "presenter_role")
+    # one presenter: the pass is described unless the caller asks for the outcome alone
+    one = nqengine.model.Fact("f2", "session", "w1", D(2020, 10, 10), {"presenter": "sec"})
+    assert check_presenter({"roles": ["secretary"]}, one, reg.units["w1"], context) == (
+        "pass", "presenter_ok", {"fact": "f2", "presenter": "Nguyễn Văn Bí Thư", "roles": "secretary"}
+    )
+    assert check_presenter({"roles": ["secretary"]}, one, reg.units["w1"], context, detail=False) == ("pass", "", None)
 
 
 def test_a_title_of_another_body_or_term_does_not_count_and_only_the_units_roles_are_listed():
