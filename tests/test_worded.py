@@ -181,3 +181,23 @@ def test_the_full_check_lists_the_roles_held_in_the_plans_own_words():
     facts = load_facts_text("facts:\n  - {id: s, type: session, unit: u, date: 05/10/2020, presenter: p}\n", "f.yaml")
     (f,) = [f for f in nqengine.evaluate(load_spec_text(plan, "v.yaml"), registry, facts, "20/11/2020").verdict("study", "u").findings if f.check == "presenter"]
     assert message(f.code, "en", **f.params) == "s: Nguyễn Văn Một did not hold a required role (Secretary) in the unit on 05/10/2020 (roles: Chief of office)"
+
+
+def test_check_presenter_reads_in_the_plans_own_words_when_given_the_evaluation():
+    """``check_presenter`` (for plugins) passes the evaluation on, so a failure reads in the plan's words, fast path or full."""
+    from types import SimpleNamespace
+
+    from nqengine.evaluation.kinds.study import check_presenter
+    from nqengine.plugins.manager import catalogue_for, get_plugin_manager
+
+    pm = get_plugin_manager()
+    spec = load_spec_text(PLAN, "v.yaml", pm=pm)
+    registry = load_registry_text(REGISTRY, "r.yaml")
+    context = SimpleNamespace(registry=registry, spec=spec, catalogue=catalogue_for(pm))
+    fact = load_facts_text("facts:\n  - {id: s, type: session, unit: u, date: 05/10/2020, presenter: p}\n", "f.yaml")[0]
+    for rule in ({"roles": ["chief_of_office"]}, {"roles": ["chief_of_office"], "any_qualification": [{"kind": "reporter"}]}):
+        outcome, code, params = check_presenter(rule, fact, registry.units["u"], context)
+        assert (outcome, code) == ("fail", "presenter_role")
+        assert message(code, "en", **params) == "s: Nguyễn Văn Một did not hold a required role (Chief of office) in the unit on 05/10/2020 (roles: Secretary)"
+    nobody = load_facts_text("facts:\n  - {id: t, type: session, unit: u, date: 05/10/2020}\n", "f.yaml")[0]
+    assert check_presenter({"roles": ["secretary"]}, nobody, registry.units["u"], context) == ("unknown", "presenter_missing", {"fact": "t"})
