@@ -1144,3 +1144,25 @@ def test_a_title_of_another_body_or_term_does_not_count_and_only_the_units_roles
     v = run(roles, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
     # the roles held in this unit only: not the deputy secretary's post in w1
     assert [(f.code, f.params["roles"]) for f in v.findings if f.check == "presenter"] == [("presenter_role", "committee_member")]
+
+
+@pytest.mark.parametrize(
+    "day, presenter, status, codes",
+    [
+        ("10/10/2020", "dep", "met", ["presenter_ok_all"]),  # the role's first day
+        ("20/10/2020", "dep", "met", ["presenter_ok_all"]),  # its last day
+        ("09/10/2020", "dep", "violated", ["presenter_role"]),
+        ("21/10/2020", "dep", "violated", ["presenter_role"]),
+        ("10/10/2020", "le van co quan", "indeterminate", ["presenter_ambiguous"]),
+    ],
+)
+def test_the_fast_presenter_check_counts_both_ends_of_a_role_and_never_guesses_a_name(day, presenter, status, codes):
+    """The study kind's own presenter check (one presenter, roles only): as the full check does."""
+    reg = helpers.REGISTRY.replace(
+        "    roles: [{unit: w1, role: deputy_secretary}]\n",
+        "    roles: [{unit: a1, role: deputy_secretary, valid_from: 10/10/2020, valid_to: 20/10/2020}]\n"
+        "  - {id: asec2, name: Lê Văn Cơ Quân, roles: [{unit: a1, role: secretary}]}\n",
+    )
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", "set: {presenter: {roles: [deputy_secretary], clause: c3}}")
+    v = run(plan, session(unit="a1", presenter=presenter, date=day, attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert (v.status, [f.code for f in v.findings if f.check == "presenter"]) == (status, codes)
