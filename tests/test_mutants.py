@@ -1166,3 +1166,43 @@ def test_the_fast_presenter_check_counts_both_ends_of_a_role_and_never_guesses_a
     plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", "set: {presenter: {roles: [deputy_secretary], clause: c3}}")
     v = run(plan, session(unit="a1", presenter=presenter, date=day, attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
     assert (v.status, [f.code for f in v.findings if f.check == "presenter"]) == (status, codes)
+
+
+@pytest.mark.parametrize(
+    "day, status, code",
+    [
+        ("11/10/2020", "violated", "presenter_qualification"),  # another title, held, is not the one asked for
+        ("12/10/2020", "met", "presenter_ok_all"),  # the title's first day
+        ("18/10/2020", "met", "presenter_ok_all"),  # its last day
+        ("19/10/2020", "violated", "presenter_qualification"),
+    ],
+)
+def test_the_fast_presenter_check_counts_both_ends_of_a_title(day, status, code):
+    reg = helpers.REGISTRY.replace(
+        "    roles: [{unit: w1, role: deputy_secretary}]\n",
+        "    roles: [{unit: a1, role: deputy_secretary, valid_from: 10/10/2020, valid_to: 20/10/2020}]\n"
+        "    qualifications: [{kind: reporter, body: city, term: XXI, valid_from: 12/10/2020, valid_to: 18/10/2020}, {kind: other, body: city, term: XXI}]\n",
+    )
+    rule = "set: {presenter: {roles: [deputy_secretary], qualifications: [{kind: reporter, body: city, term: XXI}], clause: c3}}"
+    plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
+    v = run(plan, session(unit="a1", presenter="dep", date=day, attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert (v.status, [f.code for f in v.findings if f.check == "presenter"]) == (status, [code])
+
+
+def test_the_fast_presenter_check_wants_the_titles_body_and_term_and_lists_the_units_roles():
+    reg = helpers.REGISTRY.replace(
+        "    roles: [{unit: w1, role: deputy_secretary}]\n",
+        "    roles: [{unit: a1, role: committee_member}, {unit: w1, role: deputy_secretary}]\n"
+        "    qualifications: [{kind: reporter, body: vp, term: XXI}, {kind: reporter, body: city, term: XX}]\n",
+    )
+    title = STUDY.replace(
+        "set: {presenter: {roles: [secretary], clause: c3}}",
+        "set: {presenter: {roles: [committee_member], qualifications: [{kind: reporter, body: city, term: XXI}], clause: c3}}",
+    )
+    v = run(title, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert [(f.code, dict(f.params)) for f in v.findings if f.check == "presenter"] == [
+        ("presenter_qualification", {"fact": "f1", "presenter": "Trần Thị Phó", "date": D(2020, 10, 5), "qualification": "reporter city XXI"})
+    ]
+    role = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", "set: {presenter: {roles: [secretary], clause: c3}}")
+    v = run(role, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
+    assert [(f.code, f.params["roles"], f.params["required"]) for f in v.findings if f.check == "presenter"] == [("presenter_role", "committee_member", "secretary")]

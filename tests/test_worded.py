@@ -201,3 +201,11 @@ def test_check_presenter_reads_in_the_plans_own_words_when_given_the_evaluation(
         assert message(code, "en", **params) == "s: Nguyễn Văn Một did not hold a required role (Chief of office) in the unit on 05/10/2020 (roles: Secretary)"
     nobody = load_facts_text("facts:\n  - {id: t, type: session, unit: u, date: 05/10/2020}\n", "f.yaml")[0]
     assert check_presenter({"roles": ["secretary"]}, nobody, registry.units["u"], context) == ("unknown", "presenter_missing", {"fact": "t"})
+
+
+def test_the_fast_check_lists_the_roles_held_in_the_plans_own_words():
+    registry = load_registry_text(REGISTRY.replace("role: secretary}", "role: chief_of_office}"), "r.yaml")
+    plan = PLAN.replace("presenter: {roles: [chief_of_office]}", "presenter: {roles: [secretary]}")
+    facts = load_facts_text("facts:\n  - {id: s, type: session, unit: u, date: 05/10/2020, presenter: p}\n", "f.yaml")
+    (f,) = [f for f in nqengine.evaluate(load_spec_text(plan, "v.yaml"), registry, facts, "20/11/2020").verdict("study", "u").findings if f.check == "presenter"]
+    assert message(f.code, "vi", **f.params) == "s: Nguyễn Văn Một không giữ chức vụ yêu cầu (Bí thư) tại đơn vị ngày 05/10/2020 (chức vụ: Chánh Văn phòng)"
