@@ -1123,6 +1123,8 @@ def test_check_presenter_with_several_presenters_names_them_all():
         "pass", "presenter_ok", {"fact": "f2", "presenter": "Nguyễn Văn Bí Thư", "roles": "secretary"}
     )
     assert check_presenter({"roles": ["secretary"]}, one, reg.units["w1"], context, detail=False) == ("pass", "", None)
+    two = helpers.registry(helpers.REGISTRY.replace("roles: [{unit: w1, role: secretary}]", "roles: [{unit: w1, role: secretary}, {unit: w1, role: committee_member}]"))
+    assert check_presenter({"roles": ["secretary"]}, one, two.units["w1"], SimpleNamespace(registry=two))[2]["roles"] == "secretary, committee_member"
 
 
 def test_a_title_of_another_body_or_term_does_not_count_and_only_the_units_roles_are_listed():
