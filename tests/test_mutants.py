@@ -1208,3 +1208,15 @@ def test_the_fast_presenter_check_wants_the_titles_body_and_term_and_lists_the_u
     role = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", "set: {presenter: {roles: [secretary], clause: c3}}")
     v = run(role, session(unit="a1", presenter="dep", date="05/10/2020", attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
     assert [(f.code, f.params["roles"], f.params["required"]) for f in v.findings if f.check == "presenter"] == [("presenter_role", "committee_member", "secretary")]
+
+
+def test_content_and_materials_missing_or_lacking_name_the_fact_and_every_item():
+    plan = STUDY.replace("content: {required: [core], clause: c1}", "content: {required: [core, extra], clause: c1}")
+
+    def listed(fact):
+        v = run(plan, fact, "05/11/2020").verdict("s", "w1")
+        return v.status, [(f.outcome, f.code, dict(f.params)) for f in v.findings if f.check in ("content", "materials")]
+
+    assert listed(session(content=None, materials="[vk]")) == ("indeterminate", [("unknown", "content_missing", {"fact": "f1"})])
+    assert listed(session(content="[other]")) == ("violated", [("fail", "content_lacking", {"fact": "f1", "missing": "core, extra"})])
+    assert listed(session(content="[core, extra]", materials=None)) == ("indeterminate", [("unknown", "materials_missing", {"fact": "f1"})])
