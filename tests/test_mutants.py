@@ -1220,3 +1220,23 @@ def test_content_and_materials_missing_or_lacking_name_the_fact_and_every_item()
     assert listed(session(content=None, materials="[vk]")) == ("indeterminate", [("unknown", "content_missing", {"fact": "f1"})])
     assert listed(session(content="[other]")) == ("violated", [("fail", "content_lacking", {"fact": "f1", "missing": "core, extra"})])
     assert listed(session(content="[core, extra]", materials=None)) == ("indeterminate", [("unknown", "materials_missing", {"fact": "f1"})])
+
+
+def test_rule_blocks_without_a_clause_cite_the_obligations_and_a_length_rule_passes_with_its_own():
+    plan = (
+        STUDY.replace("coverage: 1.0, clause: c3}", "coverage: 1.0}")
+        .replace("    qualifications: [{kind: reporter, body: city, term: XXI}]\n    clause: c3\n", "    qualifications: [{kind: reporter, body: city, term: XXI}]\n")
+        .replace("content: {required: [core], clause: c1}", "content: {required: [core]}")
+        .replace("materials: {required: [vk], clause: c1}", "materials: {required: [vk]}\n  length: {min: 01 buổi, clause: c2}")
+    )
+    v = run(plan, session(extra="length: 01 buổi"), "05/11/2020").verdict("s", "w1")
+    assert v.status == "met"
+    assert [(f.check, f.outcome, f.code, f.clause) for f in v.findings] == [
+        ("sessions", "pass", "sessions_ok", "c1"),
+        ("audience", "pass", "audience_ok", "c1"),
+        ("presenter", "pass", "presenter_ok_all", "c1"),
+        ("content", "pass", "content_ok_all", "c1"),
+        ("materials", "pass", "materials_ok_all", "c1"),
+        ("length", "pass", "length_ok_all", "c2"),
+        ("timing", "pass", "timing_done", "c2"),
+    ]
