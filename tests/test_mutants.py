@@ -1123,7 +1123,11 @@ def test_check_presenter_with_several_presenters_names_them_all():
         "pass", "presenter_ok", {"fact": "f2", "presenter": "Nguyễn Văn Bí Thư", "roles": "secretary"}
     )
     assert check_presenter({"roles": ["secretary"]}, one, reg.units["w1"], context, detail=False) == ("pass", "", None)
-    two = helpers.registry(helpers.REGISTRY.replace("roles: [{unit: w1, role: secretary}]", "roles: [{unit: w1, role: secretary}, {unit: w1, role: committee_member}]"))
+    two = helpers.registry(helpers.REGISTRY.replace(
+        "roles: [{unit: w1, role: secretary}]",
+        "roles: [{unit: w1, role: secretary}, {unit: w1, role: committee_member}, {unit: a1, role: head}, {unit: w1, role: head, valid_to: 01/10/2020}]",
+    ))
+    # the roles held in the unit on the day: not another unit's, not one that ended
     assert check_presenter({"roles": ["secretary"]}, one, two.units["w1"], SimpleNamespace(registry=two))[2]["roles"] == "secretary, committee_member"
 
 
