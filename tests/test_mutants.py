@@ -1244,3 +1244,12 @@ def test_rule_blocks_without_a_clause_cite_the_obligations_and_a_length_rule_pas
         ("length", "pass", "length_ok_all", "c2"),
         ("timing", "pass", "timing_done", "c2"),
     ]
+
+
+def test_a_study_deadline_counted_from_the_units_own_event():
+    plan = STUDY.replace("deadline: {date: 31/10/2020, inclusive: false, clause: c2}", "deadline: {after: {event: ev}, days: 2, inclusive: true, clause: c2}")
+    event = "- {id: e1, type: event, unit: w1, date: 10/10/2020, name: ev}\n"
+    v = run(plan, session(date="11/10/2020") + event, "05/11/2020").verdict("s", "w1")
+    assert (v.status, v.due, v.fulfilled_on) == ("met", D(2020, 10, 12), D(2020, 10, 11))
+    late = run(plan, session(date="13/10/2020") + event, "05/11/2020").verdict("s", "w1")
+    assert (late.status, late.due) == ("met_late", D(2020, 10, 12))
