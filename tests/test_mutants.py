@@ -1253,3 +1253,26 @@ def test_a_study_deadline_counted_from_the_units_own_event():
     assert (v.status, v.due, v.fulfilled_on) == ("met", D(2020, 10, 12), D(2020, 10, 11))
     late = run(plan, session(date="13/10/2020") + event, "05/11/2020").verdict("s", "w1")
     assert (late.status, late.due) == ("met_late", D(2020, 10, 12))
+
+
+def test_the_audience_can_be_covered_before_enough_sessions_are_held():
+    v = run(STUDY.replace("sessions: 1", "sessions: 2"), session(), "20/10/2020").verdict("s", "w1")
+    assert v.status == "pending"
+    assert [(f.check, f.outcome, f.code, f.evidence) for f in v.findings if f.check in ("sessions", "audience")] == [
+        ("sessions", "partial", "sessions_short", ("f1",)),
+        ("audience", "pass", "audience_ok", ("f1",)),
+    ]
+
+
+def test_only_the_sessions_that_count_are_the_evidence_of_the_count():
+    two = session(fid="f1", date="10/10/2020", presenter="nobody-x") + session(fid="f2", date="12/10/2020")
+    v = run(STUDY, two, "20/10/2020").verdict("s", "w1")
+    assert (v.status, v.evidence) == ("met", ("f1", "f2"))
+    assert [(f.check, f.outcome, f.code, f.evidence) for f in v.findings if f.check != "timing"] == [
+        ("sessions", "pass", "sessions_ok", ("f2",)),
+        ("audience", "pass", "audience_ok", ("f2",)),
+        ("presenter", "info", "presenter_unknown", ("f1",)),
+        ("presenter", "pass", "presenter_ok_all", ("f2",)),
+        ("content", "pass", "content_ok_all", ("f2",)),
+        ("materials", "pass", "materials_ok_all", ("f2",)),
+    ]
