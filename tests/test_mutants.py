@@ -1276,3 +1276,30 @@ def test_only_the_sessions_that_count_are_the_evidence_of_the_count():
         ("content", "pass", "content_ok_all", ("f2",)),
         ("materials", "pass", "materials_ok_all", ("f2",)),
     ]
+
+
+@pytest.mark.parametrize(
+    "folder, dates",
+    [
+        ("tam-ky-xxi", ["01/10/2020", "15/10/2020", "31/10/2020", "20/11/2020", "31/12/2020"]),
+        ("an-my-xxi", ["15/10/2020", "20/11/2020"]),
+        ("gia-lai-xiv", ["01/03/2026", "10/04/2026", "30/06/2026"]),
+    ],
+)
+def test_the_status_decided_before_the_findings_are_built_is_theirs(folder, dates):
+    """The study kind decides a status from the outcomes its findings will have, and builds them only when read:
+    the status the built findings give must be the verdict's, for every study verdict of the example plans."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "specs" / folder
+    statuses = set()
+    for day in dates:
+        ev = nqengine.evaluate(*nqengine.load_folder(root), day)
+        for v in ev.verdicts:
+            ob = ev.spec.obligation(v.obligation)
+            if ob.kind != "study_session" or v.status == "not_applicable":
+                continue
+            window = ob.due_soon_days if ob.due_soon_days is not None else ev.spec.due_soon_days
+            assert decide_status(v.findings, v.fulfilled_on, v.due, ev.as_of, window) == v.status, (day, v.obligation, v.unit)
+            statuses.add(v.status)
+    assert len(statuses) >= 3  # the dates reach several statuses
