@@ -1303,3 +1303,16 @@ def test_the_status_decided_before_the_findings_are_built_is_theirs(folder, date
             assert decide_status(v.findings, v.fulfilled_on, v.due, ev.as_of, window) == v.status, (day, v.obligation, v.unit)
             statuses.add(v.status)
     assert len(statuses) >= 3  # the dates reach several statuses
+
+
+def test_the_sessions_findings_whole_short_and_held_for_another_audience():
+    v = run(STUDY.replace("sessions: 1", "sessions: 2"), session(), "20/10/2020").verdict("s", "w1")
+    assert [(f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings if f.check == "sessions"] == [
+        ("partial", "sessions_short", {"held": 1, "required": 2}, "c1", ("f1",))
+    ]
+    # a session held for another audience group counts for none of this obligation's rules, and says for whom it was
+    v = run(STUDY, session(extra="audience_group: can_bo_chu_chot"), "20/10/2020").verdict("s", "w1")
+    assert [(f.check, f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings if f.check != "timing"] == [
+        ("sessions", "info", "sessions_none", {"required": 1}, "c1", ()),
+        ("audience_group", "info", "session_other_group", {"fact": "f1", "group": "can_bo_chu_chot", "wanted": "—"}, "c1", ("f1",)),
+    ]
