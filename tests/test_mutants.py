@@ -1023,6 +1023,15 @@ def test_a_presenter_nobody_in_the_registry_is_unknown_by_that_name():
     ]
 
 
+#: The test registry with the deputy secretary (dep) a deputy of a1 from 10/10 to 20/10/2020, a reporter of
+#: the city committee from 12/10 to 18/10, and holding a title of another kind all along.
+_DEPUTY_DATED = helpers.REGISTRY.replace(
+    "    roles: [{unit: w1, role: deputy_secretary}]\n",
+    "    roles: [{unit: a1, role: deputy_secretary, valid_from: 10/10/2020, valid_to: 20/10/2020}]\n"
+    "    qualifications: [{kind: reporter, body: city, term: XXI, valid_from: 12/10/2020, valid_to: 18/10/2020}, {kind: other, body: city, term: XXI}]\n",
+)
+
+
 @pytest.mark.parametrize(
     "day, status, code",
     [
@@ -1038,11 +1047,7 @@ def test_a_presenter_nobody_in_the_registry_is_unknown_by_that_name():
 )
 def test_a_presenter_holds_a_role_and_a_title_from_their_first_to_their_last_day(day, status, code):
     """The full presenter check (any_qualification): both ends of each period count, a title of another kind does not."""
-    reg = helpers.REGISTRY.replace(
-        "    roles: [{unit: w1, role: deputy_secretary}]\n",
-        "    roles: [{unit: a1, role: deputy_secretary, valid_from: 10/10/2020, valid_to: 20/10/2020}]\n"
-        "    qualifications: [{kind: reporter, body: city, term: XXI, valid_from: 12/10/2020, valid_to: 18/10/2020}, {kind: other, body: city, term: XXI}]\n",
-    )
+    reg = _DEPUTY_DATED
     rule = "set: {presenter: {roles: [deputy_secretary], any_qualification: [{kind: reporter, body: city, term: XXI}], clause: c3}}"
     plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
     v = run(plan, session(unit="a1", presenter="dep", date=day, attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
@@ -1184,11 +1189,7 @@ def test_the_fast_presenter_check_counts_both_ends_of_a_role_and_never_guesses_a
     ],
 )
 def test_the_fast_presenter_check_counts_both_ends_of_a_title(day, status, code):
-    reg = helpers.REGISTRY.replace(
-        "    roles: [{unit: w1, role: deputy_secretary}]\n",
-        "    roles: [{unit: a1, role: deputy_secretary, valid_from: 10/10/2020, valid_to: 20/10/2020}]\n"
-        "    qualifications: [{kind: reporter, body: city, term: XXI, valid_from: 12/10/2020, valid_to: 18/10/2020}, {kind: other, body: city, term: XXI}]\n",
-    )
+    reg = _DEPUTY_DATED
     rule = "set: {presenter: {roles: [deputy_secretary], qualifications: [{kind: reporter, body: city, term: XXI}], clause: c3}}"
     plan = STUDY.replace("set: {presenter: {roles: [secretary], clause: c3}}", rule)
     v = run(plan, session(unit="a1", presenter="dep", date=day, attendance="{dang_vien: 5}"), "05/11/2020", reg).verdict("s", "a1")
