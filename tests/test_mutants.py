@@ -1317,3 +1317,77 @@ def test_the_sessions_findings_whole_short_and_held_for_another_audience():
         ("sessions", "info", "sessions_none", {"required": 1}, "c1", ()),
         ("audience_group", "info", "session_other_group", {"fact": "f1", "group": "can_bo_chu_chot", "wanted": "—"}, "c1", ("f1",)),
     ]
+
+
+def test_a_session_for_no_group_when_the_obligation_wants_one_is_shown_with_a_dash():
+    plan = STUDY.replace("  sessions: 1\n", "  sessions: 1\n  audience_group: can_bo_chu_chot\n")
+    v = run(plan, session(), "20/10/2020").verdict("s", "w1")
+    assert [(f.check, f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings if f.check != "timing"] == [
+        ("sessions", "info", "sessions_none", {"required": 1}, "c1", ()),
+        ("audience_group", "info", "session_other_group", {"fact": "f1", "group": "—", "wanted": "can_bo_chu_chot"}, "c1", ("f1",)),
+    ]
+
+
+def test_every_failed_rule_of_a_session_has_its_finding_in_the_plan_order():
+    # the presenter, the content and the materials all wrong: one finding each, none hidden by the one before
+    v = run(STUDY, session(presenter="nobody", content="[other]", materials="[]"), "20/10/2020").verdict("s", "w1")
+    assert v.status == "indeterminate"  # an unknown presenter: the session may yet count
+    assert [(f.check, f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in v.findings if f.check != "timing"] == [
+        ("sessions", "info", "sessions_not_counted", {"held": 1, "required": 1}, "c1", ("f1",)),
+        ("presenter", "unknown", "presenter_unknown", {"fact": "f1", "presenter": "nobody"}, "c3", ("f1",)),
+        ("content", "fail", "content_lacking", {"fact": "f1", "missing": "core"}, "c1", ("f1",)),
+        ("materials", "fail", "materials_lacking", {"fact": "f1", "missing": "vk"}, "c1", ("f1",)),
+    ]
+
+
+def _predicted_and_built_outcomes(ev):
+    """For each study verdict whose findings are not built yet: study's ``_outcomes`` (the outcomes it predicts,
+    without building them, for the sessions, audience, presenter, content, materials and length findings) and the
+    outcomes of those findings once built."""
+    from nqengine.evaluation.kinds.study import _findings, _outcomes
+    from nqengine.model import LazyFindings, _chained
+
+    for v in ev.verdicts:
+        lazy = v._findings
+        if type(lazy) is not LazyFindings or lazy.built:
+            continue
+        build, args = lazy._build, lazy._args
+        if build is _chained:  # the kind's findings, then the engine's timing finding
+            build, args = args[0], args[1]
+        if build is not _findings:
+            continue
+        ob, _spec, _unit, _ids, bad, counted, held, _att, known, covered, fulfilled_on = args[:11]
+        p = ob.params
+        any_check = bool(p.get("presenter") or p.get("content") or p.get("materials") or p.get("length"))
+        predicted = _outcomes(bool(counted), held >= p["sessions"], known, covered, any_check, list(bad), fulfilled_on)
+        yield v, predicted, {f.outcome for f in v.findings if f.check not in ("timing", "audience_group") and f.plugin is None}
+
+
+def test_the_predicted_outcomes_of_the_tam_ky_study_verdicts_are_those_of_their_findings():
+    """Not only the same status (above): exactly the outcomes of the findings, on every date of the example."""
+    from pathlib import Path
+
+    spec, registry, facts = nqengine.load_folder(Path(__file__).resolve().parent.parent / "specs" / "tam-ky-xxi")
+    seen, n = set(), 0
+    for day in ["01/10/2020", "15/10/2020", "31/10/2020", "20/11/2020", "31/12/2020"]:
+        for v, predicted, built in _predicted_and_built_outcomes(nqengine.evaluate(spec, registry, facts, day)):
+            assert predicted == built, (day, v.obligation, v.unit)
+            seen |= built
+            n += 1
+    assert n >= 50 and {"info", "pass"} <= seen
+
+
+@pytest.mark.parametrize("plan, facts, outcomes", [
+    (STUDY, "", {"info"}),  # nothing held
+    (STUDY, session(), {"pass"}),
+    (STUDY.replace("sessions: 1", "sessions: 2"), session(), {"pass", "partial"}),  # one of two
+    (STUDY, session(attendance="{dang_vien: 3, cong_chuc: 4}"), {"pass", "partial"}),  # too few attended
+    (STUDY, session(attendance=None), {"pass", "unknown"}),  # attendance not recorded
+    (STUDY, session(presenter="nobody"), {"info", "unknown"}),  # not counted: an unknown presenter
+    (STUDY, session(content="[other]"), {"info", "fail"}),
+    # a wrong session, then a right one: the earlier mistake is information once fulfilled
+    (STUDY, session(fid="f0", content="[other]", date="09/10/2020") + session(), {"pass", "info"}),
+])
+def test_the_predicted_outcomes_of_a_study_verdict_are_those_of_its_findings(plan, facts, outcomes):
+    ((v, predicted, built),) = [t for t in _predicted_and_built_outcomes(run(plan, facts or "[]", "20/10/2020")) if t[0].unit == "w1"]
+    assert predicted == built == outcomes, v.findings

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 import nqengine
@@ -44,3 +45,33 @@ def test_no_shortcut_once_built_or_for_other_builders():
     assert lazy.summary("audience") is None
     lazy.resolve()
     assert lazy.summary("audience") is None
+
+
+AN_MY_HEADCOUNT = {"dang_vien": 412, "can_bo": 6, "cong_chuc": 9, "khong_chuyen_trach": 14, "can_bo_thon": 38}
+
+
+@pytest.mark.parametrize("attendance,totals,status", [
+    (None, (0, 412, 0, 67), "indeterminate"),  # a session without figures: nobody counted, not 1 each
+    ({}, (0, 412, 0, 67), "violated"),
+    ({"dang_vien": 99999, "can_bo": 1}, (412, 412, 1, 67), "violated"),  # more than the headcount: clipped to it
+    ({**AN_MY_HEADCOUNT, "dang_vien": 400}, (400, 412, 67, 67), "violated"),
+    (AN_MY_HEADCOUNT, (412, 412, 67, 67), "met"),
+])
+def test_the_audience_shortcut_on_missing_short_and_excess_attendance(attendance, totals, status):
+    """An Mỹ's session with its attendance figures replaced: the shortcut and the built finding agree, value by value."""
+    spec, registry, facts = nqengine.load_folder(ROOT / "specs" / "tam-ky-xxi")
+    assert dict(registry.units["p-an-my"].audience) == AN_MY_HEADCOUNT
+    changed = []
+    for f in facts:
+        if f.id == "am-session":
+            data = {k: v for k, v in f.data.items() if k != "attendance"}
+            if attendance is not None:
+                data["attendance"] = attendance
+            f = attrs.evolve(f, data=data)
+        changed.append(f)
+    v = nqengine.evaluate(spec, registry, changed, "20/11/2020").verdict("study-party-committee", "p-an-my")
+    assert v.status == status
+    assert v._findings.summary("audience") == totals
+    (f,) = [f for f in findings_once(v) if f.check == "audience"]
+    pm, nm = f.details["party_members"], f.details["non_members"]
+    assert (pm["attended"], pm["headcount"], nm["attended"], nm["headcount"]) == totals

@@ -421,7 +421,7 @@ def _audience_totals(
     party = _static(obligation, spec)[0]
     headcount = unit.audience
     pm_got = pm_need = nm_got = nm_need = 0
-    for c, got in zip(audience["categories"], attended or (0,) * len(audience["categories"])):
+    for c, got in zip(audience["categories"], attended or ()):  # counted: one count per category
         need = headcount.get(c, 0)
         if got > need:
             got = need
