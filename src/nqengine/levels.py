@@ -37,8 +37,12 @@ KIND_LEVELS: Mapping[str, str] = {
 }
 
 
-def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
-    """``units`` with ``ancestors`` and ``level`` filled in (same order; the parent chain must be acyclic)."""
+def place_units(units: Mapping[str, Unit], in_place: bool = False) -> dict[str, Unit]:
+    """``units`` with ``ancestors`` and ``level`` filled in (same order; the parent chain must be acyclic).
+
+    ``in_place``: fill them into the units given instead of copies, for a loader's own units not yet handed
+    to anyone (a national registry would otherwise hold two of each, 136 bytes a unit, until the copy is done).
+    """
     ancestors: dict[str, tuple[str, ...]] = {}
 
     def chain(uid: str) -> tuple[str, ...]:
@@ -53,14 +57,19 @@ def place_units(units: Mapping[str, Unit]) -> dict[str, Unit]:
             cur = units[cur].parent
         return tuple(trail)
 
+    same: dict[tuple[str, ...], tuple[str, ...]] = {}  # the cells of one branch share one tuple of superiors
     for uid in units:
-        ancestors[uid] = chain(uid)
+        t = chain(uid)
+        ancestors[uid] = same.setdefault(t, t)
     out: dict[str, Unit] = {}
     for uid, u in units.items():
         above = ancestors[uid]
         level = u.level or _level_of(u, above, units)
         if above or level != u.level:
-            u = _placed(u, above, level)  # its parent is above[0], the parent's own id string
+            if in_place:
+                _place(u, above, level)
+            else:
+                u = _placed(u, above, level)  # its parent is above[0], the parent's own id string
         out[uid] = u
     return out
 
@@ -74,6 +83,14 @@ def _placed(u: Unit, ancestors: tuple[str, ...], level: str | None) -> Unit:
     parent = ancestors[0] if ancestors and ancestors[0] == u.parent else u.parent
     return Unit(u.id, u.name, u.kind, u.sector, parent, u.valid_from, u.valid_to, u.audience, u.source,
                 succeeded_by=u.succeeded_by, level=level, ancestors=ancestors)
+
+
+def _place(u: Unit, ancestors: tuple[str, ...], level: str | None) -> None:
+    """What :func:`_placed` copies, set in ``u`` itself (frozen to its users; not yet published)."""
+    if ancestors and ancestors[0] == u.parent:
+        object.__setattr__(u, "parent", ancestors[0])
+    object.__setattr__(u, "level", level)
+    object.__setattr__(u, "ancestors", ancestors)
 
 
 def _level_of(unit: Unit, above: Iterable[str], units: Mapping[str, Unit]) -> str | None:

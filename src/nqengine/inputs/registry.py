@@ -103,7 +103,7 @@ def registry_from_node(root: Node, filename: str) -> Registry:
         raise RegistryError(problems)
     units = [_unit(u) for u in top["units"]]
     people = [_person(p) for p in top["people"]]
-    return registry_from_records(units, people, filename, problems, top)
+    return registry_from_records(units, people, filename, problems, top, fresh=True)
 
 
 def _src(p: Parsed) -> Source:
@@ -126,9 +126,14 @@ def _problem(src: Source | None, path: str, code: str, **params: Any) -> Problem
 
 
 def registry_from_records(
-    units: list[Unit], people: list[Person], filename: str = "<registry>", problems: list[Problem] | None = None, top: Any = None
+    units: list[Unit], people: list[Person], filename: str = "<registry>", problems: list[Problem] | None = None, top: Any = None,
+    fresh: bool = False,
 ) -> Registry:
-    """Check references (parents, role units, duplicates, cycles) and build a :class:`Registry`."""
+    """Check references (parents, role units, duplicates, cycles) and build a :class:`Registry`.
+
+    ``fresh``: the units were made by the caller for this registry alone, so their ``ancestors`` and
+    ``level`` may be filled in place (a loader); otherwise the registry holds filled-in copies.
+    """
     problems = problems if problems is not None else []
     by_id: dict[str, Unit] = {}
     for i, u in enumerate(units):
@@ -163,7 +168,7 @@ def registry_from_records(
                 problems.append(_problem(p.source, f"people[{i}].roles[{j}].unit", "unknown_reference", field="unit", ref=r.unit, **hint_for(r.unit, ids)))
     if problems:
         raise RegistryError(problems)
-    by_id = place_units(by_id)  # each unit's superiors and level, for level selectors
+    by_id = place_units(by_id, in_place=fresh)  # each unit's superiors and level, for level selectors
     return Registry(
         units=by_id,
         people=people_by_id,

@@ -45,6 +45,7 @@ from nqengine.gcpause import gc_paused
 from nqengine.inputs.attendance import AttendanceTally
 from nqengine.inputs.bulk.checks import LIST_SEPARATOR, RecordCheck, validate_row
 from nqengine.inputs.bulk.rows import MAX_PROBLEMS, FastLane, Problems, Row, read_rows
+from nqengine.inputs.bulk.share import Shared
 from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, fact_schema, spanned
 from nqengine.inputs.registry import (
     PERSON,
@@ -102,7 +103,8 @@ class _UnitLane:
     def __init__(self) -> None:
         fields = UNIT.fields
         self.keys = frozenset(fields) | {"record"}
-        self.kinds, self.levels = (frozenset(fields[k].validator.choices) for k in ("kind", "level"))
+        #: each word of a vocabulary to its own string: every unit of a kind shares one, not a copy per row
+        self.kinds, self.levels = ({w: w for w in fields[k].validator.choices} for k in ("kind", "level"))
         #: a sector is a word of a vocabulary the plan may extend (checked against the plan when evaluated):
         #: any id-like text is kept, one shared string per word
         self.sectors: dict[str, str] = {}
@@ -116,12 +118,12 @@ class _UnitLane:
         """An id as the Str check would keep it: ASCII text, not empty, nothing to strip."""
         return v.__class__ is str and v != "" and v.isascii() and v[0] > " " and v[-1] > " "
 
-    def __call__(self, f: dict, file: str, line: int) -> Unit | None:
+    def __call__(self, f: dict, file: str, line: int, share: Callable[[Any], Any] = lambda v: v) -> Unit | None:
         if not self.keys.issuperset(f) or f.get("record", "unit") != "unit":
             return None
         ref = self._ref
         uid, name, kind = f.get("id"), f.get("name"), f.get("kind")
-        if not ref(uid) or name.__class__ is not str or kind.__class__ is not str or kind not in self.kinds:
+        if not ref(uid) or name.__class__ is not str or kind.__class__ is not str or (kind := self.kinds.get(kind)) is None:
             return None
         name = (name if name.isascii() else nfc(name)).strip()
         if not name:
@@ -137,7 +139,7 @@ class _UnitLane:
         level = f.get("level", _ABSENT)
         if level is _ABSENT:
             level = None
-        elif level.__class__ is not str or level not in self.levels:
+        elif level.__class__ is not str or (level := self.levels.get(level)) is None:
             return None
         parent = f.get("parent", _ABSENT)
         if parent is _ABSENT:
@@ -164,7 +166,8 @@ class _UnitLane:
             for k, n in audience.items():
                 if not ref(k) or n.__class__ is not int or not least <= n <= most:
                     return None
-        return Unit(uid, name, kind, sector, parent, start, end, audience, Source(file, line, 1), succeeded_by=successor, level=level)
+        return Unit(uid, name, kind, sector, parent, share(start), share(end), share(audience), Source(file, line, 1),
+                    succeeded_by=successor, level=level)
 
 
 def load_registry_bulk(path: str | os.PathLike[str]) -> Registry:
@@ -183,10 +186,11 @@ def _load_registry(name: str) -> Registry:
     people: list[tuple[dict, Source]] = []
     extra: list[tuple[str, dict, Row]] = []  # role and qualification rows
     lane = _UNIT_LANE
+    share = Shared().value  # equal values of many rows kept once (see .share)
     for row in read_rows(name, problems):
         fields = row.fields
         if row.columns is None:  # JSON Lines: the usual unit row in one pass
-            unit = lane(fields, row.file, row.line)
+            unit = lane(fields, row.file, row.line, share)
             if unit is not None:
                 units.append(unit)
                 continue
@@ -199,7 +203,8 @@ def _load_registry(name: str) -> Registry:
             continue
         src = Source(row.file, row.line, 1)
         if kind == "unit":
-            units.append(Unit(rec["id"], rec["name"], rec["kind"], rec["sector"], rec["parent"], rec["valid_from"], rec["valid_to"], rec["audience"], src, succeeded_by=rec.get("succeeded_by"), level=rec.get("level")))
+            units.append(Unit(rec["id"], rec["name"], share(rec["kind"]), share(rec["sector"]), rec["parent"], share(rec["valid_from"]),
+                              share(rec["valid_to"]), share(rec["audience"]), src, succeeded_by=rec.get("succeeded_by"), level=share(rec.get("level"))))
         elif kind == "person":
             people.append((rec, src))
         else:
@@ -225,7 +230,8 @@ def _load_registry(name: str) -> Registry:
         r = tuple(RoleAssignment(x["unit"], x["role"], x["valid_from"], x["valid_to"]) for x in rec["roles"]) + tuple(roles.get(pid, ()))
         q = tuple(Qualification(x["kind"], x["body"], x["term"], x["valid_from"], x["valid_to"]) for x in rec["qualifications"]) + tuple(quals.get(pid, ()))
         persons.append(Person(pid, rec["name"], r, q, src))
-    return registry_from_records(units, persons, name)
+    del extra, people
+    return registry_from_records(units, persons, name, fresh=True)
 
 
 _ABSENT = object()
@@ -267,6 +273,8 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
     problems = Problems(FactsError)
     tally = AttendanceTally()
     attendance = _Attendance(checks.get("attendance"), tally, problems)
+    shared = Shared()  # equal values of many rows kept once (see .share)
+    share = shared.value
     out: list[Fact] = []
     for f in prior:
         if f.type != "attendance":
@@ -293,9 +301,9 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
             out.append(
                 Fact(
                     id=rec["id"] or f"{base}:{row.line}",
-                    type=t,
-                    unit=rec["unit"],
-                    date=spanned(rec["date"], rec.get("until"), data := {k: rec[k] for k in own[t]}),
+                    type=share(t),
+                    unit=share(rec["unit"]),
+                    date=share(spanned(rec["date"], rec.get("until"), data := shared.record(rec, own[t]))),
                     data=data if rec.get("period") is None else {**data, "period": rec["period"]},
                     source=Source(row.file, row.line, 1),
                 )
