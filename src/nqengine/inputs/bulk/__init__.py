@@ -166,7 +166,11 @@ class _UnitLane:
             for k, n in audience.items():
                 if not ref(k) or n.__class__ is not int or not least <= n <= most:
                     return None
-        return Unit(uid, name, kind, sector, parent, share(start), share(end), share(audience), Source(file, line, 1),
+        if start is not None:
+            start = share(start)
+        if end is not None:
+            end = share(end)
+        return Unit(uid, name, kind, sector, parent, start, end, share(audience) if audience else audience, Source(file, line, 1),
                     succeeded_by=successor, level=level)
 
 
