@@ -14,6 +14,7 @@ stopping at the first.  The test suite runs it with a one-minute budget
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -70,6 +71,16 @@ class Report:
         return "\n".join(lines)
 
 
+def _memory_folder() -> str | None:
+    """``/dev/shm`` when it is a folder we may write (Linux's memory-backed one), else the default temporary folder.
+
+    Each case writes its mutated files and the command's output there; on a disk that was 14% of the CPU
+    time of a case (opening and creating small files), on a memory file system about half of that.
+    """
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def fuzz(
     n_cases: int,
     *,
@@ -97,7 +108,7 @@ def fuzz(
 
     report = Report(seed=seed)
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="nqengine-fuzz-", dir=workdir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="nqengine-fuzz-", dir=workdir or _memory_folder()) as tmp:
         corpus = build_corpus(tmp)
 
         class _Stop(Exception):
