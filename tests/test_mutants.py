@@ -1391,3 +1391,35 @@ def test_the_predicted_outcomes_of_the_tam_ky_study_verdicts_are_those_of_their_
 def test_the_predicted_outcomes_of_a_study_verdict_are_those_of_its_findings(plan, facts, outcomes):
     ((v, predicted, built),) = [t for t in _predicted_and_built_outcomes(run(plan, facts or "[]", "20/10/2020")) if t[0].unit == "w1"]
     assert predicted == built == outcomes, v.findings
+
+
+def test_looking_up_a_verdict_says_exactly_what_is_missing():
+    """``Evaluation.verdict``: by id or by name; for a recurring obligation, the periods to choose from; the whole message."""
+    import attrs
+    from test_recurrence import QUARTERLY
+    from test_recurrence import run as run_recurring
+
+    from nqengine.errors import UnknownKeyError
+
+    ev = run_recurring(QUARTERLY, "", "01/10/2026")
+    shown = "(2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4)"
+    for args, text in [
+        (("quy", "w1"), f"obligation 'quy' recurs: name a period for unit 'w1' {shown}"),
+        (("quy", "Đảng bộ phường Một"), f"obligation 'quy' recurs: name a period for unit 'Đảng bộ phường Một' {shown}"),
+        (("quy", "nowhere"), "no verdict for obligation 'quy' and unit 'nowhere'"),
+        (("nope", "w1"), "no verdict for obligation 'nope' and unit 'w1'"),
+        (("quy", "w1", "quý I/2031"), "no verdict for obligation 'quy' and unit 'w1' in period 2031-Q1"),
+    ]:
+        with pytest.raises(UnknownKeyError) as exc:
+            ev.verdict(*args)
+        assert str(exc.value) == text, args  # UnknownKeyError is a KeyError that prints its message as is
+    by_id = ev.verdict("quy", "w1", "2026-Q2")
+    assert (by_id.unit, by_id.period) == ("w1", "2026-Q2")
+    assert ev.verdict("quy", "Đảng bộ phường Một", "quý II/2026") is by_id
+    # counts per status: every status of every obligation present, and a verdict of an obligation the plan does
+    # not list (a plugin's) counted under its own id
+    assert ev.summary() == {"quy": {"not_applicable": 1, "pending": 2, "due_soon": 0, "met": 0, "met_late": 0,
+                                    "overdue": 5, "violated": 0, "indeterminate": 0}}
+    more = attrs.evolve(ev, verdicts=[*ev.verdicts, attrs.evolve(by_id, obligation="plugin-only", status="met")])
+    assert more.summary()["plugin-only"] == {"not_applicable": 0, "pending": 0, "due_soon": 0, "met": 1, "met_late": 0,
+                                             "overdue": 0, "violated": 0, "indeterminate": 0}
