@@ -117,7 +117,9 @@ def test_event_recorded_per_unit_overrides_the_spec():
     )
     facts = load_facts_text("facts:\n  - {id: e1, type: event, unit: w1, date: 10/10/2020, name: ev}\n", "f.yaml", pm)
     ev = nqengine.evaluate(s, registry(), facts, "11/10/2020", pm=pm)
-    assert ev.verdict("o", "w1").due == D(2020, 10, 12)
+    v = ev.verdict("o", "w1")
+    assert v.due == D(2020, 10, 12)
+    assert v.evidence == ("e1",) and ev.unmatched_facts == []  # the event fact is the evidence of the date it sets
 
 
 @pytest.mark.parametrize(
