@@ -2,6 +2,7 @@
 
     python benchmarks/mutation_fast.py nqengine.calendars --tests tests/test_calendars.py tests/test_deadlines.py
     python benchmarks/mutation_fast.py nqengine.calendars --survivors --tests-from-pyproject
+    python benchmarks/mutation_fast.py nqengine.evaluation.engine --survivors --only ǁContextǁadmit --tests tests/test_names.py
 
 mutmut (``mutmut run``, configured in ``pyproject.toml``) generates the mutants into
 ``mutants/`` and runs, for each, every selected test that reaches the mutated
@@ -77,6 +78,8 @@ def main() -> None:
     p.add_argument("--tests", nargs="*", default=[], help="test files to run against each mutant")
     p.add_argument("--tests-from-pyproject", action="store_true", help="the tests of [tool.mutmut] tests_dir")
     p.add_argument("--survivors", action="store_true", help="only mutants that survived so far (here or in mutmut)")
+    p.add_argument("--only", action="append", default=[], metavar="TEXT",
+                   help="only mutants whose name contains TEXT (repeatable), e.g. the function's: ǁContextǁadmit")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--timeout", type=float, default=300)
     p.add_argument("--mutants", default=str(ROOT / "mutants"))
@@ -92,6 +95,8 @@ def main() -> None:
         tests += found + extra
     todo = []
     for name, code in mutants_of(args.module, mutants).items():
+        if args.only and not any(t in name for t in args.only):
+            continue
         mine = results.get(name)
         if args.survivors:
             if mine == "survived" or (mine is None and code == 0):
