@@ -1423,3 +1423,54 @@ def test_looking_up_a_verdict_says_exactly_what_is_missing():
     more = attrs.evolve(ev, verdicts=[*ev.verdicts, attrs.evolve(by_id, obligation="plugin-only", status="met")])
     assert more.summary()["plugin-only"] == {"not_applicable": 0, "pending": 0, "due_soon": 0, "met": 1, "met_late": 0,
                                              "overdue": 0, "violated": 0, "indeterminate": 0}
+
+
+BOUNDARY_UNITS = helpers.REGISTRY.split("people:")[0] + """\
+  - {id: gone-before-due, name: Giải thể trước hạn, kind: party_committee, parent: city, valid_from: 01/01/2019, valid_to: 29/10/2020}
+  - {id: gone-on-due, name: Giải thể đúng hạn, kind: party_committee, parent: city, valid_to: 30/10/2020}
+  - {id: gone-on-as-of, name: Giải thể hôm xét, kind: party_committee, parent: city, valid_to: 05/11/2020}
+  - {id: new-on-due, name: Lập đúng hạn, kind: party_committee, parent: city, valid_from: 30/10/2020}
+  - {id: new-after-due, name: Lập sau hạn, kind: party_committee, parent: city, valid_from: 31/10/2020}
+"""
+
+
+def test_units_dissolved_or_created_around_the_last_day():
+    """The last day is 30/10/2020, the evaluation 05/11/2020. A unit owes the obligation if it existed on the last
+    day; one dissolved before it or created after it does not, and its verdict says which, and when."""
+    ev = run(STUDY, "", "05/11/2020", reg=BOUNDARY_UNITS)
+    got = {v.unit: (v.status, [(f.check, f.outcome, f.code, dict(f.params), f.clause) for f in v.findings if f.check in ("unit", "timing")])
+           for v in ev.verdicts if v.unit != "w1" and v.unit != "a1"}
+    due = dt.date(2020, 10, 30)
+    overdue = ("overdue", [("timing", "info", "timing_overdue", {"due": due, "days": 6}, "c2")])
+    assert got == {
+        "gone-before-due": ("not_applicable", [("unit", "info", "unit_dissolved", {"unit": "Giải thể trước hạn", "date": dt.date(2020, 10, 29)}, "c1")]),
+        "gone-on-due": overdue,  # it existed on the last day
+        "gone-on-as-of": overdue,  # it still exists on the day of the evaluation
+        "new-on-due": overdue,  # created on the last day: it had that day
+        "new-after-due": ("not_applicable", [("unit", "info", "unit_created_after_due",
+                                              {"unit": "Lập sau hạn", "date": dt.date(2020, 10, 31), "due": due}, "c1")]),
+    }
+
+
+def test_a_dissolved_unit_of_an_obligation_without_a_date():
+    plan = STUDY.replace("deadline: {date: 31/10/2020, inclusive: false, clause: c2}", "deadline: {none: true}")
+    v = run(plan, "", "05/11/2020", reg=BOUNDARY_UNITS).verdict("s", "gone-before-due")
+    assert (v.status, v.due) == ("not_applicable", None)
+    assert [(f.code, dict(f.params)) for f in v.findings if f.check == "unit"] == [
+        ("unit_dissolved", {"unit": "Giải thể trước hạn", "date": dt.date(2020, 10, 29)})]
+    # without a last day, a unit is judged while it exists: on the day it is dissolved it still does
+    ev = run(plan, "", "05/11/2020", reg=BOUNDARY_UNITS)
+    assert ev.verdict("s", "gone-on-as-of").status == ev.verdict("s", "new-on-due").status == "pending"
+    assert [f.check for f in ev.verdict("s", "gone-on-as-of").findings if f.check == "unit"] == []
+
+
+def test_lazy_findings_without_their_outcomes_are_refused_by_conclude():
+    from nqengine.model import LazyFindings
+
+    from nqengine.evaluation.engine import Context
+
+    ev = run(STUDY, "", "05/10/2020")
+    spec_, reg = ev.spec, ev.registry
+    context = Context(spec_, reg, [], ev.as_of, ev.catalogue)
+    with pytest.raises(TypeError, match=r"^conclude\(\): LazyFindings need the outcomes= of the findings they will build$"):
+        context.conclude(spec_.obligations[0], reg.units["w1"], LazyFindings(lambda: []), fulfilled_on=None)
