@@ -175,3 +175,29 @@ def test_interpretation_carries_through_relative_deadlines():
     ev = run(obligations, "", "01/10/2020")
     assert ev.verdict("b", "w1").interpretation == "kịp thời: lấy 31/10"
     assert ev.verdict("b", "w1").due == D(2020, 11, 3)
+    # its own reading first, then the one it rests on; a deadline counted from a *fulfilment* rests on none
+    more = obligations + """
+- id: c
+  kind: deliverable
+  title: C
+  clause: c3
+  applies_to: {units: [w1]}
+  deadline: {after: {obligation: b, point: due}, days: 1, inclusive: true, interpretation: "ngày làm việc kế tiếp"}
+  deliverables: [own_plan]
+- id: d
+  kind: deliverable
+  title: D
+  clause: c3
+  applies_to: {units: [w1]}
+  deadline: {after: {obligation: a, point: fulfilled}, days: 1, inclusive: true}
+  deliverables: [own_plan]
+"""
+    ev = run(more, "", "01/10/2020")
+    assert ev.verdict("c", "w1").interpretation == "ngày làm việc kế tiếp / kịp thời: lấy 31/10"
+    assert ev.verdict("d", "w1").interpretation is None
+    # asked again (a plugin may), the same text
+    from nqengine.evaluation.engine import Context
+
+    ctx = Context(ev.spec, ev.registry, [], ev.as_of, ev.catalogue)
+    c = ev.spec.obligation("c")
+    assert ctx.interpretation(c) == ctx.interpretation(c) == "ngày làm việc kế tiếp / kịp thời: lấy 31/10"
