@@ -1533,3 +1533,35 @@ def test_a_cycle_of_relative_deadlines_is_refused_by_the_evaluation_too():
     with pytest.raises(EvaluationError) as exc:
         obligation_order(attrs.evolve(s, obligations=(a, b)))
     assert str(exc.value) == "relative deadlines form a cycle: a -> b -> a"
+
+
+REACHED_UNITS = """\
+units:
+  - {id: city, name: Thành ủy, kind: city_committee}
+  - {id: later, name: Lập ngày mai, kind: party_committee, parent: city, valid_from: 06/10/2020}
+  - {id: ended-before, name: Giải thể trước khi kế hoạch có hiệu lực, kind: party_committee, parent: city, valid_to: 31/08/2020}
+  - {id: z-today, name: Lập hôm nay, kind: party_committee, parent: city, valid_from: 05/10/2020}
+  - {id: cell, name: Chi bộ, kind: subordinate_cell, parent: city}
+  - {id: b-ended-on-start, name: Giải thể ngày kế hoạch có hiệu lực, kind: party_committee, parent: city, valid_to: 01/09/2020}
+  - {id: a-plain, name: Đảng bộ, kind: party_committee, parent: city}
+people: []
+"""
+
+
+def test_the_units_an_obligation_reaches_and_the_order_a_kind_is_given_them():
+    """A unit has a verdict if it existed at some time from the plan's first day (01/09/2020, the document's
+    issue date) to the evaluation date (05/10/2020); a kind is handed its units in registry order."""
+    seen: list[list[str]] = []
+
+    class Spy:
+        @hookimpl(wrapper=True)
+        def nqengine_evaluate_obligation(self, obligation, units, context):
+            seen.append([u.id for u in units])
+            return (yield)
+
+    plan = STUDY.replace("applies_to: {kinds: party_committee}", "applies_to: {kinds: [subordinate_cell, party_committee]}")
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    pm.register(Spy(), name="spy")
+    ev = nqengine.evaluate(spec(plan, pm), helpers.registry(REACHED_UNITS), [], "05/10/2020", pm=pm)
+    assert seen == [["z-today", "cell", "b-ended-on-start", "a-plain"]]  # registry order, the two kinds interleaved
+    assert [v.unit for v in ev.verdicts] == ["a-plain", "b-ended-on-start", "cell", "z-today"]  # the output: by id
