@@ -1565,3 +1565,29 @@ def test_the_units_an_obligation_reaches_and_the_order_a_kind_is_given_them():
     ev = nqengine.evaluate(spec(plan, pm), helpers.registry(REACHED_UNITS), [], "05/10/2020", pm=pm)
     assert seen == [["z-today", "cell", "b-ended-on-start", "a-plain"]]  # registry order, the two kinds interleaved
     assert [v.unit for v in ev.verdicts] == ["a-plain", "b-ended-on-start", "cell", "z-today"]  # the output: by id
+
+
+def test_a_fact_set_aside_says_why_with_its_place_and_the_first_of_its_id():
+    """A second fact with an id already seen, and a fact of a unit after it was dissolved: each unmatched record
+    whole (fact, code, parameters, and where it was written)."""
+    reg = helpers.REGISTRY.replace("parent: city, audience: {dang_vien: 10", "parent: city, valid_to: 30/09/2020, audience: {dang_vien: 10")
+    text = (
+        "- {id: f1, type: session, unit: a1, date: 01/09/2020, attendance: {dang_vien: 5}}\n"
+        "- {id: late, type: session, unit: w1, date: 05/10/2020, attendance: {dang_vien: 10}}\n"
+        "- {id: f1, type: session, unit: a1, date: 02/09/2020, attendance: {dang_vien: 5}}\n"
+    )
+    ev = run(STUDY, text, "20/11/2020", reg=reg)
+    got = [(u.fact, u.code, dict(u.params), (u.source.file, u.source.line) if u.source else None) for u in ev.unmatched_facts]
+    assert got == [
+        ("f1", "fact_duplicate_id", {"line": 2}, ("f.yaml", 4)),  # the first f1 is on line 2 (line 1 is "facts:")
+        ("late", "fact_unit_not_valid", {"unit": "w1", "date": dt.date(2020, 10, 5)}, ("f.yaml", 3)),
+    ]
+    # the first f1 counts; a fact with no place of its own (made in code) says "?" for the first one's line
+    assert ev.facts["f1"].date == dt.date(2020, 9, 1)
+    import attrs
+
+    from nqengine.evaluation.engine import Context
+
+    first = attrs.evolve(ev.facts["f1"], source=None)
+    ctx = Context(ev.spec, ev.registry, [first, attrs.evolve(first, date=dt.date(2020, 9, 2))], ev.as_of, ev.catalogue)
+    assert [(u.fact, u.code, dict(u.params), u.source) for u in ctx.unmatched] == [("f1", "fact_duplicate_id", {"line": "?"}, None)]
