@@ -1591,3 +1591,42 @@ def test_a_fact_set_aside_says_why_with_its_place_and_the_first_of_its_id():
     first = attrs.evolve(ev.facts["f1"], source=None)
     ctx = Context(ev.spec, ev.registry, [first, attrs.evolve(first, date=dt.date(2020, 9, 2))], ev.as_of, ev.catalogue)
     assert [(u.fact, u.code, dict(u.params), u.source) for u in ctx.unmatched] == [("f1", "fact_duplicate_id", {"line": "?"}, None)]
+
+
+def test_what_goes_wrong_inside_the_obligation_hook_names_the_obligation_and_the_unit():
+    """``_evaluate_obligation``: an implementation's error gets the obligation (and the unit, when it was the only
+    one); what fails outside any implementation, no answer at all, or a malformed answer are errors of their own."""
+    from nqengine.errors import PluginError
+    from nqengine.evaluation.engine import Context, _evaluate_obligation
+
+    ev = run(STUDY, "", "05/10/2020")
+    ob, units = ev.spec.obligations[0], [ev.registry.units["w1"], ev.registry.units["a1"]]
+    ctx = Context(ev.spec, ev.registry, [], ev.as_of, ev.catalogue)
+
+    def hook(answer):
+        def call(**kw):
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+        return SimpleNamespace(nqengine_evaluate_obligation=call)
+
+    def error(answer, on):
+        with pytest.raises(PluginError) as exc:
+            _evaluate_obligation(hook(answer), ob, on, ctx)
+        e = exc.value
+        return e.plugin, e.hook, e.obligation, e.unit, e.code, e.params, str(e)
+
+    inner = PluginError(plugin="p", hook="nqengine_evaluate_obligation", code="plugin_raised", params={"error": "ValueError: boom"})
+    assert error(inner, units[:1]) == ("p", "nqengine_evaluate_obligation", "s", "w1", "plugin_raised", {"error": "ValueError: boom"},
+                                       "plugin 'p', hook nqengine_evaluate_obligation, obligation 's', unit 'w1': " + inner.render("en").split(": ", 1)[1])
+    inner = PluginError(plugin="p", hook="nqengine_evaluate_obligation", code="plugin_raised", params={"error": "ValueError: boom"})
+    assert error(inner, units)[2:4] == ("s", None)  # several units: none named
+    got = error(KeyError("x"), units[:1])
+    assert got[:6] == (None, "nqengine_evaluate_obligation", "s", None, "plugin_raised", {"error": "KeyError: 'x'"})
+    assert error(None, units[:1])[:6] == (None, "nqengine_evaluate_obligation", "s", "w1", "plugin_no_verdicts", {"kind": "study_session"})
+    assert error(None, units)[3] is None
+    assert error([], units)[:6] == (None, "nqengine_evaluate_obligation", "s", None, "plugin_bad_return",
+                                    {"got": "list", "expected": "list[Verdict] (2, one per unit)"})
+    one = ev.verdict("s", "w1")
+    assert error([one, one], units)[4] == "plugin_bad_return"  # the right count, not the right units
+    assert _evaluate_obligation(hook([one]), ob, units[:1], ctx) == [one]
