@@ -1630,3 +1630,15 @@ def test_what_goes_wrong_inside_the_obligation_hook_names_the_obligation_and_the
     one = ev.verdict("s", "w1")
     assert error([one, one], units)[4] == "plugin_bad_return"  # the right count, not the right units
     assert _evaluate_obligation(hook([one]), ob, units[:1], ctx) == [one]
+
+
+def test_verdicts_of_obligations_the_plan_does_not_list_come_last_in_canonical_order():
+    import attrs
+
+    from nqengine.evaluation.engine import canonical_order
+
+    ev = run(STUDY, "", "05/10/2020")
+    w1, a1 = ev.verdict("s", "w1"), ev.verdict("s", "a1")
+    extra = [attrs.evolve(w1, obligation="z-plugin"), attrs.evolve(a1, obligation="b-plugin"), attrs.evolve(w1, obligation="b-plugin")]
+    ordered, _ = canonical_order(ev.spec, [*extra, w1, a1], [])
+    assert [(v.obligation, v.unit) for v in ordered] == [("s", "a1"), ("s", "w1"), ("b-plugin", "a1"), ("b-plugin", "w1"), ("z-plugin", "w1")]
