@@ -141,3 +141,21 @@ def test_a_registry_sector_the_plan_does_not_know_is_refused_at_evaluation():
         "r.yaml:3:5: 'sector': 'schol' is not in the sectors vocabulary "
         "(declare a new word under 'vocabularies.sectors') — did you mean 'school'? (units.cb-truong.sector)"
     ]
+
+
+def test_a_unit_made_in_code_with_an_unknown_sector_is_placed_at_the_registry_or_at_its_start():
+    import attrs
+
+    from nqengine.inputs.registry import registry_from_records
+
+    text = SECTOR_PLAN.replace("SECTOR", "school").replace("obligations:\n", SCHOOLS + "obligations:\n")
+    spec = load_spec_text(text, "v.yaml")
+    loaded = load_registry_text(REGISTRY.replace("SECTOR", "schol"), "r.yaml")
+    units = [attrs.evolve(u, source=None, ancestors=(), level=None) for u in loaded.units.values()]
+    message = ("'sector': 'schol' is not in the sectors vocabulary (declare a new word under 'vocabularies.sectors')"
+               " — did you mean 'school'? (units.cb-truong.sector)")
+    for reg, where in [(registry_from_records(units, [], "made.yaml"), "made.yaml:1:1"),
+                       (attrs.evolve(registry_from_records(units, []), source=None), "<registry>:1:1")]:
+        with pytest.raises(RegistryError) as info:
+            nqengine.evaluate(spec, reg, [], "01/10/2020")
+        assert [p.render("en") for p in info.value.problems] == [f"{where}: {message}"]
