@@ -1415,6 +1415,10 @@ def test_looking_up_a_verdict_says_exactly_what_is_missing():
         assert str(exc.value) == text, args  # UnknownKeyError is a KeyError that prints its message as is
     by_id = ev.verdict("quy", "w1", "2026-Q2")
     assert (by_id.unit, by_id.period) == ("w1", "2026-Q2")
+    # one period shown: no need to name it
+    only = run_recurring(QUARTERLY, "", "01/10/2026", period="quý II/2026")
+    assert [(v.unit, v.period) for v in only.verdicts] == [("w1", "2026-Q2"), ("w3", "2026-Q2")]
+    assert only.verdict("quy", "w3") is only.verdicts[1] and only.verdict("quy", "w1") is only.verdicts[0]
     assert ev.verdict("quy", "Đảng bộ phường Một", "quý II/2026") is by_id
     # counts per status: every status of every obligation present, and a verdict of an obligation the plan does
     # not list (a plugin's) counted under its own id
