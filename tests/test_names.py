@@ -184,3 +184,27 @@ def test_registry_lookups_as_typed():
     assert info.value.candidates == [("tt-hoa", "Trần Thị Hoa"), ("tt-hoa-2", "Trần Thị Hòa")]
     assert reg.unit_as_typed("chi bo chi cuc thue").id == "cb-thue"
     assert reg.unit_as_typed("cb-thue") is None  # ids are exact: never folded
+
+
+def test_a_unit_given_by_its_exact_name_is_matched_without_a_warning():
+    ev = _evaluate("  - {id: kb, type: session, unit: Chi bộ Kho bạc Nhà nước, date: 05/11/2020, presenter: tt-hoa, attendance: {dang_vien: 12}}\n")
+    v = ev.verdict("chi-bo-hoc-tap", "cb-kho-bac")
+    assert (v.status, v.evidence, ev.facts["kb"].unit) == ("met_late", ("kb",), "cb-kho-bac")
+    assert [f.code for f in v.findings if f.check == "names"] == []
+
+
+def test_presenters_as_typed_in_a_fact_made_in_code_and_in_a_list():
+    """A fact built in code need not carry both ``presenter`` and ``presenters``; in a list, each name is read as typed
+    and the others are kept as they were, in their order."""
+    import attrs
+
+    ev = _evaluate("  - {id: kb, type: session, unit: cb-kho-bac, date: 05/11/2020, presenter: tt-hoa, attendance: {dang_vien: 12}}\n")
+    kb = ev.facts["kb"]
+    only_presenter = attrs.evolve(kb, data={k: v for k, v in kb.data.items() if k != "presenters"} | {"presenter": "TRAN THI HOA"})
+    assert "presenters" not in only_presenter.data
+    again = nqengine.evaluate(ev.spec, ev.registry, [only_presenter], ev.as_of)
+    assert again.facts["kb"].data["presenter"] == "tt-hoa"
+    assert [f.params["written"] for f in again.verdict("chi-bo-hoc-tap", "cb-kho-bac").findings if f.code == "presenter_name_matched"] == ["TRAN THI HOA"]
+    listed = attrs.evolve(kb, data={k: v for k, v in kb.data.items() if k != "presenter"} | {"presenters": ["TRAN THI HOA", "tt-hoa", "Trần Thị Hoa"]})
+    again = nqengine.evaluate(ev.spec, ev.registry, [listed], ev.as_of)
+    assert again.facts["kb"].data["presenters"] == ["tt-hoa", "tt-hoa", "Trần Thị Hoa"]
