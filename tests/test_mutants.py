@@ -1646,3 +1646,36 @@ def test_verdicts_of_obligations_the_plan_does_not_list_come_last_in_canonical_o
     extra = [attrs.evolve(w1, obligation="z-plugin"), attrs.evolve(a1, obligation="b-plugin"), attrs.evolve(w1, obligation="b-plugin")]
     ordered, _ = canonical_order(ev.spec, [*extra, w1, a1], [])
     assert [(v.obligation, v.unit) for v in ordered] == [("s", "a1"), ("s", "w1"), ("b-plugin", "a1"), ("b-plugin", "w1"), ("z-plugin", "w1")]
+
+
+def test_a_deadline_counted_from_another_obligations_due_date_follows_that_units_own_date():
+    """b is due 3 days after a's due date; a gives agencies a later date (an exception): for an agency, b counts
+    from the agency's date. A new unit created on a's last day keeps that date (new_units_days is for later ones)."""
+    plan = """
+- id: a
+  kind: deliverable
+  title: A
+  clause: c1
+  applies_to: {kinds: party_committee}
+  deadline: {date: 31/10/2020, inclusive: true, new_units_days: 20}
+  deliverables: [own_plan]
+  exceptions:
+    - when: {sectors: [agency]}
+      clause: c3
+      set: {deadline: {date: 15/11/2020, inclusive: true}}
+- id: b
+  kind: deliverable
+  title: B
+  clause: c2
+  applies_to: {kinds: party_committee}
+  deadline: {after: {obligation: a, point: due}, days: 3, inclusive: true}
+  deliverables: [own_plan]
+"""
+    reg = helpers.REGISTRY.replace("people:", "  - {id: n1, name: Đảng bộ mới, kind: party_committee, parent: city, valid_from: 31/10/2020}\n"
+                                              "  - {id: n2, name: Đảng bộ mới hơn, kind: party_committee, parent: city, valid_from: 01/11/2020}\npeople:")
+    ev = run(plan, "", "02/11/2020", reg=reg)
+    dues = {(v.obligation, v.unit): v.due for v in ev.verdicts}
+    assert dues == {
+        ("a", "w1"): D(2020, 10, 31), ("a", "a1"): D(2020, 11, 15), ("a", "n1"): D(2020, 10, 31), ("a", "n2"): D(2020, 11, 21),
+        ("b", "w1"): D(2020, 11, 3), ("b", "a1"): D(2020, 11, 18), ("b", "n1"): D(2020, 11, 3), ("b", "n2"): D(2020, 11, 24),
+    }
