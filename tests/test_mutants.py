@@ -1650,7 +1650,7 @@ def test_verdicts_of_obligations_the_plan_does_not_list_come_last_in_canonical_o
 
 def test_a_deadline_counted_from_another_obligations_due_date_follows_that_units_own_date():
     """b is due 3 days after a's due date; a gives agencies a later date (an exception): for an agency, b counts
-    from the agency's date. A new unit created on a's last day keeps that date (new_units_days is for later ones)."""
+    from the agency's date; a unit that does not owe a counts from a's general date. A new unit created on a's last day keeps that date (new_units_days is for later ones)."""
     plan = """
 - id: a
   kind: deliverable
@@ -1667,7 +1667,7 @@ def test_a_deadline_counted_from_another_obligations_due_date_follows_that_units
   kind: deliverable
   title: B
   clause: c2
-  applies_to: {kinds: party_committee}
+  applies_to: {kinds: [party_committee, party_board]}
   deadline: {after: {obligation: a, point: due}, days: 3, inclusive: true}
   deliverables: [own_plan]
 """
@@ -1678,4 +1678,6 @@ def test_a_deadline_counted_from_another_obligations_due_date_follows_that_units
     assert dues == {
         ("a", "w1"): D(2020, 10, 31), ("a", "a1"): D(2020, 11, 15), ("a", "n1"): D(2020, 10, 31), ("a", "n2"): D(2020, 11, 21),
         ("b", "w1"): D(2020, 11, 3), ("b", "a1"): D(2020, 11, 18), ("b", "n1"): D(2020, 11, 3), ("b", "n2"): D(2020, 11, 24),
+        # boards owe b but not a: b counts from a's general date
+        ("b", "btg"): D(2020, 11, 3), ("b", "vp"): D(2020, 11, 3), ("b", "gone"): D(2020, 11, 3),
     }
