@@ -1681,3 +1681,23 @@ def test_a_deadline_counted_from_another_obligations_due_date_follows_that_units
         # boards owe b but not a: b counts from a's general date
         ("b", "btg"): D(2020, 11, 3), ("b", "vp"): D(2020, 11, 3), ("b", "gone"): D(2020, 11, 3),
     }
+
+
+def test_an_obligations_own_due_soon_window_is_used_also_after_a_plugin_adds_a_finding():
+    """The plan's window is 7 days (its default); this obligation's is 20. Fifteen days before its last day (30/10)
+    it is due soon, not pending, both as the kind decides and when a plugin's failed check re-decides."""
+    from nqengine.evaluation.engine import Context, add_findings
+
+    plan = STUDY.replace("  sessions: 1\n", "  sessions: 1\n  due_soon_days: 20\n")
+    ev = run(plan, "", "15/10/2020")
+    assert ev.spec.due_soon_days == 7 and ev.spec.obligations[0].due_soon_days == 20
+    v = ev.verdict("s", "w1")
+    assert (v.status, v.due) == ("due_soon", dt.date(2020, 10, 30))
+    assert run(STUDY, "", "15/10/2020").verdict("s", "w1").status == "pending"  # the plan's 7 days
+    # a plugin's failed check on a verdict that was met: re-decided with the obligation's window
+    met = run(plan, session(), "15/10/2020")
+    ctx = Context(met.spec, met.registry, [], met.as_of, met.catalogue)
+    v = met.verdict("s", "w1")
+    assert v.status == "met"
+    got = add_findings(met.spec.obligations[0], met.registry.units["w1"], v, [Finding("extra", "fail", "x")], ctx)
+    assert got.status == "due_soon"
