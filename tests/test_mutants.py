@@ -1701,3 +1701,18 @@ def test_an_obligations_own_due_soon_window_is_used_also_after_a_plugin_adds_a_f
     assert v.status == "met"
     got = add_findings(met.spec.obligations[0], met.registry.units["w1"], v, [Finding("extra", "fail", "x")], ctx)
     assert got.status == "due_soon"
+
+
+def test_progress_is_told_each_obligation_and_a_recurring_one_does_not_end_the_evaluation():
+    from test_recurrence import ONE_OFF, QUARTERLY
+    from test_recurrence import run as run_recurring
+
+    told: list[tuple[str, int]] = []
+    ev = run_recurring(QUARTERLY + ONE_OFF, "", "01/10/2026")
+    assert [ob.id for ob in ev.spec.obligations] == ["quy", "bc"] and ev.period is None
+    again = nqengine.evaluate(ev.spec, ev.registry, [], ev.as_of, pm=nqengine.get_plugin_manager(load_entrypoints=False),
+                              progress=lambda oid, n: told.append((oid, n)))
+    assert told == [("quy", 2), ("bc", 2)]
+    assert {v.obligation for v in again.verdicts} == {"quy", "bc"}  # the one-off after the recurring one is judged
+    one = nqengine.evaluate(ev.spec, ev.registry, [], ev.as_of, pm=nqengine.get_plugin_manager(load_entrypoints=False), period="quý II/2026")
+    assert one.period == "2026-Q2" and {v.period for v in one.verdicts if v.obligation == "quy"} == {"2026-Q2"}
