@@ -1716,3 +1716,73 @@ def test_progress_is_told_each_obligation_and_a_recurring_one_does_not_end_the_e
     assert {v.obligation for v in again.verdicts} == {"quy", "bc"}  # the one-off after the recurring one is judged
     one = nqengine.evaluate(ev.spec, ev.registry, [], ev.as_of, pm=nqengine.get_plugin_manager(load_entrypoints=False), period="quý II/2026")
     assert one.period == "2026-Q2" and {v.period for v in one.verdicts if v.obligation == "quy"} == {"2026-Q2"}
+
+
+def test_what_goes_wrong_in_the_extra_findings_hook_names_the_obligation_and_unit():
+    from nqengine.errors import PluginError
+    from nqengine.evaluation.engine import Context, _with_extra_findings
+
+    ev = run(STUDY, session(), "20/10/2020")
+    ob, unit, v = ev.spec.obligations[0], ev.registry.units["w1"], ev.verdict("s", "w1")
+    ctx = Context(ev.spec, ev.registry, [], ev.as_of, ev.catalogue)
+
+    class Hook:
+        def __init__(self, answer):
+            self.answer = answer
+
+        def get_hookimpls(self):
+            return [object()]
+
+        def __call__(self, **kw):
+            if isinstance(self.answer, BaseException):
+                raise self.answer
+            return self.answer
+
+    def error(answer):
+        with pytest.raises(PluginError) as exc:
+            _with_extra_findings(None, ob, unit, v, ctx, Hook(answer))
+        e = exc.value
+        return e.plugin, e.hook, e.obligation, e.unit, e.code, e.params
+
+    raised = PluginError(plugin="p", hook="nqengine_extra_findings", code="plugin_raised", params={"error": "ValueError: x"})
+    assert error(raised) == ("p", "nqengine_extra_findings", "s", "w1", "plugin_raised", {"error": "ValueError: x"})
+    assert error(["not a list"]) == (None, "nqengine_extra_findings", "s", "w1", "plugin_bad_return", {"got": "str", "expected": "list[Finding]"})
+    assert error([["not a finding"]])[4:] == ("plugin_bad_return", {"got": "list", "expected": "list[Finding]"})
+    extra = Finding("extra", "info", "x")
+    got = _with_extra_findings(None, ob, unit, v, ctx, Hook([[extra], ()]))
+    assert got.status == v.status and extra in got.findings and got.findings[-1].check == "timing"
+
+
+def test_unknown_sectors_of_several_units_are_listed_in_file_order():
+    import attrs
+
+    from nqengine.errors import RegistryError
+    from nqengine.inputs.registry import registry_from_records
+    from nqengine.model import Source
+
+    ev = run(STUDY, "", "20/10/2020")
+    units = [attrs.evolve(u, ancestors=(), level=None) for u in ev.registry.units.values()]
+    # the registry's order is not the files' order: w1 written on line 9, a1 on line 3 of the same file
+    units = [attrs.evolve(u, sector="wardd", source=Source("r.yaml", 9, 5)) if u.id == "w1" else
+             attrs.evolve(u, sector="agencyy", source=Source("r.yaml", 3, 5)) if u.id == "a1" else u for u in units]
+    reg = registry_from_records(units, list(ev.registry.people.values()), "r.yaml")
+    with pytest.raises(RegistryError) as info:
+        nqengine.evaluate(ev.spec, reg, [], ev.as_of, pm=nqengine.get_plugin_manager(load_entrypoints=False))
+    assert [(p.line, p.path) for p in info.value.problems] == [(3, "units.a1.sector"), (9, "units.w1.sector")]
+
+
+def test_a_plugins_extra_findings_do_not_hide_the_warning_for_a_unit_named_as_typed():
+    from nqengine.evaluation.engine import _evaluate
+
+    class Extra:
+        @hookimpl
+        def nqengine_extra_findings(self, obligation, unit, verdict, context):
+            return [Finding("extra", "info", "x")]
+
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    pm.register(Extra(), name="extra")
+    text = session(unit="dang bo phuong mot")
+    ev, ctx = _evaluate(spec(STUDY, pm), helpers.registry(), helpers.facts(text, pm), dt.date(2020, 10, 20), pm)
+    assert ctx.name_matches == {"f1": "dang bo phuong mot"} and not ctx.presenter_matches
+    v = ev.verdict("s", "w1")
+    assert [f.code for f in v.findings if f.check in ("names", "extra")] == ["fact_unit_name_matched", "x"]
