@@ -1786,3 +1786,12 @@ def test_a_plugins_extra_findings_do_not_hide_the_warning_for_a_unit_named_as_ty
     assert ctx.name_matches == {"f1": "dang bo phuong mot"} and not ctx.presenter_matches
     v = ev.verdict("s", "w1")
     assert [f.code for f in v.findings if f.check in ("names", "extra")] == ["fact_unit_name_matched", "x"]
+    assert [(f.outcome, dict(f.params), f.clause, f.evidence) for f in v.findings if f.check == "names"] == [
+        ("info", {"fact": "f1", "written": "dang bo phuong mot", "name": "Đảng bộ phường Một", "id": "w1"}, "c1", ("f1",))]
+    # and without the plugin: the same warning, and one for a presenter named as typed, each whole
+    plain = run(STUDY, session(unit="dang bo phuong mot", presenter="nguyen van bi thu"), "20/10/2020").verdict("s", "w1")
+    assert plain.status == "met"
+    assert [(f.check, f.outcome, f.code, dict(f.params), f.clause, f.evidence) for f in plain.findings if f.check == "names"] == [
+        ("names", "info", "fact_unit_name_matched", {"fact": "f1", "written": "dang bo phuong mot", "name": "Đảng bộ phường Một", "id": "w1"}, "c1", ("f1",)),
+        ("names", "info", "presenter_name_matched", {"fact": "f1", "written": "nguyen van bi thu", "name": "Nguyễn Văn Bí Thư", "id": "sec"}, "c1", ("f1",)),
+    ]
