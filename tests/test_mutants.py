@@ -1795,3 +1795,26 @@ def test_a_plugins_extra_findings_do_not_hide_the_warning_for_a_unit_named_as_ty
         ("names", "info", "fact_unit_name_matched", {"fact": "f1", "written": "dang bo phuong mot", "name": "Đảng bộ phường Một", "id": "w1"}, "c1", ("f1",)),
         ("names", "info", "presenter_name_matched", {"fact": "f1", "written": "nguyen van bi thu", "name": "Nguyễn Văn Bí Thư", "id": "sec"}, "c1", ("f1",)),
     ]
+
+
+@pytest.mark.parametrize("when, as_of, outcome, expected", [
+    # a met verdict with a check the plugin cannot decide: undecided, no longer fulfilled, the timing said again
+    ("10/10/2020", "15/10/2020", "unknown", ("met", "indeterminate", None, ("timing_open", {"due": dt.date(2020, 10, 30), "days": 15}))),
+    ("02/11/2020", "05/11/2020", "unknown", ("met_late", "indeterminate", None, ("timing_overdue", {"due": dt.date(2020, 10, 30), "days": 6}))),
+    # information only: the same status, the finding before the timing finding
+    ("10/10/2020", "15/10/2020", "info", ("met", "met", dt.date(2020, 10, 10), ("timing_done", {"done": dt.date(2020, 10, 10), "due": dt.date(2020, 10, 30)}))),
+    ("02/11/2020", "05/11/2020", "pass", ("met_late", "met_late", dt.date(2020, 11, 2), ("timing_late", {"done": dt.date(2020, 11, 2), "due": dt.date(2020, 10, 30)}))),
+    # refused by the plugin: still open before the last day, violated after it
+    ("10/10/2020", "15/10/2020", "partial", ("met", "pending", None, ("timing_open", {"due": dt.date(2020, 10, 30), "days": 15}))),
+    ("10/10/2020", "05/11/2020", "fail", ("met", "violated", None, ("timing_overdue", {"due": dt.date(2020, 10, 30), "days": 6}))),
+])
+def test_a_plugins_finding_re_decides_the_verdict(when, as_of, outcome, expected):
+    from nqengine.evaluation.engine import Context, add_findings
+
+    ev = run(STUDY, session(date=when), as_of)
+    v = ev.verdict("s", "w1")
+    ctx = Context(ev.spec, ev.registry, [], ev.as_of, ev.catalogue)
+    got = add_findings(ev.spec.obligations[0], ev.registry.units["w1"], v, [Finding("extra", outcome, "x", evidence=("e9",))], ctx)
+    (timing,) = [f for f in got.findings if f.check == "timing"]
+    assert (v.status, got.status, got.fulfilled_on, (timing.code, dict(timing.params))) == expected
+    assert [f.check for f in got.findings][-2:] == ["extra", "timing"] and got.evidence == ("f1", "e9")
