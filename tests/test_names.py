@@ -94,7 +94,7 @@ def test_an_ambiguous_name_names_the_candidates():
     ev = _evaluate("  - {id: kb, type: session, unit: chibo khobac nhanuoc, date: 05/11/2020}\n", load_registry_text(text, "r.yaml"))
     (u,) = ev.unmatched_facts
     assert u.code == "fact_unit_ambiguous"
-    assert u.params["candidates"] == "Chi bo Kho bac Nha nuoc (cb-kb2), Chi bộ Kho bạc Nhà nước (cb-kho-bac)"
+    assert u.params == {"unit": "chibo khobac nhanuoc", "candidates": "Chi bo Kho bac Nha nuoc (cb-kb2), Chi bộ Kho bạc Nhà nước (cb-kho-bac)"}
 
 
 # --- presenters named as people type them (issue 11, item 3) ---------------------------------------
