@@ -1818,3 +1818,12 @@ def test_a_plugins_finding_re_decides_the_verdict(when, as_of, outcome, expected
     (timing,) = [f for f in got.findings if f.check == "timing"]
     assert (v.status, got.status, got.fulfilled_on, (timing.code, dict(timing.params))) == expected
     assert [f.check for f in got.findings][-2:] == ["extra", "timing"] and got.evidence == ("f1", "e9")
+
+
+def test_a_verdict_held_to_an_amendments_exception_names_the_amending_document():
+    header = helpers.HEADER.replace("audience_categories:", "documents:\n  - {id: qd-2, title: Quyết định sửa đổi, issued: 01/10/2020}\naudience_categories:")
+    plan = STUDY.replace("    - when: {sectors: [agency]}\n      clause: c3\n",
+                         "    - when: {sectors: [agency]}\n      clause: c3\n      document: qd-2\n")
+    pm = nqengine.get_plugin_manager(load_entrypoints=False)
+    ev = nqengine.evaluate(spec(plan, pm, header), helpers.registry(), [], "20/10/2020", pm=pm)
+    assert (ev.verdict("s", "a1").amended_by, ev.verdict("s", "w1").amended_by) == (("qd-2",), ())
