@@ -784,13 +784,14 @@ def add_findings(obligation: Obligation, unit: Unit, verdict: Verdict, findings:
         # it can still be put right (pending/due_soon), after it the verdict is violated.
         done = None
     status = decide_status(checks, done, verdict.due, context.as_of, window)
-    if status in ("met", "met_late") and "unknown" in outcomes:
+    if status in ("met", "met_late"):  # only when done was kept, so "unknown" is among the outcomes
         status = "indeterminate"
-    fulfilled = done if status in ("met", "met_late") else None
+    # Past the early return, the verdict is never fulfilled: a refusal cleared ``done``, and a
+    # doubt ("unknown") turned what it would have met into "indeterminate".
     if status == verdict.status:
         return attrs.evolve(verdict, findings=tuple(checks + timing), evidence=evidence)
-    new_timing = timing_finding(variant, status, verdict.due, fulfilled, context.as_of)
-    return attrs.evolve(verdict, status=status, findings=tuple(checks + [new_timing]), evidence=evidence, fulfilled_on=fulfilled)
+    new_timing = timing_finding(variant, status, verdict.due, None, context.as_of)
+    return attrs.evolve(verdict, status=status, findings=tuple(checks + [new_timing]), evidence=evidence, fulfilled_on=None)
 
 
 def _event_reason(ctx: Context, f: Fact) -> tuple[str, dict]:
@@ -826,9 +827,7 @@ def _unmatched(ctx: Context, spec: Spec, registry: Registry, cat: Any) -> list[U
             code, params = "fact_type_unused", {"type": f.type}
         elif not any(ob.applies_to.matches(unit) for ob in consumers[f.type]):
             code, params = "fact_unit_not_subject", {"unit": f.unit, "type": f.type}
-        elif not unit.valid_on(f.date):
-            code, params = "fact_unit_not_valid", {"unit": f.unit, "date": f.date}
-        else:
+        else:  # a fact dated outside its unit's life was set aside by Context.admit, as fact_unit_not_valid
             code, params = "fact_not_needed", {"type": f.type}
         out.append(UnmatchedFact(f.id, code, params, f.source))
     return out
