@@ -3,7 +3,8 @@
 - ``nqengine_extra_findings_wanted``: a plugin that answers False for an
   obligation is not called per verdict; True, None or no answer keeps the call.
 - The JSON writer gives the same bytes with orjson and with the standard
-  library (the golden files of tests/test_golden.py hold them).
+  library (the golden files of tests/test_golden.py hold them), and when it
+  joins its writes to a file in batches.
 - The table's short-line path equals ``textwrap``.
 - The console script ends with ``os._exit`` after flushing, with main's exit status.
 - ``nqengine check`` does not import the holiday tables.
@@ -109,6 +110,60 @@ def test_json_is_the_same_bytes_with_and_without_orjson(fast, monkeypatch):
             assert main(["evaluate", f"specs/{spec}", "--as-of", date, "--format", "json"]) == 0
         golden = (GOLDEN / f"{spec}-{date.replace('/', '-')}.json").read_text(encoding="utf-8")
         assert out.getvalue() == golden
+
+
+@pytest.mark.parametrize("batch", [None, 64])
+def test_json_written_to_a_file_in_batches_is_the_golden_bytes(batch, tmp_path, monkeypatch):
+    """``-o FILE`` takes orjson's byte path, which joins its pieces a megabyte (here also 64 bytes) at a time."""
+    pytest.importorskip("orjson")
+    if batch is not None:
+        monkeypatch.setattr(formats, "_BATCH_BYTES", batch)
+    writes: list[int] = []
+    real = formats._Batched.flush
+
+    def counted(self):
+        writes.append(self.size)
+        real(self)
+
+    monkeypatch.setattr(formats._Batched, "flush", counted)
+    for spec, date in (("tam-ky-xxi", "20/11/2020"), ("an-my-xxi", "31/12/2020")):
+        out = tmp_path / f"{spec}.json"
+        assert main(["evaluate", f"specs/{spec}", "--as-of", date, "--format", "json", "-o", str(out)]) == 0
+        golden = (GOLDEN / f"{spec}-{date.replace('/', '-')}.json").read_bytes()
+        assert out.read_bytes() == golden
+    if batch is None:
+        assert len([w for w in writes if w]) == 2  # each document below a megabyte: one write each
+    else:
+        assert len(writes) > 100 and len([w for w in writes if w < 64]) <= 2  # only each document's last piece is smaller
+
+
+def test_json_written_in_batches_keeps_what_came_before_an_error(monkeypatch):
+    """A plugin's error in the middle of the verdicts leaves the bytes before it written, as before batching."""
+    pytest.importorskip("orjson")
+    ev = nqengine.evaluate(nqengine.load_spec("specs/tam-ky-xxi"), *_tam_ky_inputs(), "20/11/2020")
+    head = formats.evaluation_to_json(ev)  # as write_evaluation_json gives it: its verdicts are written one by one
+    calls = []
+    real = formats.verdict_to_json
+
+    def failing(evaluation, v, lang="vi"):
+        calls.append(v)
+        if len(calls) == 3:
+            raise RuntimeError("a plugin failed")
+        return real(evaluation, v, lang)
+
+    monkeypatch.setattr(formats, "verdict_to_json", failing)
+    raw = io.BytesIO()
+    with pytest.raises(RuntimeError):
+        formats._write_bytes(ev, head, raw, "vi")
+    text = raw.getvalue().decode()
+    assert text.startswith('{\n  "format": "nqengine.evaluation",')
+    first, second = (real(ev, v, "vi") for v in calls[:2])
+    assert f'"unit": "{first["unit"]}"' in text and f'"unit": "{second["unit"]}"' in text
+    assert text.endswith("\n") and text.count('"obligation": ') == 2
+
+
+def _tam_ky_inputs():
+    return nqengine.load_registry("specs/tam-ky-xxi/registry.yaml"), nqengine.load_facts("specs/tam-ky-xxi/facts.yaml")
 
 
 @pytest.mark.parametrize("text", [
