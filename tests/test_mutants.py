@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import attrs
 import helpers
 import pytest
 from helpers import run, spec
@@ -1818,6 +1819,24 @@ def test_a_plugins_finding_re_decides_the_verdict(when, as_of, outcome, expected
     (timing,) = [f for f in got.findings if f.check == "timing"]
     assert (v.status, got.status, got.fulfilled_on, (timing.code, dict(timing.params))) == expected
     assert [f.check for f in got.findings][-2:] == ["extra", "timing"] and got.evidence == ("f1", "e9")
+
+
+def test_a_doubt_added_to_a_met_verdict_with_its_own_partial_check_leaves_it_undecided_not_violated():
+    """A plugin's kind may conclude ``met`` although one of its own checks was ``partial`` (the fulfilment decides).
+    A plugin's ``unknown`` added after the last day makes it undecided: the fulfilment it had is what keeps the
+    own ``partial`` from reading as a refusal (``violated``)."""
+    from nqengine.evaluation.engine import Context, add_findings
+
+    ev = run(STUDY, session(date="10/10/2020"), "05/11/2020")
+    v = ev.verdict("s", "w1")
+    assert (v.status, v.fulfilled_on) == ("met", dt.date(2020, 10, 10))
+    own = attrs.evolve(v, findings=(*v.findings, Finding("own", "partial", "y")))
+    ctx = Context(ev.spec, ev.registry, [], ev.as_of, ev.catalogue)
+    got = add_findings(ev.spec.obligations[0], ev.registry.units["w1"], own, [Finding("extra", "unknown", "x")], ctx)
+    (timing,) = [f for f in got.findings if f.check == "timing"]
+    assert (got.status, got.fulfilled_on, timing.code, dict(timing.params)) == (
+        "indeterminate", None, "timing_overdue", {"due": dt.date(2020, 10, 30), "days": 6})
+    assert [f.check for f in got.findings][-3:] == ["own", "extra", "timing"]
 
 
 def test_a_verdict_held_to_an_amendments_exception_names_the_amending_document():
