@@ -23,6 +23,7 @@ from nqengine.draft.cli import cli_draft
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
 from nqengine.gcpause import freeze_for_process
 from nqengine.i18n import message
+from nqengine.inputs.forked import load_registry_and_facts
 from nqengine.model import STATUSES
 from nqengine.names import Ambiguous
 from nqengine.periods import parse_period
@@ -149,8 +150,7 @@ def _evaluation(args: argparse.Namespace, pm):
     with _confined(args, spec_path, named):
         _require_declared(spec_path, pm)
         spec = api.load_spec(spec_path, pm=pm)
-        registry = api.load_registry(reg_path)
-        facts = api.load_facts(facts_path, pm=pm)
+        registry, facts = load_registry_and_facts(reg_path, facts_path, pm=pm)  # the facts in a forked process when that pays
     period = None
     if args.period:
         try:
