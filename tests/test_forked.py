@@ -134,6 +134,51 @@ def test_a_registry_with_errors_stops_the_child_and_raises_as_before(tmp_path):
     assert kind == "RegistryError" and text.startswith(f"{files['registry']}:{CELLS + 3}:") and "no_such_kind" in text
 
 
+ASIDE = r"""
+import json, os, sys
+from nqengine.inputs.forked import FactsReadAside
+args = json.loads(sys.argv[1])
+out = {}
+try:
+    with FactsReadAside(args["facts"]) as aside:
+        out["child"] = aside.pid is not None
+        raise ValueError("the plan has a mistake")
+except ValueError as exc:
+    out["raised"] = str(exc)
+out["pid_after"] = aside.pid
+try:
+    os.waitpid(-1, os.WNOHANG)
+    out["children_left"] = True
+except ChildProcessError:
+    out["children_left"] = False
+print(json.dumps(out))
+"""
+
+
+def test_an_error_in_the_block_stops_the_child(tmp_path):
+    """The plan is read while the child reads the facts: a mistake in the plan ends the command as before."""
+    files = write_inputs(tmp_path)
+    done = subprocess.run([sys.executable, "-c", ASIDE, json.dumps(files)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"child": True, "raised": "the plan has a mistake", "pid_after": None, "children_left": False}
+
+
+def test_the_cli_reports_a_broken_plan_as_without_the_fork(tmp_path):
+    files = write_inputs(tmp_path)
+    Path(files["plan"]).write_text(PLAN.replace("kind: study_session", "kind: study_sesion"), encoding="utf-8")
+    results = []
+    for env in ({}, {"NQENGINE_FORK": "0"}):
+        done = subprocess.run(
+            [sys.executable, "-m", "nqengine.cli", "evaluate", files["plan"], "--registry", files["registry"],
+             "--facts", files["facts"][0], "--facts", files["facts"][1], "--as-of", "31/10/2020", "--lang", "en"],
+            capture_output=True, text=True, timeout=120, env={**os.environ, **env}, cwd=ROOT,
+        )
+        results.append((done.returncode, done.stdout, done.stderr))
+    assert results[0] == results[1]
+    code, out, err = results[0]
+    assert code == 2 and out == "" and "study_sesion" in err and err.startswith(files["plan"] + ":")
+
+
 def test_small_files_or_the_environment_variable_read_here(tmp_path):
     files = write_inputs(tmp_path)
     assert run_script(files, {"NQENGINE_FORK": "0"})["forks"] == 0

@@ -23,7 +23,7 @@ from nqengine.draft.cli import cli_draft
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
 from nqengine.gcpause import freeze_for_process
 from nqengine.i18n import message
-from nqengine.inputs.forked import load_registry_and_facts
+from nqengine.inputs.forked import FactsReadAside
 from nqengine.model import STATUSES
 from nqengine.names import Ambiguous
 from nqengine.periods import parse_period
@@ -149,8 +149,10 @@ def _evaluation(args: argparse.Namespace, pm):
     named = ([args.registry] if args.registry else []) + (args.facts or [])  # chosen by the person running nqengine
     with _confined(args, spec_path, named):
         _require_declared(spec_path, pm)
-        spec = api.load_spec(spec_path, pm=pm)
-        registry, facts = load_registry_and_facts(reg_path, facts_path, pm=pm)  # the facts in a forked process when that pays
+        with FactsReadAside(facts_path, pm) as aside:  # large fact files: read in a forked process meanwhile
+            spec = api.load_spec(spec_path, pm=pm)
+            registry = api.load_registry(reg_path)
+            facts = aside.result()
     period = None
     if args.period:
         try:
