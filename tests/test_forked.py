@@ -163,6 +163,50 @@ def test_an_error_in_the_block_stops_the_child(tmp_path):
     assert json.loads(done.stdout) == {"child": True, "raised": "the plan has a mistake", "pid_after": None, "children_left": False}
 
 
+INTERRUPTED = r"""
+import json, os, sys
+from nqengine.inputs import forked
+real_fdopen = os.fdopen
+class Interrupted:
+    def __init__(self, fd, mode):
+        self.fh = real_fdopen(fd, mode)
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self.fh.close()
+    def read(self):
+        raise KeyboardInterrupt
+forked.os = type(sys)("os_for_the_test")
+forked.os.__dict__.update(os.__dict__)
+forked.os.fdopen = Interrupted
+args = json.loads(sys.argv[1])
+out = {}
+try:
+    with forked.FactsReadAside(args["facts"]) as aside:
+        out["child"] = aside.pid is not None
+        aside.result()
+except KeyboardInterrupt:
+    out["interrupted"] = True
+out["pid_after"] = aside.pid
+try:
+    os.waitpid(-1, os.WNOHANG)
+    out["children_left"] = True
+except ChildProcessError:
+    out["children_left"] = False
+spare = os.open(os.devnull, os.O_RDONLY)  # the pipe's number, free again: closed once, by its file object
+out["closed_once"] = os.read(spare, 1) == b""
+print(json.dumps(out))
+"""
+
+
+def test_ctrl_c_while_the_facts_come_back_stops_the_child_and_closes_the_pipe_once(tmp_path):
+    files = write_inputs(tmp_path)
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED, json.dumps(files)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"child": True, "interrupted": True, "pid_after": None, "children_left": False, "closed_once": True}
+    assert "Bad file descriptor" not in done.stderr
+
+
 def test_the_cli_reports_a_broken_plan_as_without_the_fork(tmp_path):
     files = write_inputs(tmp_path)
     Path(files["plan"]).write_text(PLAN.replace("kind: study_session", "kind: study_sesion"), encoding="utf-8")

@@ -95,18 +95,19 @@ class FactsReadAside:
         """The facts: the child's, or read here (and any error raised here, as without the fork)."""
         facts = None
         if self.pid is not None:
-            with os.fdopen(self.read, "rb") as fh:  # type: ignore[arg-type]
+            read, self.read = self.read, None  # closed by the file object from here on, even if interrupted
+            with os.fdopen(read, "rb") as fh:  # type: ignore[arg-type]
                 payload = fh.read()
             os.waitpid(self.pid, 0)
-            self.pid = self.read = None
+            self.pid = None
             facts = _received(payload)
         if facts is None:
             facts = load_facts(self.facts_paths, pm=self.pm)
         return facts
 
     def __exit__(self, *exc: Any) -> None:
-        if self.pid is not None:  # left before the result was taken: the facts are not needed
-            _stop(self.pid, self.read)  # type: ignore[arg-type]
+        if self.pid is not None:  # left before the result was taken (or while it was read): the facts are not needed
+            _stop(self.pid, self.read)
             self.pid = self.read = None
 
 
@@ -167,11 +168,12 @@ def _received(payload: bytes) -> list[Fact] | None:
         ]
 
 
-def _stop(pid: int, read: int) -> None:
-    """The child stopped and reaped: its facts are not needed."""
+def _stop(pid: int, read: int | None) -> None:
+    """The child stopped and reaped, the pipe closed (``read`` None: its file object closes it): its facts are not needed."""
     try:
         os.kill(pid, signal.SIGKILL)
     except OSError:  # pragma: no cover - already gone
         pass
     os.waitpid(pid, 0)
-    os.close(read)
+    if read is not None:
+        os.close(read)
