@@ -207,6 +207,48 @@ def test_ctrl_c_while_the_facts_come_back_stops_the_child_and_closes_the_pipe_on
     assert "Bad file descriptor" not in done.stderr
 
 
+WAITING = r"""
+import json, os, sys, time
+from nqengine.inputs import forked
+real_load = forked.load_facts
+def slow_load(*a, **k):  # runs in the child (forked after this is set): a second before the facts come
+    time.sleep(1.0)
+    return real_load(*a, **k)
+forked.load_facts = slow_load
+args = json.loads(sys.argv[1])
+with forked.FactsReadAside(args["facts"]) as aside:
+    before = aside.waiting()
+    facts = aside.result()
+    after = aside.waiting()
+alone = forked.FactsReadAside(args["facts"][:1])
+with alone:
+    small = alone.waiting()
+print(json.dumps({"before": before, "after": after, "facts": len(facts), "small": small}))
+"""
+
+
+def test_waiting_says_whether_the_facts_are_still_to_come(tmp_path):
+    files = write_inputs(tmp_path)
+    done = subprocess.run([sys.executable, "-c", WAITING, json.dumps(files)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"before": True, "after": False, "facts": CELLS, "small": False}
+
+
+def test_index_names_builds_the_name_indexes_and_changes_no_answer():
+    import helpers
+
+    registry, fresh = helpers.registry(), helpers.registry()
+    assert registry._folded == {} and registry._units_by_name._value is None
+    registry.index_names()
+    assert set(registry._folded) == {"units", "people"} and registry._units_by_name._value is not None
+    assert registry._people_by_name._value is not None
+    for ref in ("Đảng bộ phường Một", "dang bo phuong mot", "w1", "Nowhere"):
+        assert registry.unit(ref) == fresh.unit(ref)
+        assert (registry.unit_as_typed(ref) if registry.unit(ref) is None else None) == (fresh.unit_as_typed(ref) if fresh.unit(ref) is None else None)
+    assert registry.person("Nguyễn Văn Bí Thư") == fresh.person("Nguyễn Văn Bí Thư") is not None
+    assert registry.person_as_typed("nguyen van bi thu") == fresh.person_as_typed("nguyen van bi thu") is not None
+
+
 def test_the_cli_reports_a_broken_plan_as_without_the_fork(tmp_path):
     files = write_inputs(tmp_path)
     Path(files["plan"]).write_text(PLAN.replace("kind: study_session", "kind: study_sesion"), encoding="utf-8")

@@ -149,9 +149,11 @@ def _evaluation(args: argparse.Namespace, pm):
     named = ([args.registry] if args.registry else []) + (args.facts or [])  # chosen by the person running nqengine
     with _confined(args, spec_path, named):
         _require_declared(spec_path, pm)
-        with FactsReadAside(facts_path, pm) as aside:  # large fact files: read in a forked process meanwhile
+        with FactsReadAside(facts_path, pm, load=api.load_facts) as aside:  # large fact files: read in a forked process meanwhile
             spec = api.load_spec(spec_path, pm=pm)
             registry = api.load_registry(reg_path)
+            if aside.waiting():  # time it would spend waiting: build what facts naming a unit or a person need
+                registry.index_names()
             facts = aside.result()
     period = None
     if args.period:

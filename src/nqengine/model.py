@@ -374,11 +374,24 @@ class Registry:
         return self.people[pid] if pid is not None else None
 
     def _as_typed(self, what: str, ref: str) -> str | None:
+        return self._name_index(what).match(ref)
+
+    def _name_index(self, what: str) -> NameIndex:
         index = self._folded.get(what)
         if index is None:  # built on first use: most evaluations never need it
             items = self.units if what == "units" else self.people
             index = self._folded[what] = NameIndex((key, item.name) for key, item in items.items())
-        return index.match(ref)
+        return index
+
+    def index_names(self) -> None:
+        """Build now the indexes that looking units and people up by name builds on first use.
+
+        For a caller with time to spare before the look-ups come (the command
+        line does it while it waits for the facts: :mod:`nqengine.inputs.forked`).
+        Nothing changes but when the work is done.
+        """
+        len(self._units_by_name), len(self._people_by_name)  # a NamesByKey builds its dict when first read
+        self._name_index("units"), self._name_index("people")
 
 
 class NamesByKey(Mapping[str, str]):

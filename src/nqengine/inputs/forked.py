@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
@@ -70,8 +71,10 @@ class FactsReadAside:
     not safe, :meth:`result` reads the facts then, in this process.
     """
 
-    def __init__(self, facts_paths: Sequence[str | os.PathLike[str]], pm: Any = None) -> None:
+    def __init__(self, facts_paths: Sequence[str | os.PathLike[str]], pm: Any = None, load: Any = None) -> None:
         self.facts_paths, self.pm = facts_paths, pm
+        #: what reads the facts, here and in the child: ``load(facts_paths, pm=pm)`` (default :func:`~nqengine.inputs.load.load_facts`)
+        self.load = load if load is not None else load_facts
         self.pid: int | None = None
         self.read: int | None = None
 
@@ -86,10 +89,17 @@ class FactsReadAside:
             os.close(write)
             return self
         if pid == 0:  # pragma: no cover - the child (its work is checked by what the parent receives)
-            _child(read, write, self.facts_paths, self.pm)
+            _child(read, write, self.facts_paths, self.pm, self.load)
         os.close(write)
         self.pid, self.read = pid, read
         return self
+
+    def waiting(self) -> bool:
+        """Whether :meth:`result` would wait for the child now (nothing has come back yet): time to do other work."""
+        if self.pid is None or self.read is None:
+            return False
+        ready, _, _ = select.select([self.read], [], [], 0)
+        return not ready
 
     def result(self) -> list[Fact]:
         """The facts: the child's, or read here (and any error raised here, as without the fork)."""
@@ -102,7 +112,7 @@ class FactsReadAside:
             self.pid = None
             facts = _received(payload)
         if facts is None:
-            facts = load_facts(self.facts_paths, pm=self.pm)
+            facts = self.load(self.facts_paths, pm=self.pm)
         return facts
 
     def __exit__(self, *exc: Any) -> None:
@@ -127,12 +137,12 @@ def _worth_forking(facts_paths: Sequence[str | os.PathLike[str]]) -> bool:
     return size >= MIN_BYTES
 
 
-def _child(read: int, write: int, facts_paths: Sequence[Any], pm: Any) -> None:  # pragma: no cover - runs in the child
+def _child(read: int, write: int, facts_paths: Sequence[Any], pm: Any, load: Any) -> None:  # pragma: no cover - runs in the child
     """Read the facts and send them; never returns (``os._exit``: no buffers of the parent flushed twice, no exit handlers)."""
     try:
         os.close(read)
         try:
-            payload = _OK + _encode(load_facts(facts_paths, pm=pm))
+            payload = _OK + _encode(load(facts_paths, pm=pm))
         except BaseException:  # the parent reads the facts again and raises what is wrong, located
             payload = _FAILED
         with os.fdopen(write, "wb") as fh:
