@@ -23,7 +23,6 @@ from nqengine.draft.cli import cli_draft
 from nqengine.errors import InputError, MissingPluginError, NQEngineError, PluginError
 from nqengine.gcpause import freeze_for_process
 from nqengine.i18n import message
-from nqengine.inputs.forked import FactsReadAside
 from nqengine.model import STATUSES
 from nqengine.names import Ambiguous
 from nqengine.periods import parse_period
@@ -141,6 +140,8 @@ def _paths(args: argparse.Namespace) -> tuple[str, str, list[str]]:
 
 
 def _evaluation(args: argparse.Namespace, pm):
+    from nqengine.inputs.forked import FactsReadAside  # as in _check: loaded by the commands that evaluate
+
     spec_path, reg_path, facts_path = _paths(args)
     try:
         as_of = parse_date(args.as_of)
