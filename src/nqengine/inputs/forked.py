@@ -98,8 +98,9 @@ class FactsReadAside:
         """Whether :meth:`result` would wait for the child now (nothing has come back yet): time to do other work."""
         if self.pid is None or self.read is None:
             return False
-        ready, _, _ = select.select([self.read], [], [], 0)
-        return not ready
+        poll = select.poll()  # not select.select: it refuses descriptors past 1023
+        poll.register(self.read, select.POLLIN)
+        return not poll.poll(0)
 
     def result(self) -> list[Fact]:
         """The facts: the child's, or read here (and any error raised here, as without the fork)."""
