@@ -271,6 +271,9 @@ def test_small_files_or_the_environment_variable_read_here(tmp_path):
     small = dict(files, facts=[files["facts"][0]])  # the sessions alone: 20 KB
     got = run_script(small)
     assert got["forks"] == 0 and got["forked"] == got["serial"]
+    one = dict(files, facts=files["facts"][1])  # one path, not a list (as load_facts takes it): the attendance rows alone
+    got = run_script(one)
+    assert got["forks"] == 1 and got["forked_error"] == got["serial_error"] and got["forked_error"][0] == "FactsError"
 
 
 def test_no_fork_beside_another_thread(tmp_path, monkeypatch):

@@ -71,8 +71,9 @@ class FactsReadAside:
     not safe, :meth:`result` reads the facts then, in this process.
     """
 
-    def __init__(self, facts_paths: Sequence[str | os.PathLike[str]], pm: Any = None, load: Any = None) -> None:
-        self.facts_paths, self.pm = facts_paths, pm
+    def __init__(self, facts_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], pm: Any = None, load: Any = None) -> None:
+        self.facts_paths = [facts_paths] if isinstance(facts_paths, (str, os.PathLike)) else list(facts_paths)  # as load_facts takes them
+        self.pm = pm
         #: what reads the facts, here and in the child: ``load(facts_paths, pm=pm)`` (default :func:`~nqengine.inputs.load.load_facts`)
         self.load = load if load is not None else load_facts
         self.pid: int | None = None
