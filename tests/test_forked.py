@@ -4,8 +4,9 @@ Each case runs in a fresh interpreter (no other thread alive, as in the
 console script), with ``os.fork`` counted, so a test knows the fork happened:
 - the facts, their order, their sources and the values they share are those
   of ``load_facts``; the CLI's JSON is byte for byte the same;
-- a fact file with errors gives the same located error, and the registry's
-  error stops the child (no process left behind);
+- a fact file with errors gives the same located error (sent back by the
+  child, not read again), and the registry's error stops the child (no
+  process left behind);
 - small files, ``NQENGINE_FORK=0`` and a running thread read in this process.
 """
 
@@ -119,7 +120,7 @@ def test_the_facts_read_in_a_forked_process_are_those_read_here(tmp_path):
 def test_a_fact_file_with_errors_gives_the_same_located_error(tmp_path):
     files = write_inputs(tmp_path, bad_fact_row=True)
     got = run_script(files)
-    assert got["forks"] == 1 and not got["children_left"] and got["parent_loads"] == 1  # read again here to raise
+    assert got["forks"] == 1 and not got["children_left"] and got["parent_loads"] == 0  # sent by the child, not read again
     assert got["forked_error"] == got["serial_error"]
     kind, text = got["forked_error"]
     assert kind == "FactsError" and text.startswith(f"{files['facts'][0]}:101:4: ") and "31/02/2020" in text
@@ -322,7 +323,37 @@ def test_facts_that_are_not_plain_records_are_sent_as_objects():
     assert forked._received(forked._FAILED) is None and forked._received(b"") is None
 
 
+def test_located_problems_come_back_as_they_were_raised():
+    import pickle
+
+    from nqengine.errors import FactsError, Problem, RegistryError
+
+    problems = [Problem("f.csv", 3, 4, "date", "bad_date", {"value": "31/02/2020"}), Problem("f.csv", 2, 1, "", "file_missing")]
+    for cls in (FactsError, RegistryError):
+        back = pickle.loads(pickle.dumps(cls(problems)))
+        assert type(back) is cls and back.problems == cls(problems).problems and str(back) == str(cls(problems))
+    with pytest.raises(FactsError) as raised:
+        forked._received(forked._ERROR + pickle.dumps(FactsError(problems)))
+    assert raised.value.problems == FactsError(problems).problems
+    assert forked._received(forked._ERROR + b"not a pickle") is None  # read here instead, and raised from here
+
+
 def forked_date():
     import datetime as dt
 
     return dt.date(2020, 10, 5)
+
+
+def test_the_cli_reports_a_broken_fact_file_as_without_the_fork(tmp_path):
+    files = write_inputs(tmp_path, bad_fact_row=True)
+    results = []
+    for env in ({}, {"NQENGINE_FORK": "0"}):
+        done = subprocess.run(
+            [sys.executable, "-m", "nqengine.cli", "evaluate", files["plan"], "--registry", files["registry"],
+             "--facts", files["facts"][0], "--facts", files["facts"][1], "--as-of", "31/10/2020"],
+            capture_output=True, text=True, timeout=120, env={**os.environ, **env}, cwd=ROOT,
+        )
+        results.append((done.returncode, done.stdout, done.stderr))
+    assert results[0] == results[1]
+    code, out, err = results[0]
+    assert code == 2 and out == "" and err.startswith(f"{files['facts'][0]}:101:4: ") and "31/02/2020" in err

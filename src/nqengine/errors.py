@@ -86,6 +86,10 @@ class InputError(NQEngineError, ValueError):
     def render(self, lang: str = "vi") -> str:
         return "\n".join(p.render(lang) for p in self.problems)
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its problems (the default would call ``__init__`` with the message), e.g. by :mod:`nqengine.inputs.forked`."""
+        return (type(self), (self.problems,))
+
 
 class SpecError(InputError):
     """A plan spec file is malformed: located problems, never a traceback."""

@@ -12,8 +12,9 @@ session").  The CPU time spent is a little higher (the facts are sent as
 plain tuples and rebuilt, about 0.07 s for 17,200 facts).
 
 It changes nothing else: the same facts, in the same order, with the same
-values shared between them, and the same errors.  Whenever the child cannot
-give its facts (a fact file with errors, a value that cannot be sent, the
+values shared between them, and the same errors.  A fact file with located
+problems has them sent back and raised here; whenever the child cannot give
+its facts or its problems (a value that cannot be sent, another error, the
 child killed), this process reads the facts itself, the usual way, so every
 problem is reported exactly as without the fork, and in the same order: a
 plan or a registry with errors stops the child and raises as before.
@@ -34,6 +35,7 @@ import sys
 import threading
 from typing import Any, Sequence
 
+from nqengine.errors import InputError
 from nqengine.gcpause import gc_paused
 from nqengine.inputs.load import BULK_SUFFIXES, load_facts, load_registry
 from nqengine.model import Fact, Registry, Source
@@ -43,7 +45,7 @@ __all__ = ["load_registry_and_facts", "FactsReadAside", "MIN_BYTES"]
 #: Bulk fact files smaller than this in all are read here, after the registry: forking would cost more than it saves.
 MIN_BYTES = 1 << 20
 
-_OK, _FAILED = b"1", b"0"
+_OK, _FAILED, _ERROR = b"1", b"0", b"E"
 
 
 def load_registry_and_facts(
@@ -145,7 +147,12 @@ def _child(read: int, write: int, facts_paths: Sequence[Any], pm: Any, load: Any
         os.close(read)
         try:
             payload = _OK + _encode(load(facts_paths, pm=pm))
-        except BaseException:  # the parent reads the facts again and raises what is wrong, located
+        except InputError as exc:  # located problems: sent, so the parent raises them without reading the files again
+            try:
+                payload = _ERROR + pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                payload = _FAILED
+        except BaseException:  # the parent reads the facts again and raises what is wrong
             payload = _FAILED
         with os.fdopen(write, "wb") as fh:
             fh.write(payload)
@@ -165,6 +172,15 @@ def _encode(facts: list[Fact]) -> bytes:
 
 
 def _received(payload: bytes) -> list[Fact] | None:
+    """The child's facts; raises the located error it sent; None when the facts must be read here."""
+    if payload[:1] == _ERROR:
+        try:
+            exc = pickle.loads(memoryview(payload)[1:])
+        except Exception:  # a problem's value that does not come back as it was: read here, raise from here
+            return None
+        if isinstance(exc, InputError):
+            raise exc
+        return None  # pragma: no cover - only InputError is sent
     if payload[:1] != _OK:
         return None
     with gc_paused():  # tens of thousands of acyclic records: see nqengine.gcpause
