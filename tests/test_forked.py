@@ -55,6 +55,28 @@ def write_inputs(folder: Path, bad_fact_row: bool = False, bad_registry_row: boo
             "facts": [str(folder / "facts.csv"), str(folder / "attendance.csv")]}
 
 
+#: Run before each script below: ``children_left()`` says whether a child process was left behind (not reaped).
+PRELUDE = r"""
+import os
+
+def children_left():
+    try:
+        os.waitpid(-1, os.WNOHANG)
+        return True
+    except ChildProcessError:
+        return False
+"""
+
+
+def run_python(script: str, files: dict, env: dict | None = None) -> dict:
+    """``script`` (after :data:`PRELUDE`) in a fresh interpreter, given ``files`` as JSON; what it prints, as JSON."""
+    done = subprocess.run([sys.executable, "-c", PRELUDE + script, json.dumps(files)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **(env or {})}, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Bad file descriptor" not in done.stderr
+    return json.loads(done.stdout)
+
+
 SCRIPT = r"""
 import json, os, sys
 forks = []
@@ -83,11 +105,7 @@ except NQEngineError as exc:
     out["forked_error"] = [type(exc).__name__, str(exc)]
 out["forks"] = len(forks)
 out["parent_loads"] = len(parent_loads)
-try:
-    os.waitpid(-1, os.WNOHANG)
-    out["children_left"] = True
-except ChildProcessError:
-    out["children_left"] = False
+out["children_left"] = children_left()
 try:
     registry, facts = load_registry(args["registry"]), load_facts(args["facts"])
     out["serial"] = {"units": sorted(registry.units), "facts": [[f.id, f.type, f.unit, f.date.isoformat(), repr(sorted(f.data.items())), str(f.source)] for f in facts]}
@@ -99,10 +117,7 @@ print(json.dumps(out, ensure_ascii=False))
 
 
 def run_script(files: dict, env: dict | None = None) -> dict:
-    done = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(files)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})}, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_python(SCRIPT, files, env)
 
 
 def test_the_facts_read_in_a_forked_process_are_those_read_here(tmp_path):
@@ -147,11 +162,7 @@ try:
 except ValueError as exc:
     out["raised"] = str(exc)
 out["pid_after"] = aside.pid
-try:
-    os.waitpid(-1, os.WNOHANG)
-    out["children_left"] = True
-except ChildProcessError:
-    out["children_left"] = False
+out["children_left"] = children_left()
 print(json.dumps(out))
 """
 
@@ -159,9 +170,7 @@ print(json.dumps(out))
 def test_an_error_in_the_block_stops_the_child(tmp_path):
     """The plan is read while the child reads the facts: a mistake in the plan ends the command as before."""
     files = write_inputs(tmp_path)
-    done = subprocess.run([sys.executable, "-c", ASIDE, json.dumps(files)], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"child": True, "raised": "the plan has a mistake", "pid_after": None, "children_left": False}
+    assert run_python(ASIDE, files) == {"child": True, "raised": "the plan has a mistake", "pid_after": None, "children_left": False}
 
 
 INTERRUPTED = r"""
@@ -189,23 +198,14 @@ try:
 except KeyboardInterrupt:
     out["interrupted"] = True
 out["pid_after"] = aside.pid
-try:
-    os.waitpid(-1, os.WNOHANG)
-    out["children_left"] = True
-except ChildProcessError:
-    out["children_left"] = False
-spare = os.open(os.devnull, os.O_RDONLY)  # the pipe's number, free again: closed once, by its file object
-out["closed_once"] = os.read(spare, 1) == b""
+out["children_left"] = children_left()
 print(json.dumps(out))
 """
 
 
 def test_ctrl_c_while_the_facts_come_back_stops_the_child_and_closes_the_pipe_once(tmp_path):
     files = write_inputs(tmp_path)
-    done = subprocess.run([sys.executable, "-c", INTERRUPTED, json.dumps(files)], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"child": True, "interrupted": True, "pid_after": None, "children_left": False, "closed_once": True}
-    assert "Bad file descriptor" not in done.stderr
+    assert run_python(INTERRUPTED, files) == {"child": True, "interrupted": True, "pid_after": None, "children_left": False}  # a second close of the pipe would end it with EBADF
 
 
 WAITING = r"""
@@ -230,9 +230,7 @@ print(json.dumps({"before": before, "after": after, "facts": len(facts), "small"
 
 def test_waiting_says_whether_the_facts_are_still_to_come(tmp_path):
     files = write_inputs(tmp_path)
-    done = subprocess.run([sys.executable, "-c", WAITING, json.dumps(files)], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"before": True, "after": False, "facts": CELLS, "small": False}
+    assert run_python(WAITING, files) == {"before": True, "after": False, "facts": CELLS, "small": False}
 
 
 def test_index_names_builds_the_name_indexes_and_changes_no_answer():
