@@ -30,12 +30,10 @@ from __future__ import annotations
 import os
 import pickle
 import select
-import signal
-import sys
-import threading
 from typing import Any, Sequence
 
 from nqengine.errors import InputError
+from nqengine.forking import fork_allowed, stop_child
 from nqengine.gcpause import gc_paused
 from nqengine.inputs.load import BULK_SUFFIXES, load_facts, load_registry
 from nqengine.model import Fact, Registry, Source
@@ -126,9 +124,7 @@ class FactsReadAside:
 
 
 def _worth_forking(facts_paths: Sequence[str | os.PathLike[str]]) -> bool:
-    if not hasattr(os, "fork") or sys.platform == "darwin" or os.environ.get("NQENGINE_FORK", "1") == "0":
-        return False
-    if threading.active_count() > 1:  # a child forked beside other threads may find their locks held
+    if not fork_allowed():  # POSIX but macOS, no other thread, NQENGINE_FORK not 0: see nqengine.forking
         return False
     size = 0
     for p in facts_paths:
@@ -198,10 +194,6 @@ def _received(payload: bytes) -> list[Fact] | None:
 
 def _stop(pid: int, read: int | None) -> None:
     """The child stopped and reaped, the pipe closed (``read`` None: its file object closes it): its facts are not needed."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except OSError:  # pragma: no cover - already gone
-        pass
-    os.waitpid(pid, 0)
+    stop_child(pid)
     if read is not None:
         os.close(read)

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - exercised by the fallback test
     orjson = None
 
 from nqengine.gcpause import gc_paused
+from nqengine.render.aside import WrittenInTwo
 from nqengine.i18n import message, status_label
 from nqengine.model import STATUSES, Finding, Verdict, findings_once
 from nqengine.periods import period_label
@@ -327,9 +328,11 @@ def write_evaluation_json(evaluation: Any, out: IO[str], lang: str = "vi", inden
     raw = _utf8_buffer(out) if indent == 2 and orjson is not None else None
     with gc_paused():  # the roll-up: a dict per unit and obligation, acyclic (see nqengine.gcpause)
         head = evaluation_to_json(attrs.evolve(evaluation, verdicts=[]), lang)
+        # what the head computed from no verdicts, computed from the verdicts
         head["summary"] = evaluation.summary()
+        head["summary_by_period"] = summary_by_period(evaluation)
         if raw is not None:  # orjson's UTF-8 bytes straight to the file: the same bytes, not decoded and encoded again
-            head["rollup"] = rollup_head_json(evaluation)  # its units are streamed
+            head["rollup"] = None  # computed where it is written, its units streamed (_write_tail)
             return _write_bytes(evaluation, head, raw, lang)
         head["rollup"] = rollup_json(evaluation)
     nl = "\n" if indent else ""
@@ -385,12 +388,27 @@ def _utf8_buffer(out: Any) -> Any:
 
 
 def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
-    """:func:`write_evaluation_json` with ``indent=2`` by orjson, as UTF-8 bytes to the binary file ``raw``."""
-    batch = _Batched(raw)
-    try:
-        return _write_parts(evaluation, head, batch.write, lang)
-    finally:
-        batch.flush()  # what was written stays written, as when each verdict went to the file alone
+    """:func:`write_evaluation_json` with ``indent=2`` by orjson, as UTF-8 bytes to the binary file ``raw``.
+
+    A document of :data:`ASIDE_MIN_VERDICTS` verdicts or more is written by
+    two processes at once (:mod:`nqengine.render.aside`): a forked child
+    computes and writes the roll-up and what follows, then the last verdicts.
+    """
+    n = len(evaluation.verdicts)
+    with WrittenInTwo(
+        n,
+        lambda write, start, stop: _write_verdicts(evaluation, write, lang, start, stop),
+        lambda write: _write_tail(evaluation, head, write),
+        _Batched,
+        head=lambda write: _write_head(evaluation, head, write),
+        fork=n >= ASIDE_MIN_VERDICTS,
+    ) as two:
+        two.write_to(raw)  # what was written stays written on an error, as when each verdict went to the file alone
+    return n
+
+
+#: A JSON document with this many verdicts or more is written by two processes (see :mod:`nqengine.render.aside`).
+ASIDE_MIN_VERDICTS = 10_000
 
 
 class _Batched:
@@ -422,28 +440,44 @@ class _Batched:
 _BATCH_BYTES = 1 << 20
 
 
-def _write_parts(evaluation: Any, head: dict, write: Any, lang: str) -> int:
+def _write_head(evaluation: Any, head: dict, write: Any) -> None:
+    """The document up to its first verdict."""
     dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
     write(b"{\n")
-    keys = list(head)
-    n = 0
-    for i, key in enumerate(keys):
+    for key in head:
         write(b"  " + json.dumps(key).encode() + b": ")
-        if key == "verdicts" and evaluation.verdicts:
-            write(b"[\n")
-            last = len(evaluation.verdicts) - 1
-            with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
-                for j, v in enumerate(evaluation.verdicts):
-                    write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
-                    n += 1
-            write(b"  ]")
-        elif key == "rollup":
-            _write_rollup(evaluation, head[key], write)
+        if key == "verdicts":
+            if evaluation.verdicts:
+                write(b"[\n")
+            return
+        write(dumps(head[key], option=opt).replace(b"\n", b"\n  ") + b",\n")
+
+
+def _write_tail(evaluation: Any, head: dict, write: Any) -> None:
+    """The document after its last verdict."""
+    dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
+    write(b"  ]" if evaluation.verdicts else b"[]")
+    keys = list(head)
+    for i in range(keys.index("verdicts") + 1, len(keys)):
+        key = keys[i]
+        write(b",\n  " + json.dumps(key).encode() + b": ")
+        if key == "rollup":
+            with gc_paused():  # the roll-up: a dict per unit and obligation, acyclic (see nqengine.gcpause)
+                _write_rollup(evaluation, rollup_head_json(evaluation), write)
         else:
             write(dumps(head[key], option=opt).replace(b"\n", b"\n  "))
-        write(b",\n" if i < len(keys) - 1 else b"\n")
-    write(b"}\n")
-    return n
+    write(b"\n}\n")
+
+
+def _write_verdicts(evaluation: Any, write: Any, lang: str, start: int, stop: int) -> None:
+    """Verdicts ``start`` to ``stop`` (excluded), each followed by ``,`` but the last of all."""
+    dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
+    verdicts = evaluation.verdicts
+    last = len(verdicts) - 1
+    with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
+        for j in range(start, stop):
+            v = verdicts[j]
+            write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
 
 
 def _write_rollup(evaluation: Any, head: dict, write: Any) -> None:
