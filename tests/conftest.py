@@ -12,8 +12,13 @@ HYPOTHESIS_PROFILE; default ``ci``):
 """
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
+
+# The library's holidays are cached between runs (nqengine.calendars.cache_folder): in the suite, in a folder of
+# its own, so that it writes nothing outside the repository and the temporary folder, and starts cold.
+os.environ.setdefault("NQENGINE_CACHE_DIR", tempfile.mkdtemp(prefix="nqengine-test-cache-"))
 
 pytest_plugins = ["pytester"]
 

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import abc
 import datetime
+import importlib.util
+import json
+import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from nqengine.dates import parse_date
-
-if TYPE_CHECKING:
-    import holidays
 
 __all__ = ["Calendar", "GregorianCalendar", "VietnamCalendar", "YearOverride"]
 
@@ -227,7 +228,7 @@ class VietnamCalendar(Calendar):
             self._working = (self._working - set(ov.days_off)) | set(ov.working_days)
             self._names["vi"].update(ov.names)
             self._names["en"].update(ov.names_en)
-        self._library: dict[tuple[int, str], holidays.HolidayBase] = {}
+        self._library: dict[tuple[int, str], LibraryYear] = {}
 
     @classmethod
     def from_mapping(
@@ -277,14 +278,12 @@ class VietnamCalendar(Calendar):
             )
         return cls(overrides, use_builtin_overrides=use_builtin_overrides)
 
-    def _holidays(self, year: int, language: str = "vi") -> holidays.HolidayBase:
-        # One object per (year, language): the library populates years lazily, and its
+    def _holidays(self, year: int, language: str = "vi") -> LibraryYear:
+        # One table per (year, language): the library populates years lazily, and its
         # swapped working days are only known for the years it has populated.
         key = (year, language)
         if key not in self._library:
-            import holidays  # real start-up cost (~0.1 s, every country's module): only a plan counting working days needs it
-
-            self._library[key] = holidays.country_holidays("VN", years=year, language=language)
+            self._library[key] = library_year(year, language)
         return self._library[key]
 
     def _library_workday(self, d: datetime.date) -> bool:
@@ -320,3 +319,136 @@ class VietnamCalendar(Calendar):
 
     def __repr__(self) -> str:
         return f"VietnamCalendar(overrides={sorted(self.overrides)})"
+
+
+# -- the library's holidays, kept on disk between runs -----------------------------------
+
+class LibraryYear:
+    """One year of the ``holidays`` library's Vietnamese holidays in one language.
+
+    ``date in year`` and ``year.get(date)`` (the holiday's name) answer for the
+    dates of that year, as the library's ``HolidayBase`` populated for it does;
+    ``weekend_workdays`` are the weekend days it swaps into working days.
+    """
+
+    __slots__ = ("days", "weekend_workdays")
+
+    def __init__(self, days: Mapping[datetime.date, str], weekend_workdays: Iterable[datetime.date] = ()) -> None:
+        self.days = dict(days)
+        self.weekend_workdays = frozenset(weekend_workdays)
+
+    def __contains__(self, d: object) -> bool:
+        return d in self.days
+
+    def get(self, d: datetime.date, default: str | None = None) -> str | None:
+        return self.days.get(d, default)
+
+
+def library_year(year: int, language: str) -> LibraryYear:
+    """The library's holidays of ``year`` in ``language``: from the cache when it has them, else from the library (then cached).
+
+    Importing ``holidays`` imports every country's module (about 0.1 s and 14 MB,
+    more than the rest of a small evaluation); the Vietnamese holidays of a year
+    are a dozen dates.  They are kept in a small JSON file in nqengine's cache
+    folder (:func:`cache_folder`), keyed by the installed library (the path,
+    size and modification time of its Vietnamese module and its base class), so
+    a new release of the library is read afresh.  A cache that cannot be read
+    or written is ignored: the library answers.
+    """
+    cache = _HolidayCache.for_process()
+    if cache is not None:
+        hit = cache.get(year, language)
+        if hit is not None:
+            return hit
+    import holidays  # every country's module: only on a cache miss
+
+    lib = holidays.country_holidays("VN", years=year, language=language)
+    got = LibraryYear({d: str(name) for d, name in lib.items()}, getattr(lib, "weekend_workdays", ()))
+    if cache is not None:
+        cache.put(year, language, got)
+    return got
+
+
+def cache_folder() -> str | None:
+    """Where nqengine keeps what it can compute again: ``NQENGINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/nqengine``
+    or ``~/.cache/nqengine``; None when ``NQENGINE_CACHE_DIR`` is set empty (no cache)."""
+    given = os.environ.get("NQENGINE_CACHE_DIR")
+    if given is not None:
+        return given or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "nqengine")
+
+
+class _HolidayCache:
+    """The JSON file of the library's Vietnamese holidays, per (year, language), for the installed library."""
+
+    _process: tuple[tuple, _HolidayCache | None] | None = None  # (where it is and what it is keyed by, the cache)
+
+    def __init__(self, path: str, library: list) -> None:
+        self.path, self.library = path, library
+        self.years: dict[str, Any] = {}
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+            if isinstance(data, dict) and data.get("format") == 1 and data.get("library") == library and isinstance(data.get("years"), dict):
+                self.years = data["years"]
+        except (OSError, ValueError):  # none yet, or not ours: start afresh
+            pass
+
+    @classmethod
+    def for_process(cls) -> _HolidayCache | None:
+        folder = cache_folder()
+        library = _library_key()
+        where = (folder, tuple(map(tuple, library)) if library else None)
+        if cls._process is None or cls._process[0] != where:
+            cache = cls(os.path.join(folder, "holidays-vn.json"), library) if folder and library else None
+            cls._process = (where, cache)
+        return cls._process[1]
+
+    def get(self, year: int, language: str) -> LibraryYear | None:
+        entry = self.years.get(f"{year} {language}")
+        try:
+            days = {datetime.date.fromisoformat(d): str(name) for d, name in entry["days"]}  # type: ignore[index]
+            swaps = [datetime.date.fromisoformat(d) for d in entry["weekend_workdays"]]  # type: ignore[index]
+        except (TypeError, KeyError, ValueError):  # not there, or not what this code writes
+            return None
+        return LibraryYear(days, swaps)
+
+    def put(self, year: int, language: str, got: LibraryYear) -> None:
+        self.years[f"{year} {language}"] = {
+            "days": sorted([d.isoformat(), name] for d, name in got.days.items()),
+            "weekend_workdays": sorted(d.isoformat() for d in got.weekend_workdays),
+        }
+        folder = os.path.dirname(self.path)
+        try:  # written whole and renamed: a reader never sees half a file
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".holidays-vn.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump({"format": 1, "library": self.library, "years": self.years}, fh, ensure_ascii=False, sort_keys=True)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:  # a folder that cannot be written: the library answers next time too
+            pass
+
+
+def _library_key() -> list | None:
+    """What identifies the installed ``holidays`` without importing it: its Vietnamese module's and base class's path, size and time."""
+    try:
+        spec = importlib.util.find_spec("holidays")
+    except (ImportError, ValueError):  # pragma: no cover - not installed
+        return None
+    if spec is None or not spec.origin:
+        return None
+    folder = os.path.dirname(spec.origin)
+    key = []
+    for name in (os.path.join("countries", "vietnam.py"), "holiday_base.py"):
+        path = os.path.join(folder, name)
+        try:
+            st = os.stat(path)
+        except OSError:  # another layout: no cache
+            return None
+        key.append([path, st.st_size, st.st_mtime_ns])
+    return key

@@ -49,7 +49,7 @@ class WrittenInTwo:
 
     ::
 
-        with WrittenInTwo(n, items, tail, batch, head=head, fork=n >= 10_000) as two:
+        with WrittenInTwo(n, items, tail, batch, head=head, fork=n >= 2_000) as two:
             two.write_to(out)   # the head, items 0..n-1, then the tail, after what is in out
 
     ``head(write)``, if given, writes what comes before the items (here).

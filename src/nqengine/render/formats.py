@@ -408,7 +408,7 @@ def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
 
 
 #: A JSON document with this many verdicts or more is written by two processes (see :mod:`nqengine.render.aside`).
-ASIDE_MIN_VERDICTS = 10_000
+ASIDE_MIN_VERDICTS = 2_000
 
 
 class _Batched:
