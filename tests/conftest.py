@@ -18,7 +18,13 @@ from hypothesis import HealthCheck, settings
 
 # The library's holidays are cached between runs (nqengine.calendars.cache_folder): in the suite, in a folder of
 # its own, so that it writes nothing outside the repository and the temporary folder, and starts cold.
-os.environ.setdefault("NQENGINE_CACHE_DIR", tempfile.mkdtemp(prefix="nqengine-test-cache-"))
+if "NQENGINE_CACHE_DIR" not in os.environ:
+    _CACHE = os.environ["NQENGINE_CACHE_DIR"] = tempfile.mkdtemp(prefix="nqengine-test-cache-")
+
+    def pytest_unconfigure(config):
+        import shutil
+
+        shutil.rmtree(_CACHE, ignore_errors=True)
 
 pytest_plugins = ["pytester"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
+from operator import attrgetter
 from typing import Any, Collection, Iterable, Mapping, Sequence
 
 import attrs
@@ -100,9 +101,12 @@ class Evaluation:
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts per status per obligation, every status present (0 when none)."""
         out: dict[str, dict[str, int]] = {ob.id: dict.fromkeys(STATUSES, 0) for ob in self.spec.obligations}
-        for v in self.verdicts:
-            out.setdefault(v.obligation, dict.fromkeys(STATUSES, 0))[v.status] += 1
+        for (obligation, status), n in Counter(map(_OBLIGATION_STATUS, self.verdicts)).items():  # in C: 10^5 verdicts at national scale
+            out.setdefault(obligation, dict.fromkeys(STATUSES, 0))[status] += n
         return out
+
+
+_OBLIGATION_STATUS = attrgetter("obligation", "status")
 
 
 class Context:
