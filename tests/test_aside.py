@@ -259,3 +259,32 @@ def test_the_cli_json_of_recurring_obligations_counts_verdicts_per_period(tmp_pa
     text = io.StringIO()
     formats.write_evaluation_json(ev, text)
     assert text.getvalue() == expected
+
+
+EXAMPLES = [("tam-ky-xxi", "20/11/2020", None), ("an-my-xxi", "31/12/2020", None), ("plugin-demo", "20/11/2020", None),
+            ("gia-lai-xiv", "10/04/2026", None), ("gia-lai-ctr-01", "20/10/2026", None), ("gia-lai-ctr-01", "20/10/2026", "quý II/2026")]
+
+
+@pytest.mark.parametrize(("spec", "date", "period"), EXAMPLES)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_writer_of_the_json_gives_the_text_of_render_json(spec, date, period, lang, tmp_path, monkeypatch, forks):
+    """The command's writers (bytes to a file by one or two processes, text to a stream, with or without orjson) against ``render_json``."""
+    pytest.importorskip("orjson")
+    pm = nqengine.get_plugin_manager()
+    ev = nqengine.evaluate(*nqengine.load_folder(f"specs/{spec}", pm=pm), date, pm=pm, period=period)
+    expected = formats.render_json(ev, lang)
+    args = ["evaluate", f"specs/{spec}", "--as-of", date, "--format", "json", "--lang", lang] + (["--period", period] if period else [])
+    for threshold in (10**9, 1):  # one process, then two
+        monkeypatch.setattr(formats, "ASIDE_MIN_VERDICTS", threshold)
+        out = tmp_path / f"out-{threshold}.json"
+        assert main([*args, "-o", str(out)]) == 0
+        assert out.read_text(encoding="utf-8") == expected
+    assert len(forks) == 1
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        assert main(args) == 0
+    assert text.getvalue() == expected
+    monkeypatch.setattr(formats, "orjson", None)
+    text = io.StringIO()
+    formats.write_evaluation_json(ev, text, lang)
+    assert text.getvalue() == expected

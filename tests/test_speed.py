@@ -239,6 +239,9 @@ def _edit(rows: list[str], case: str) -> list[str]:
         rows[250] = rows[249]
     elif case == "short row":
         rows[120] = "attendance,w1,2020-10-02,s1,m999\n"
+    elif case == "short and long row":  # as many commas in all as rows of the header's width: each row is counted
+        rows[130] = rows[130].rsplit(",", 1)[0] + "\n"
+        rows[131] = rows[131].replace("\n", ",dang_vien\n")
     elif case == "another type":
         rows[121] = "report,w1,2020-10-02,s1,m999,dang_vien\n"
     elif case == "bad date":
@@ -255,7 +258,7 @@ def _edit(rows: list[str], case: str) -> list[str]:
 
 
 CASES = ["clean", "duplicate in a run", "duplicate across runs", "empty member", "padded member", "tab in a member", "non-ASCII member",
-         "quoted cell", "quoted newline", "blank line", "short row", "another type", "bad date", "unit not the session's", "unknown session", "crlf"]
+         "quoted cell", "quoted newline", "blank line", "short row", "short and long row", "another type", "bad date", "unit not the session's", "unknown session", "crlf"]
 
 
 def _load(folder: Path) -> tuple[list, list[str]]:

@@ -36,7 +36,7 @@ import datetime as dt
 import os
 from collections import Counter
 from itertools import groupby
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any, Callable, Generator, Iterable, Mapping, Sequence
 
 from nqengine.dates import InvalidDate, parse_date
@@ -332,6 +332,10 @@ class _NoType(RecordCheck):
 _NO_TYPE = _NoType()
 
 
+_COMMAS = methodcaller("count", ",")
+_ATTENDANCE_ONLY = {"attendance"}
+
+
 class _Attendance:
     """The hot path: millions of one-person rows, checked with the attendance type's rules.
 
@@ -425,8 +429,11 @@ class _Attendance:
     def _bulk(self, fast: Callable[[list[str], int], bool], file: str, ti: int, mi: int, ui: int, si: int, ci: int, di: int) -> Callable[..., Any]:
         """The bulk lane of an attendance CSV file: what ``fast`` does to each row, done to a session's run of rows at once.
 
-        The file is read a chunk of lines at a time and split on commas while
-        no cell is quoted; rows of one (session, unit, date) that follow each
+        The file is read a chunk of lines at a time; while no cell is quoted
+        and every line has the header's number of commas, the whole chunk is
+        split into cells at once (one list, row after row, each column a
+        slice of it: one call where a call per row cost 0.7 s of the 7.6 s
+        that the 3.9 million rows of the 100% national data take); rows of one (session, unit, date) that follow each
         other are checked once for their shared cells, their members checked
         together (``" ".join``: printable ASCII, no empty or padded id) and
         counted per category with :class:`collections.Counter`.  A run that is
@@ -436,40 +443,44 @@ class _Attendance:
         row of another type or width, the rest goes back to the CSV reader.
         """
         tally, day_of, chunk = self.tally, self._day, self.CHUNK
-        kind, member_of, category_of = itemgetter(ti), itemgetter(mi), itemgetter(ci)
-        key = itemgetter(si, ui, di)
 
         def clean(text: str) -> bool:
             return text != "" and text[0] > " " and text[-1] > " " and text.isascii()
 
         def bulk(fh: Any, line: int, width: int) -> Generator[tuple[list[str], int], None, Any]:
+            commas = {width - 1}
             while True:
                 lines = fh.readlines(chunk)
                 if not lines:
                     return None
                 text = "".join(lines)
-                if '"' in text or "\r" in text or "\n\n" in text or not text.endswith("\n"):
+                if '"' in text or "\r" in text or "\n\n" in text or not text.endswith("\n") or set(map(_COMMAS, lines)) != commas:
                     return lines, line
-                rows = [r.split(",") for r in text[:-1].split("\n")]
-                if set(map(len, rows)) != {width} or set(map(kind, rows)) != {"attendance"}:
+                # every line has the header's width: the chunk's cells in one list, row after row, each column a slice
+                cells = text[:-1].replace("\n", ",").split(",")
+                if set(cells[ti::width]) != _ATTENDANCE_ONLY:
                     return lines, line
-                for (session, unit, day_text), run in groupby(rows, key):
-                    run = list(run)
-                    members = list(map(member_of, run))
+                members_of, categories_of = cells[mi::width], cells[ci::width]
+                start = 0
+                for (session, unit, day_text), run in groupby(zip(cells[si::width], cells[ui::width], cells[di::width])):
+                    end = start + len(list(run))
+                    members = members_of[start:end]
                     joined = " ".join(members)
-                    counts = Counter(map(category_of, run))
+                    counts = Counter(categories_of[start:end])
                     day = day_of(day_text)
                     if (
                         day is None or not (clean(session) and clean(unit) and all(map(clean, counts)))
                         or not (joined.isascii() and joined.isprintable() and joined[:1] > " " and joined[-1:] > " " and "  " not in joined)
                         or not tally.add_many(members, unit, session, counts, day, file, line, joined)
                     ):
-                        for cells in run:
-                            if not fast(cells, line):
-                                yield cells, line
+                        for i in range(start, end):
+                            row = cells[i * width:(i + 1) * width]
+                            if not fast(row, line):
+                                yield row, line
                             line += 1
-                        continue
-                    line += len(run)
+                    else:
+                        line += end - start
+                    start = end
 
         return bulk
 
