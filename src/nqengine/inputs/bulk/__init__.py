@@ -36,7 +36,7 @@ import datetime as dt
 import os
 from collections import Counter
 from itertools import groupby
-from operator import itemgetter, methodcaller
+from operator import methodcaller
 from typing import Any, Callable, Generator, Iterable, Mapping, Sequence
 
 from nqengine.dates import InvalidDate, parse_date
