@@ -84,7 +84,7 @@ class _Str(Check):
             if not self.coerce or v.__class__ not in (int, float):
                 return INVALID
             v = str(v)
-        text = nfc(v).strip()
+        text = (v if v.isascii() else nfc(v)).strip()  # ASCII text is its own NFC form
         return INVALID if self.nonempty and not text else text
 
     def from_text(self, v):
@@ -233,8 +233,8 @@ class RecordCheck(Check):
     def __init__(self, fields: Mapping[str, Field]):
         self.fields = dict(fields)
         self.checks = {k: compile_check(f.validator) for k, f in self.fields.items()}
-        self.required = [k for k, f in self.fields.items() if f.required]
-        self.defaults = [(k, f.default) for k, f in self.fields.items() if not f.required]
+        self.required = frozenset(k for k, f in self.fields.items() if f.required)
+        self.defaults = [(k, f.default, callable(f.default)) for k, f in self.fields.items() if not f.required]
 
     def check(self, v):
         if v.__class__ is not dict:
@@ -248,12 +248,11 @@ class RecordCheck(Check):
             got = out[k] = c.check(x)
             if got is INVALID:
                 return INVALID
-        for k in self.required:
+        if not self.required <= out.keys():
+            return INVALID
+        for k, default, call in self.defaults:
             if k not in out:
-                return INVALID
-        for k, default in self.defaults:
-            if k not in out:
-                out[k] = default() if callable(default) else default
+                out[k] = default() if call else default
         return out
 
     def from_text(self, v):

@@ -52,4 +52,4 @@ class Shared:
     def record(self, rec: dict[str, Any], keys: Any) -> dict[str, Any]:
         """``{k: rec[k] for k in keys}``, each value shared."""
         value = self.value
-        return {k: value(rec[k]) for k in keys}
+        return {k: v if (v := rec[k]) is None else value(v) for k in keys}  # most fields of a row are absent: None, kept as is
