@@ -184,7 +184,7 @@ class Interrupted:
         return self
     def __exit__(self, *exc):
         self.fh.close()
-    def read(self):
+    def read(self, *size):
         raise KeyboardInterrupt
 forked.os = type(sys)("os_for_the_test")
 forked.os.__dict__.update(os.__dict__)
@@ -355,3 +355,18 @@ def test_the_cli_reports_a_broken_fact_file_as_without_the_fork(tmp_path):
     assert results[0] == results[1]
     code, out, err = results[0]
     assert code == 2 and out == "" and err.startswith(f"{files['facts'][0]}:101:4: ") and "31/02/2020" in err
+
+
+def test_the_facts_come_back_in_batches_sharing_their_values(monkeypatch):
+    """Sent a batch at a time (the command rebuilds one while the child pickles the next); values stay shared across batches."""
+    monkeypatch.setattr(forked, "CHUNK", 7)
+    content, units, day = ["core_content"], ["c0", "c1", "c2"], forked_date()  # as the loader shares them (nqengine.inputs.bulk.share)
+    facts = [Fact(f"s{i}", "session", units[i % 3], day, {"content": content, "presenter": None}, Source("f.csv", i + 2, 1))
+             for i in range(40)]
+    payload = forked._encode(facts)
+    back = forked._received(forked._OK + payload)
+    assert back == facts
+    assert back[0].data["content"] is back[39].data["content"]  # one list, sent once, in the first batch
+    assert back[1].unit is back[37].unit and back[0].date is back[39].date
+    assert forked._received(forked._OK + payload[: len(payload) // 2]) is None  # cut short (the child killed): read here
+    assert forked._received(forked._OK + payload[:-1]) is None  # the end mark missing

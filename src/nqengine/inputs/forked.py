@@ -9,7 +9,10 @@ the facts back through a pipe (:func:`load_registry_and_facts` for the registry
 alone): the machine's second core does half the loading, and the
 command the user waits for ends sooner (``benchmarks/README.md``, "Fifth
 session").  The CPU time spent is a little higher (the facts are sent as
-plain tuples and rebuilt, about 0.07 s for 17,200 facts).
+plain tuples and rebuilt, about 0.07 s for 17,200 facts); they are sent in
+batches of :data:`CHUNK`, so that this process rebuilds one batch while the
+child pickles the next (at 100% of the country, 0.3 s to pickle and 0.4 s to
+rebuild 169,456 facts, which no longer follow each other).
 
 It changes nothing else: the same facts, in the same order, with the same
 values shared between them, and the same errors.  A fact file with located
@@ -27,9 +30,11 @@ turns it off.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import select
+import signal
 from typing import Any, Sequence
 
 from nqengine.errors import InputError
@@ -109,10 +114,16 @@ class FactsReadAside:
         if self.pid is not None:
             read, self.read = self.read, None  # closed by the file object from here on, even if interrupted
             with os.fdopen(read, "rb") as fh:  # type: ignore[arg-type]
-                payload = fh.read()
+                try:
+                    facts = _receive(fh)  # rebuilt as they come: while the child sends the next ones
+                finally:
+                    if facts is None:  # an error raised, or nothing usable: what the child still sends is not wanted
+                        try:
+                            os.kill(self.pid, signal.SIGKILL)  # type: ignore[arg-type]
+                        except OSError:  # pragma: no cover - already reaped
+                            pass
             os.waitpid(self.pid, 0)
             self.pid = None
-            facts = _received(payload)
         if facts is None:
             facts = self.load(self.facts_paths, pm=self.pm)
         return facts
@@ -141,55 +152,92 @@ def _child(read: int, write: int, facts_paths: Sequence[Any], pm: Any, load: Any
     """Read the facts and send them; never returns (``os._exit``: no buffers of the parent flushed twice, no exit handlers)."""
     try:
         os.close(read)
-        try:
-            payload = _OK + _encode(load(facts_paths, pm=pm))
-        except InputError as exc:  # located problems: sent, so the parent raises them without reading the files again
-            try:
-                payload = _ERROR + pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                payload = _FAILED
-        except BaseException:  # the parent reads the facts again and raises what is wrong
-            payload = _FAILED
         with os.fdopen(write, "wb") as fh:
-            fh.write(payload)
+            try:
+                facts = load(facts_paths, pm=pm)
+            except InputError as exc:  # located problems: sent, so the parent raises them without reading the files again
+                try:
+                    payload = _ERROR + pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:
+                    payload = _FAILED
+                fh.write(payload)
+                return
+            except BaseException:  # the parent reads the facts again and raises what is wrong
+                fh.write(_FAILED)
+                return
+            fh.write(_OK)
+            _send(fh, facts)
     finally:
         os._exit(0)
 
 
+#: Facts per pickle sent: the parent rebuilds one batch while the child pickles the next.
+CHUNK = 16_384
+
+
+def _send(fh: Any, facts: list[Fact]) -> None:
+    """The facts pickled to ``fh`` in batches, as plain tuples (pickled several times faster than the attrs records).
+
+    One pickler for all the batches: a value shared by facts of different batches is sent once and stays shared.
+    Facts of another class, or with another kind of source, are sent as the objects they are, in one batch.
+    """
+    pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+    if any(f.__class__ is not Fact or (f.source is not None and f.source.__class__ is not Source) for f in facts):
+        pickler.dump(("objects", facts))
+    else:
+        for start in range(0, len(facts), CHUNK):
+            rows = [
+                (f.id, f.type, f.unit, f.date, f.data) if (src := f.source) is None else (f.id, f.type, f.unit, f.date, f.data, src.file, src.line, src.column)
+                for f in facts[start:start + CHUNK]
+            ]
+            pickler.dump(("rows", rows))
+            fh.flush()  # the parent rebuilds these while the next are pickled
+    pickler.dump(("end", None))
+    fh.flush()
+
+
 def _encode(facts: list[Fact]) -> bytes:
-    """The facts as plain tuples (pickled several times faster than the attrs records); values shared stay shared."""
-    rows: list[tuple] = []
-    for f in facts:
-        src = f.source
-        if f.__class__ is not Fact or (src is not None and src.__class__ is not Source):
-            return pickle.dumps(("objects", facts), protocol=pickle.HIGHEST_PROTOCOL)
-        rows.append((f.id, f.type, f.unit, f.date, f.data) if src is None else (f.id, f.type, f.unit, f.date, f.data, src.file, src.line, src.column))
-    return pickle.dumps(("rows", rows), protocol=pickle.HIGHEST_PROTOCOL)
+    """What :func:`_send` writes, as bytes."""
+    out = io.BytesIO()
+    _send(out, facts)
+    return out.getvalue()
 
 
-def _received(payload: bytes) -> list[Fact] | None:
-    """The child's facts; raises the located error it sent; None when the facts must be read here."""
-    if payload[:1] == _ERROR:
+def _receive(fh: Any) -> list[Fact] | None:
+    """The child's facts read from ``fh``; raises the located error it sent; None when the facts must be read here."""
+    tag = fh.read(1)
+    if tag == _ERROR:
         try:
-            exc = pickle.loads(memoryview(payload)[1:])
+            exc = pickle.loads(fh.read())
         except Exception:  # a problem's value that does not come back as it was: read here, raise from here
             return None
         if isinstance(exc, InputError):
             raise exc
         return None  # pragma: no cover - only InputError is sent
-    if payload[:1] != _OK:
+    if tag != _OK:
         return None
+    unpickler = pickle.Unpickler(fh)
+    out: list[Fact] = []
     with gc_paused():  # tens of thousands of acyclic records: see nqengine.gcpause
-        try:
-            how, items = pickle.loads(memoryview(payload)[1:])
-        except Exception:  # pragma: no cover - a payload cut short: read the facts here
-            return None
-        if how == "objects":
-            return items
-        return [
-            Fact(r[0], r[1], r[2], r[3], r[4], None) if len(r) == 5 else Fact(r[0], r[1], r[2], r[3], r[4], Source(r[5], r[6], r[7]))
-            for r in items
-        ]
+        while True:
+            try:
+                how, items = unpickler.load()
+            except Exception:  # a stream cut short (the child killed): read the facts here
+                return None
+            if how == "end":
+                return out
+            if how == "objects":
+                out.extend(items)
+                continue
+            out.extend(
+                Fact(r[0], r[1], r[2], r[3], r[4], None) if len(r) == 5 else Fact(r[0], r[1], r[2], r[3], r[4], Source(r[5], r[6], r[7]))
+                for r in items
+            )
+
+
+def _received(payload: bytes) -> list[Fact] | None:
+    """:func:`_receive` from bytes."""
+    return _receive(io.BytesIO(payload))
 
 
 def _stop(pid: int, read: int | None) -> None:
