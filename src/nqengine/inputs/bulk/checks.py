@@ -263,6 +263,24 @@ class RecordCheck(Check):
             return {k: (checks[k].from_text(x) if k in checks else x) for k, x in v.items()}
         return v
 
+    def check_text(self, v: dict) -> Any:
+        """``check(from_text(v))`` for a row read from CSV, in one pass (no converted copy of the row is built)."""
+        checks = self.checks
+        out: dict[str, Any] = {}
+        for k, x in v.items():
+            c = checks.get(k)
+            if c is None:
+                return INVALID
+            got = out[k] = c.check(c.from_text(x))
+            if got is INVALID:
+                return INVALID
+        if not self.required <= out.keys():
+            return INVALID
+        for k, default, call in self.defaults:
+            if k not in out:
+                out[k] = default() if call else default
+        return out
+
 
 class _Nodes(Check):
     """A validator this module does not know: always validated on nodes."""
@@ -356,11 +374,15 @@ def compile_check(v: Validator) -> Check:
 
 def validate_row(row: Row, fields: dict, fast: RecordCheck, schema: Validator, problems: Problems) -> dict | None:
     """The row's fields checked and converted: the fast check, or the schema's own problems."""
-    if row.columns is not None:
+    if row.columns is not None:  # CSV text: converted and checked in one pass; converted again only to explain a problem
+        got = fast.check_text(fields) if fields.__class__ is dict else INVALID
+        if got is not INVALID:
+            return got
         fields = fast.from_text(fields)
-    got = fast.check(fields)
-    if got is not INVALID:
-        return got
+    else:
+        got = fast.check(fields)
+        if got is not INVALID:
+            return got
     found: list[Problem] = []
     for key, v in fields.items():
         if isinstance(v, _BadJson):
