@@ -248,6 +248,10 @@ class RecordCheck(Check):
             got = out[k] = c.check(x)
             if got is INVALID:
                 return INVALID
+        return self._complete(out)
+
+    def _complete(self, out: dict[str, Any]) -> Any:
+        """``out`` with the defaults of the fields it lacks, or INVALID when a required one is missing."""
         if not self.required <= out.keys():
             return INVALID
         for k, default, call in self.defaults:
@@ -274,12 +278,7 @@ class RecordCheck(Check):
             got = out[k] = c.check(c.from_text(x))
             if got is INVALID:
                 return INVALID
-        if not self.required <= out.keys():
-            return INVALID
-        for k, default, call in self.defaults:
-            if k not in out:
-                out[k] = default() if call else default
-        return out
+        return self._complete(out)
 
 
 class _Nodes(Check):
