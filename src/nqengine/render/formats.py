@@ -395,7 +395,9 @@ def _write_bytes(evaluation: Any, head: dict, raw: Any, lang: str) -> int:
     computes and writes the roll-up and what follows, then the last verdicts.
     """
     n = len(evaluation.verdicts)
-    with WrittenInTwo(
+    # The deferred findings are built here, and the roll-up's dicts: many small acyclic objects (see
+    # nqengine.gcpause), in this process and in the child, which is forked inside the pause.
+    with gc_paused(), WrittenInTwo(
         n,
         lambda write, start, stop: _write_verdicts(evaluation, write, lang, start, stop),
         lambda write: _write_tail(evaluation, head, write),
@@ -462,8 +464,7 @@ def _write_tail(evaluation: Any, head: dict, write: Any) -> None:
         key = keys[i]
         write(b",\n  " + json.dumps(key).encode() + b": ")
         if key == "rollup":
-            with gc_paused():  # the roll-up: a dict per unit and obligation, acyclic (see nqengine.gcpause)
-                _write_rollup(evaluation, rollup_head_json(evaluation), write)
+            _write_rollup(evaluation, rollup_head_json(evaluation), write)
         else:
             write(dumps(head[key], option=opt).replace(b"\n", b"\n  "))
     write(b"\n}\n")
@@ -474,10 +475,9 @@ def _write_verdicts(evaluation: Any, write: Any, lang: str, start: int, stop: in
     dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
     verdicts = evaluation.verdicts
     last = len(verdicts) - 1
-    with gc_paused():  # deferred findings are built here: many small acyclic objects (see nqengine.gcpause)
-        for j in range(start, stop):
-            v = verdicts[j]
-            write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
+    for j in range(start, stop):  # under the caller's gc_paused
+        v = verdicts[j]
+        write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
 
 
 def _write_rollup(evaluation: Any, head: dict, write: Any) -> None:
