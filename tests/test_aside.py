@@ -183,6 +183,26 @@ def test_an_error_in_this_process_stops_the_child(tmp_path, forks, monkeypatch):
     assert no_child_left()
 
 
+def test_ctrl_c_while_waiting_for_the_child_stops_and_reaps_it(monkeypatch, forks):
+    w = Writer(3000)
+    real = os.waitpid
+    calls: list[int] = []
+
+    def interrupted(pid, options):
+        calls.append(options)
+        if len(calls) == 1:  # the wait for the child's part
+            raise KeyboardInterrupt
+        return real(pid, options)
+
+    monkeypatch.setattr(os, "waitpid", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write(w, io.BytesIO())
+    monkeypatch.setattr(os, "waitpid", real)
+    assert calls[0] == 0 and len(calls) == 2  # then stopped and reaped on the way out
+    assert len(forks) == 1
+    assert no_child_left()
+
+
 def test_the_output_can_be_a_pipe(forks):
     w = Writer(3000)
     read, write_end = os.pipe()

@@ -139,10 +139,11 @@ class WrittenInTwo:
 
     def _child_done(self) -> bool:
         """Whether the child wrote its part (waited for, and its files ready to be read)."""
-        pid, self.pid = self.pid, None
+        pid = self.pid
         if pid is None:
             return False
         _, status = os.waitpid(pid, 0)
+        self.pid = None  # reaped (interrupted before: __exit__ stops and reaps it)
         return os.waitstatus_to_exitcode(status) == 0
 
     def __exit__(self, *exc: Any) -> None:
