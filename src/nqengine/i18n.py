@@ -288,6 +288,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'valid_to' ({end}) trước 'valid_from' ({start})",
         "'valid_to' ({end}) is before 'valid_from' ({start})",
     ),
+    "until_before_date": (
+        "'until' ({end}) trước 'date' ({start}): ngày cuối của sự kiện không thể trước ngày đầu",
+        "'until' ({end}) is before 'date' ({start}): an event cannot end before it starts",
+    ),
     "self_parent": ("đơn vị không thể là cấp trên của chính nó", "a unit cannot be its own parent"),
     "parent_cycle": (
         "quan hệ cấp trên tạo vòng lặp: {cycle}",

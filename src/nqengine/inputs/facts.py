@@ -20,7 +20,7 @@ from nqengine.schema import INVALID, Date, Field, ListOf, Record, Str, hint_for
 from nqengine.spec.recurrence import PeriodPhrase
 from nqengine.yamlsource import Node
 
-__all__ = ["FactType", "COMMON_FACT_FIELDS", "fact_schema", "read_facts"]
+__all__ = ["FactType", "COMMON_FACT_FIELDS", "backwards", "fact_schema", "read_facts"]
 
 
 class FactType:
@@ -48,6 +48,12 @@ def spanned(date: Any, until: Any, data: dict) -> Any:
         return date
     data["starts_on"] = date
     return until
+
+
+def backwards(rec: Mapping[str, Any]) -> bool:
+    """Whether a fact's ``until`` is before its ``date`` (refused: ``until_before_date``, in every format)."""
+    until = rec.get("until")
+    return until is not None and until < rec["date"]
 
 
 def _types(pm: Any) -> Mapping[str, FactType]:
@@ -83,11 +89,12 @@ def read_facts(root: Node, filename: str, pm: Any) -> list[Fact]:
         raise FactsError(problems)
     base = os.path.basename(filename)
     out = []
-    for rec in top["facts"]:
+    for i, rec in enumerate(top["facts"]):
         n = rec.node
         data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS or (k == "period" and v is not None)}
-        if rec.get("until") is not None and rec["until"] < rec["date"]:
-            problems.append(rec.node.problem("bad_period", "facts.until", start=rec["date"], end=rec["until"]))
+        if backwards(rec):
+            at = n.get("until") or n
+            problems.append(at.problem("until_before_date", f"facts[{i}].until", start=rec["date"], end=rec["until"]))
         out.append(
             Fact(
                 id=rec.get("id") or f"{base}:{n.line}",

@@ -36,17 +36,17 @@ import datetime as dt
 import os
 from collections import Counter
 from itertools import groupby
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Any, Callable, Generator, Iterable, Mapping, Sequence
 
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.errors import FactsError, Problem, RegistryError
 from nqengine.gcpause import gc_paused
 from nqengine.inputs.attendance import AttendanceTally
-from nqengine.inputs.bulk.checks import LIST_SEPARATOR, RecordCheck, validate_row
+from nqengine.inputs.bulk.checks import _TEXT_AS_IS, LIST_SEPARATOR, RecordCheck, validate_row
 from nqengine.inputs.bulk.rows import MAX_PROBLEMS, FastLane, Problems, Row, read_rows
-from nqengine.inputs.bulk.share import Shared
-from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, fact_schema, spanned
+from nqengine.inputs.bulk.share import Shared, kept
+from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, backwards, fact_schema, spanned
 from nqengine.inputs.registry import (
     PERSON,
     QUALIFICATION,
@@ -273,13 +273,11 @@ def load_facts_bulk(
 def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact] = ()) -> list[Fact]:
     schema = fact_schema(types)
     checks = {name: RecordCheck({**COMMON_FACT_FIELDS, **t.fields}) for name, t in types.items()}
-    own = {name: [k for k in t.fields if k not in COMMON_FACT_FIELDS] for name, t in types.items()}
     problems = Problems(FactsError)
     tally = AttendanceTally()
     attendance = _Attendance(checks.get("attendance"), tally, problems)
-    shared = Shared()  # equal values of many rows kept once (see .share)
-    share = shared.value
-    out: list[Fact] = []
+    made = _Facts(types, checks, problems)
+    out = made.out
     for f in prior:
         if f.type != "attendance":
             out.append(f)
@@ -290,8 +288,8 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
         if found is not None:
             problems.add(found)
     for name in paths:
-        base = os.path.basename(name)
-        for row in read_rows(name, problems, attendance.csv_lane(name)):
+        made.base = os.path.basename(name)
+        for row in read_rows(name, problems, made.csv_lane(name, attendance.csv_lane(name))):
             t = row.fields.get("type")
             if t == "attendance" and attendance.row(row):
                 continue
@@ -302,21 +300,184 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
             if t == "attendance":
                 attendance.slow(rec, row)
                 continue
-            out.append(
-                Fact(
-                    id=rec["id"] or f"{base}:{row.line}",
-                    type=share(t),
-                    unit=share(rec["unit"]),
-                    date=share(spanned(rec["date"], rec.get("until"), data := shared.record(rec, own[t]))),
-                    data=data if rec.get("period") is None else {**data, "period": rec["period"]},
-                    source=Source(row.file, row.line, 1),
-                )
-            )
+            if backwards(rec):
+                problems.add(row.problem("until", "until_before_date", {"start": rec["date"], "end": rec["until"]}))
+                continue
+            made.add(rec, t, row.file, row.line)
     problems.raise_if_any()
     out, more = tally.fold(out)
     problems.extend(more)
     problems.raise_if_any()
     return out
+
+
+class _Facts:
+    """The facts of checked rows, with equal values kept once; and the CSV lane that checks a row straight from its cells."""
+
+    def __init__(self, types: Mapping[str, Any], checks: Mapping[str, RecordCheck], problems: Problems):
+        self.checks, self.problems = checks, problems
+        self.own = {name: [k for k in t.fields if k not in COMMON_FACT_FIELDS] for name, t in types.items()}
+        self.shared = Shared()  # equal values of many rows kept once (see .share)
+        self.out: list[Fact] = []
+        self.base = ""
+
+    def add(self, rec: dict, t: str, file: str, line: int) -> None:
+        """The fact of a row whose fields ``rec`` the type's checks accepted (``t``: its type, as written)."""
+        shared = self.shared
+        share = shared.value
+        data = shared.record(rec, self.own[t])
+        self.out.append(
+            Fact(
+                id=rec["id"] or f"{self.base}:{line}",
+                type=share(t),
+                unit=share(rec["unit"]),
+                date=share(spanned(rec["date"], rec.get("until"), data)),
+                data=data if rec.get("period") is None else {**data, "period": rec["period"]},
+                source=Source(file, line, 1),
+            )
+        )
+
+    def csv_lane(self, file: str, attendance: FastLane) -> FastLane:
+        """For a CSV file: the attendance rows to ``attendance``'s lane, the other facts checked straight from their cells.
+
+        For each type, the header's columns are matched once with the type's
+        fields (:func:`_row_plan`).  A row whose cells all pass the type's
+        compiled checks (those of
+        :class:`~nqengine.inputs.bulk.checks.RecordCheck`, which a row built
+        as a mapping gets) becomes its fact here, without building the
+        mapping; a row with a cell in a column its type has no field for, a
+        cell a check refuses or a required field missing is left to the
+        reader, and the schema says what is wrong with it.  A column's cells
+        repeat (a unit's id, a date, a list of contents): each distinct text
+        is converted and shared once (:data:`_CONVERTED_MAX` per column).
+        """
+        checks, shared, out, base = self.checks, self.shared, self.out, os.path.basename(file)
+        share, own = shared.value, self.own
+
+        def lane(header: list[str]) -> Callable[[list[str], int], bool] | None:
+            to_attendance = attendance(header)
+            if getattr(to_attendance, "bulk", None) is not None:  # an attendance file: its own bulk lane
+                return to_attendance
+            if "type" not in header:
+                return to_attendance
+            ti = header.index("type")
+            plans = {}
+            for t, c in checks.items():
+                plan = _row_plan(header, c, share) if t != "attendance" else None
+                if plan is not None:
+                    plans[t] = (*plan, own[t], share(t))
+
+            def fast(cells: list[str], line: int) -> bool:
+                plan = plans.get(cells[ti])
+                if plan is None:
+                    return to_attendance is not None and to_attendance(cells, line)
+                others, cols, groups, defaults, required, keys, t = plan
+                if others is not None and any(others(cells)):
+                    return False  # a cell in a column the type has no field for
+                rec = defaults.copy()
+                for key, i, seen, convert in cols:
+                    x = cells[i]
+                    if x:
+                        got = seen.get(x)
+                        if got is None:
+                            got = convert(x)
+                            if got is INVALID:
+                                return False
+                        rec[key] = got
+                for key, cell_of, subs, seen, convert in groups:
+                    text = cell_of(cells)
+                    got = seen.get(text)
+                    if got is None:
+                        group = {s: x for s, i in subs if (x := cells[i])}
+                        if not group:
+                            continue
+                        got = convert(group, text)
+                        if got is INVALID:
+                            return False
+                    rec[key] = got
+                until = rec["until"]
+                if not required <= rec.keys() or (until is not None and until < rec["date"]):
+                    return False  # the reader's way: the schema explains
+                data = {k: rec[k] for k in keys}
+                period = rec["period"]
+                out.append(
+                    Fact(
+                        id=rec["id"] or f"{base}:{line}",
+                        type=t,
+                        unit=rec["unit"],
+                        date=rec["date"] if until is None else share(spanned(rec["date"], until, data)),
+                        data=data if period is None else {**data, "period": period},
+                        source=Source(file, line, 1),
+                    )
+                )
+                return True
+
+            return fast
+
+        return lane
+
+
+#: Distinct texts of one column kept converted by the CSV lane (a unit's id repeats a few times, a date
+#: thousands): past this many, new texts are converted each time they occur.
+_CONVERTED_MAX = 1 << 16
+
+
+def _row_plan(header: list[str], check: RecordCheck, share: Callable[[Any], Any]) -> tuple | None:
+    """How a CSV row of this header is checked by ``check`` straight from its cells; None when no row could pass.
+
+    (a getter of the cells in columns the type has no field for, or None; the plain columns as
+    (field, index, converted texts, convert); the dotted groups as (field, getter of its cells, [(key, index)],
+    converted, convert); the fields' defaults; the required fields).  ``convert`` is
+    ``c.check(c.from_text(text))``, its result shared (one object per distinct value) and kept per text.
+    """
+    fields = check.checks
+    if any(callable(d) for _, d, _ in check.defaults) or not {"id", "until", "period"} <= fields.keys():
+        return None  # not a fact type's record as built by _load_facts
+    cols, groups, others = [], [], []
+    dotted: dict[str, list[tuple[str, int]]] = {}
+    for i, h in enumerate(header):
+        if "." in h:
+            top, sub = h.split(".", 1)
+            dotted.setdefault(top, []).append((sub, i))
+        elif h in fields:
+            cols.append((h, i, *_converter(fields[h], share, h == "id")))
+        else:
+            others.append(i)
+    for top, subs in dotted.items():
+        if top in fields:
+            seen, convert = _converter(fields[top], share, False)
+            cell_of = itemgetter(*(i for _, i in subs)) if len(subs) > 1 else (lambda cells, i=subs[0][1]: (cells[i],))
+            groups.append((top, cell_of, subs, seen, lambda group, text, seen=seen, convert=convert: convert(group, text)))
+        else:
+            others.extend(i for _, i in subs)
+    if not check.required <= {h for h, *_ in cols} | {g[0] for g in groups}:
+        return None  # a required field has no column: every row is the schema's to explain
+    get_others = None
+    if others:
+        get_others = itemgetter(*others) if len(others) > 1 else (lambda cells, i=others[0]: (cells[i],))
+    return get_others, cols, groups, {k: d for k, d, _ in check.defaults}, check.required
+
+
+def _converter(c: Any, share: Callable[[Any], Any], unique: bool) -> tuple[dict, Callable[..., Any]]:
+    """(converted texts, convert): ``convert(text[, key])`` is ``c.check(c.from_text(text))``, shared and kept under ``key``.
+
+    ``unique`` (a fact's id): nothing kept, nothing shared, as the reader does.
+    """
+    check = c.check if type(c).from_text is _TEXT_AS_IS else (lambda x, check=c.check, from_text=c.from_text: check(from_text(x)))
+    seen: dict[Any, Any] = {}
+    if unique:
+        return seen, check
+
+    def convert(x: Any, key: Any = None) -> Any:
+        got = check(x)
+        if got is INVALID:
+            return got
+        got = share(got)
+        if len(seen) < _CONVERTED_MAX and kept(got):
+            seen[x if key is None else key] = got
+        return got
+
+    return seen, convert
 
 
 class _NoType(RecordCheck):

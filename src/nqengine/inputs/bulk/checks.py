@@ -91,6 +91,10 @@ class _Str(Check):
         return v  # CSV text is text
 
 
+#: ``from_text`` of the checks that take CSV text as it is (text, a choice, a date).
+_TEXT_AS_IS = _Str.from_text
+
+
 def _in_range(v: Any, value: Any) -> Any:
     if (v.min is not None and value < v.min) or (v.max is not None and value > v.max):
         return INVALID

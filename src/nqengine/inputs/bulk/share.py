@@ -53,3 +53,16 @@ class Shared:
         """``{k: rec[k] for k in keys}``, each value shared."""
         value = self.value
         return {k: v if (v := rec[k]) is None else value(v) for k in keys}  # most fields of a row are absent: None, kept as is
+
+
+def kept(v: Any) -> bool:
+    """Whether ``v`` is a value :class:`Shared` keeps one of (an atom, a date, a list or mapping of atoms): such a
+    value may be handed to every row that has the same text."""
+    c = v.__class__
+    if c in _ATOMS or c is dt.date:
+        return v is not None
+    if c is list:
+        return all(x.__class__ in _ATOMS for x in v)
+    if c is dict:
+        return all(x.__class__ in _ATOMS for x in v.values())
+    return False
