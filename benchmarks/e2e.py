@@ -23,6 +23,14 @@ ratio):
 
 After the first round the statuses are compared verdict by verdict: the
 study obligations' in both JSON documents against the reference's.
+
+One more command in each round, ``fixed``: ``full json`` on a registry of one
+unit and a fact file with only its header (written beside the data by
+:func:`fixed_inputs`).  What it takes is what the command costs whatever the
+data (the interpreter, imports, plugins, the plan and its calendar, an
+almost empty document): the report gives the full plan's cost per verdict
+both as measured and net of it, for the linearity target (per-verdict cost
+from 1% to 100%).
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ STUDY = ("study-party-committee", "study-grassroots-cell")
 AS_OF = "08/04/2026"
 TIME = "/usr/bin/time"  # GNU time: the child's CPU time and peak RSS
 NAMES = ("reference", "study table", "study json", "full table", "full json")
+FIXED = "fixed"  # full json on one unit and no facts: the command's cost whatever the data
 
 
 def study_plan(folder: str) -> str:
@@ -84,7 +93,19 @@ def commands(data: str, out: str, nqengine: str | None = None) -> dict[str, tupl
             target = os.path.join(out, f"{scope}.{fmt}")
             extra = ["--format", "json"] if fmt == "json" else []
             cmds[f"{scope} {fmt}"] = ([*nq, "evaluate", plan, *inputs, *extra, "-o", target], target)
+    registry, facts = fixed_inputs(data, out)
+    target = os.path.join(out, "fixed.json")
+    cmds[FIXED] = ([*nq, "evaluate", PLAN, "--registry", registry, "--facts", facts, "--as-of", AS_OF, "--format", "json", "-o", target], target)
     return cmds
+
+
+def fixed_inputs(data: str, out: str) -> tuple[str, str]:
+    """A registry of the data's first unit (the root) and a fact file with only the data's header, in ``out``."""
+    registry, facts = os.path.join(out, "fixed-registry.jsonl"), os.path.join(out, "fixed-facts.csv")
+    for source, target in ((os.path.join(data, "registry.jsonl"), registry), (os.path.join(data, "facts.csv"), facts)):
+        with open(source, encoding="utf-8") as fh, open(target, "w", encoding="utf-8") as to:
+            to.write(fh.readline())
+    return registry, facts
 
 
 def child_env() -> dict[str, str]:
@@ -156,7 +177,8 @@ def run(data: str, out: str, rounds: int, log=print, nqengine: str | None = None
     per_round: list[dict[str, dict[str, float]]] = []
     agreement: dict[str, int] = {}
     for i in range(rounds):
-        order = NAMES[i % len(NAMES):] + NAMES[: i % len(NAMES)]
+        every = (*NAMES, FIXED)
+        order = every[i % len(every):] + every[: i % len(every)]
         got = {name: measure(cmds[name][0]) for name in order}
         per_round.append(got)
         if i == 0:
@@ -186,6 +208,11 @@ def summary(result: dict) -> dict[str, float]:
     out["ratio_full"] = max(out["full table wall ratio"], out["full json wall ratio"])
     out["rss_ratio"] = max(out[f"{n} rss ratio"] for n in NAMES[1:3])
     out["rss_ratio_full"] = max(out[f"{n} rss ratio"] for n in NAMES[3:])
+    if FIXED in rounds[0]:
+        out["fixed wall"] = statistics.median(r[FIXED]["wall"] for r in rounds)
+        n = result["agreement"]["full_verdicts"]
+        out["us_per_verdict_full"] = out["full json wall"] / n * 1e6
+        out["us_per_verdict_full_net"] = statistics.median((r["full json"]["wall"] - r[FIXED]["wall"]) / n * 1e6 for r in rounds)
     return out
 
 
@@ -205,6 +232,12 @@ def report_lines(result: dict) -> list[str]:
     a = result["agreement"]
     lines.append(f"  statuses of the {a['verdicts']:,} study verdicts against the reference's: mismatches study json {a['study json']}, "
                  f"full json {a['full json']}")
+    if FIXED in rounds[0]:
+        fixed = [r[FIXED] for r in rounds]
+        lines.append(f"  {'fixed':<13}{_spread([r['wall'] for r in fixed]):>20}{_spread([r['cpu'] for r in fixed]):>20}"
+                     f"{_spread([r['rss'] for r in fixed], '.0f'):>22}   (full json on one unit and no facts: the cost whatever the data)")
+        lines.append(f"  full json per verdict: {s['us_per_verdict_full']:.1f} µs as measured, {s['us_per_verdict_full_net']:.1f} µs net of the "
+                     f"fixed cost ({a['full_verdicts']:,} verdicts)")
     lines.append("  commands: " + "; ".join(f"{n}: {c}" for n, c in result["commands"].items()))
     lines.append(f"  headline: study scope {s['ratio_study']:.2f}× the reference's wall time (the slower of table and json), "
                  f"full plan {s['ratio_full']:.2f}×; peak RSS {s['rss_ratio']:.2f}× (study), {s['rss_ratio_full']:.2f}× (full)")
