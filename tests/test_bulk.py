@@ -231,15 +231,35 @@ REG_HEAD = "record,id,name,kind,parent,person,unit,role\n"
         (REG_HEAD + "unt,u,Đơn vị,party_committee,,,,\n", [(2, 1, "not_in_choices", "record")]),
         (REG_HEAD + "unit,u,Đơn vị,party_committee,,p,,\n", [(2, 6, "unknown_key", "person")]),
         (REG_HEAD + "unit,u,Đơn vị,party_committee,,,,\nrole,,,,,p,u,secretary\n", [(3, 6, "unknown_reference", "person")]),
-        (REG_HEAD + "unit,u,Đơn vị,party_committee,x,,,\n", [(2, 1, "unknown_reference", "units[0].parent")]),
-        (REG_HEAD + "unit,u,Đơn vị,party_committee,,,,\nunit,u,Khác,party_committee,,,,\n", [(3, 1, "duplicate_id", "units[1].id")]),
+        # the cross-checks made once every row is read: at the row's own column, the field named as in the row
+        (REG_HEAD + "unit,u,Đơn vị,party_committee,x,,,\n", [(2, 5, "unknown_reference", "parent")]),
+        (REG_HEAD + "unit,u,Đơn vị,party_committee,,,,\nunit,u,Khác,party_committee,,,,\n", [(3, 2, "duplicate_id", "id")]),
+        ("id,name,kind,valid_from,valid_to\nu,Đơn vị,party_committee,10/05/2026,01/05/2026\n", [(2, 5, "bad_period", "valid_to")]),
+        ("id,name,kind,parent\n\nu,Đơn vị,party_committee,\nv,Chi bộ,grassroots_cell,v\n", [(4, 4, "self_parent", "parent"),
+                                                                                            (4, 4, "parent_cycle", "parent")]),
     ],
 )
 def test_bad_registry_rows_are_located(text, expected, tmp_path):
     path = _write(tmp_path, "r.csv", text)
     with pytest.raises(RegistryError) as exc:
         load_registry_bulk(path)
-    assert _problems(exc) == expected
+    assert sorted(_problems(exc)) == sorted(expected)
+
+
+def test_cross_checks_of_json_lines_rows_are_located_at_their_key(tmp_path):
+    lines = ['{"id": "u", "name": "Đơn vị", "kind": "party_committee", "valid_from": "10/05/2026", "valid_to": "01/05/2026"}',
+             '{"id": "c", "name": "Chi bộ", "kind": "grassroots_cell", "parent": "x"}',
+             '{"record": "person", "id": "p", "name": "A"}',
+             '{"record": "person", "id": "p", "name": "B"}']
+    path = _write(tmp_path, "r.jsonl", "\n".join(lines) + "\n")
+    with pytest.raises(RegistryError) as exc:
+        load_registry_bulk(path)
+    assert sorted(_problems(exc)) == [
+        (1, lines[0].index('"valid_to"') + 1, "bad_period", "valid_to"),
+        (2, lines[1].index('"parent"') + 1, "unknown_reference", "parent"),
+        (4, lines[3].index('"id"') + 1, "duplicate_id", "id"),
+    ]
+    assert str(exc.value).splitlines()[0].startswith(f"{path}:1:{lines[0].index('valid_to')}: 'valid_to' (01/05/2026)")
 
 
 # ---------------------------------------------------------------------------

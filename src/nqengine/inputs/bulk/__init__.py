@@ -32,12 +32,15 @@ YAML.  Fact rows are YAML facts, one per row; rows of type ``attendance``
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 from collections import Counter
 from itertools import groupby
 from operator import itemgetter, methodcaller
 from typing import Any, Callable, Generator, Iterable, Mapping, Sequence
+
+import attrs
 
 from nqengine.dates import InvalidDate, parse_date
 from nqengine.errors import FactsError, Problem, RegistryError
@@ -235,7 +238,42 @@ def _load_registry(name: str) -> Registry:
         q = tuple(Qualification(x["kind"], x["body"], x["term"], x["valid_from"], x["valid_to"]) for x in rec["qualifications"]) + tuple(quals.get(pid, ()))
         persons.append(Person(pid, rec["name"], r, q, src))
     del extra, people
-    return registry_from_records(units, persons, name, fresh=True)
+    try:
+        return registry_from_records(units, persons, name, fresh=True)
+    except RegistryError as exc:
+        raise RegistryError(_located(name, exc.problems)) from None
+
+
+def _located(name: str, problems: list[Problem]) -> list[Problem]:
+    """The registry's cross-checks (a duplicate id, an unknown parent, a period that ends before it starts...)
+    at the row's own column, the field named as in the row: ``valid_to`` rather than ``units[41].valid_to``.
+
+    They are found after loading, from records that keep only their line: the lines concerned are read again.
+    """
+    wanted = {p.line for p in problems if p.file == name and p.path.startswith(("units[", "people["))}
+    if not wanted:
+        return problems
+    texts: dict[int, str] = {}
+    columns: dict[str, int] | None = None
+    with open(name, encoding="utf-8-sig", newline="") as fh:
+        for n, text in enumerate(fh, 1):
+            if columns is None and name.endswith(".csv") and text.strip():
+                header = next(csv.reader([text]))
+                columns = {h.strip(): i for i, h in enumerate(header, 1)}
+            if n in wanted:
+                texts[n] = text
+                if len(texts) == len(wanted):
+                    break
+    out = []
+    for p in problems:
+        text = texts.get(p.line) if p.file == name else None
+        if text is None:
+            out.append(p)
+            continue
+        path = p.path.split("].", 1)[1]  # the field within the row
+        row = Row({}, name, p.line, columns if name.endswith(".csv") else None, text)
+        out.append(attrs.evolve(p, path=path, column=row.column(path)))
+    return out
 
 
 _ABSENT = object()
