@@ -32,12 +32,12 @@ print(json.dumps({"digest": hashlib.sha256(json.dumps(days).encode()).hexdigest(
 """
 
 
-def run(cache: str | None) -> dict:
+def run(cache: str | None, script: str = SCRIPT) -> dict:
     env = dict(os.environ)
     env.pop("NQENGINE_CACHE_DIR", None)
     if cache is not None:
         env["NQENGINE_CACHE_DIR"] = cache
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout)
 
 
@@ -58,7 +58,8 @@ def test_without_a_cache_the_library_answers(library):
 def test_a_warm_cache_gives_the_same_answers_without_importing_the_library(tmp_path, library):
     cold = run(str(tmp_path))
     assert cold == library  # the first run asks the library, and writes the cache
-    data = json.loads((tmp_path / "holidays-vn.json").read_text(encoding="utf-8"))
+    [path] = tmp_path.glob("holidays-vn-*.json")  # named by the installation of the library
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == 1
     assert {"2026 vi", "2026 en_US", "2015 vi"} <= set(data["years"])
     assert ["2026-02-17", "Tết Nguyên Đán"] in data["years"]["2026 vi"]["days"]
@@ -71,7 +72,7 @@ def test_a_warm_cache_gives_the_same_answers_without_importing_the_library(tmp_p
 @pytest.mark.parametrize("content", ["not json", '{"format": 1, "library": [], "years": {}}', '{"format": 1}', "[]",
                                      'LIB {"2026 vi": {"days": "oops", "weekend_workdays": []}}'])
 def test_a_broken_or_foreign_cache_is_ignored_and_rewritten(tmp_path, library, content):
-    path = tmp_path / "holidays-vn.json"
+    path = tmp_path / _cache_name()
     if content.startswith("LIB "):  # the right library, a broken entry
         run(str(tmp_path))
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -84,12 +85,35 @@ def test_a_broken_or_foreign_cache_is_ignored_and_rewritten(tmp_path, library, c
 
 def test_another_release_of_the_library_is_read_afresh(tmp_path, library):
     run(str(tmp_path))
-    path = tmp_path / "holidays-vn.json"
+    path = tmp_path / _cache_name()
     data = json.loads(path.read_text(encoding="utf-8"))
     data["library"][0][2] += 1  # the Vietnamese module's size: another release
     data["years"]["2026 vi"]["days"] = []  # what that release would have said
     path.write_text(json.dumps(data), encoding="utf-8")
     assert run(str(tmp_path)) == library
+
+
+def _cache_name() -> str:
+    from nqengine import calendars
+
+    return calendars.cache_name(calendars._library_key())
+
+
+#: The same, in an environment with another installation of the library (its folder elsewhere).
+OTHER_INSTALLATION = """
+from nqengine import calendars
+real = calendars._library_key
+calendars._library_key = lambda: [[p.replace("/holidays/", "/other-env/holidays/"), size, mtime] for p, size, mtime in real()]
+""" + SCRIPT
+
+
+def test_two_installations_of_the_library_keep_a_cache_each(tmp_path, library):
+    assert run(str(tmp_path)) == library
+    other = run(str(tmp_path), OTHER_INSTALLATION)
+    assert {**other, "imported": True} == library and other["imported"] is True  # its own cache, cold
+    assert len(list(tmp_path.glob("holidays-vn-*.json"))) == 2
+    assert run(str(tmp_path))["imported"] is False  # the first is still warm: not rewritten by the other
+    assert run(str(tmp_path), OTHER_INSTALLATION)["imported"] is False
 
 
 def test_a_folder_that_cannot_be_written_changes_nothing(tmp_path, library):

@@ -18,7 +18,7 @@ import datetime
 import importlib.util
 import json
 import os
-import tempfile
+import zlib
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -401,7 +401,7 @@ class _HolidayCache:
         library = _library_key()
         where = (folder, tuple(map(tuple, library)) if library else None)
         if cls._process is None or cls._process[0] != where:
-            cache = cls(os.path.join(folder, "holidays-vn.json"), library) if folder and library else None
+            cache = cls(os.path.join(folder, cache_name(library)), library) if folder and library else None
             cls._process = (where, cache)
         return cls._process[1]
 
@@ -419,10 +419,12 @@ class _HolidayCache:
             "days": sorted([d.isoformat(), name] for d, name in got.days.items()),
             "weekend_workdays": sorted(d.isoformat() for d in got.weekend_workdays),
         }
+        import tempfile  # only when writing: not on the start-up path of every command
+
         folder = os.path.dirname(self.path)
         try:  # written whole and renamed: a reader never sees half a file
             os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".holidays-vn.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(self.path)}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     json.dump({"format": 1, "library": self.library, "years": self.years}, fh, ensure_ascii=False, sort_keys=True)
@@ -432,6 +434,13 @@ class _HolidayCache:
                 raise
         except OSError:  # a folder that cannot be written: the library answers next time too
             pass
+
+
+def cache_name(library: list) -> str:
+    """The cache file of one installation of ``holidays`` (named by its folder): two environments on one machine,
+    each with its own release of the library, each keep theirs instead of rewriting one file in turn."""
+    folder = os.path.dirname(os.path.dirname(library[0][0]))  # .../holidays/countries/vietnam.py -> .../holidays
+    return f"holidays-vn-{zlib.crc32(folder.encode('utf-8', 'surrogateescape')):08x}.json"
 
 
 def _library_key() -> list | None:
