@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Mapping
 from nqengine.errors import FactsError, Problem
 from nqengine.model import Fact, Source
 from nqengine.plugins.manager import catalogue_for, get_plugin_manager
-from nqengine.schema import INVALID, Date, Field, ListOf, Record, Str, hint_for
+from nqengine.schema import INVALID, Any_, Date, Field, ListOf, Record, Str, hint_for
 from nqengine.spec.recurrence import PeriodPhrase
 from nqengine.yamlsource import Node
 
@@ -73,8 +73,8 @@ def fact_schema(types: Mapping[str, FactType]) -> Record:
         if name not in types:
             choices = sorted(types)
             problems.append(tn.problem("unknown_fact_type", f"{path}.type", type=name, choices=", ".join(choices), **hint_for(name, choices)))
-            # Accept the type's unknown fields as text so one mistake does not cascade.
-            return {str(k.value): Field(Str()) for k, _ in node.value if str(k.value) not in COMMON_FACT_FIELDS}
+            # Accept the unknown type's fields as they are (text, a list, a mapping) so one mistake does not cascade.
+            return {str(k.value): Field(Any_()) for k, _ in node.value if str(k.value) not in COMMON_FACT_FIELDS}
         return types[name].fields
 
     return Record(COMMON_FACT_FIELDS, extra=extra)

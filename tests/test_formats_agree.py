@@ -1,0 +1,198 @@
+"""One fact, three formats: YAML, JSON Lines and CSV give the same fact, or the same mistake.
+
+A fact file may be written in any of the three formats (``docs/bulk-inputs.md``);
+the bulk formats are read by their own, faster code (streamed rows, compiled
+checks, the CSV lane), which must not drift from the YAML's rules.  Drift
+found this way before: a fact whose ``until`` is before its ``date`` was
+refused in YAML and loaded from CSV and JSON Lines.
+
+Each case draws one fact as the texts a person would type (plain YAML
+scalars: ``12`` is a number, ``10/10/2020`` text), writes it in the three
+formats — YAML as typed, JSON with the values YAML reads them as, CSV one
+cell per field (a list as ``a|b``, a mapping over dotted columns) — and
+loads each file.  Either all three load, to equal facts (id, type, unit,
+date and every field of ``data``), or none does, with the same problems
+(code, field and parameters).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nqengine
+from nqengine.errors import FactsError
+from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types
+from nqengine.schema import Any_, Choice, Date, DeadlineDate, ListOf, MapOf, Str
+from nqengine.yamlsource import Node, resolve_plain, scalar_value
+
+#: Each field's texts, as typed in a YAML file (plain scalars, no quotes): good ones and mistakes.
+_TEXTS = {
+    "id": ["s1", "s 2", "Phiên-3"],
+    "type": ["session", "session", "report", "event", "dissemination", "deliverable", "attendance", "sesion"],
+    "unit": ["u1", "Chi bộ Một", "12", "007", "yes", "null", "1e3", "0x1F", "2020-10-10"],
+    "date": ["10/10/2020", "2020-10-10", "31/02/2020", "x", "1/1/1850"],
+    "until": ["11/10/2020", "09/10/2020", "10/10/2020", "xx"],
+    "presenter": ["p1", "Nguyễn Văn A", "7", "007", "true", "~", "1.50"],
+    "sessions": ["1", "2", "0", "-1", "x", "1.5", "+2", "02", "1_000", "true"],
+    "mode": ["in_person", "online", "truc_tiep"],
+    "to": ["ban-thuong-vu", "ban-bi-thu"],
+    "via": ["ban-tuyen-giao"],
+    "name": ["Hội nghị", "12"],
+    "period": ["quý II/2026", "2026-Q2", "quý V/2026"],
+    "note": ["ghi chú", "note"],
+    "deliverable": ["own_plan", "report"],
+    "audiences": ["people", "x"],
+    "member": ["m1", "12"],
+    "session": ["s0", "s1"],
+    "category": ["dang_vien", "x"],
+}
+_LISTS = {"content": ["core_content", "action_programme", "x"], "materials": ["van-kien-xxi", "12"], "forms": ["loa truyền thanh", "pano"]}
+_MAPS = {"attendance": (["dang_vien", "can_bo", "khong_co"], ["12", "0", "-1", "x", "012", "1e2", "12.0"])}
+
+
+@st.composite
+def _facts(draw) -> dict:
+    """A fact as {field: text | [texts] | {key: text}}; the fields drawn from every type's, so that some do not belong."""
+    fact: dict = {"type": draw(st.sampled_from(_TEXTS["type"]))}
+    for name in ("unit", "date"):
+        if draw(st.integers(0, 9)):  # now and then a required field is missing
+            fact[name] = draw(st.sampled_from(_TEXTS[name]))
+    optional = sorted(set(_TEXTS) - {"type", "unit", "date"}) + sorted(_LISTS) + sorted(_MAPS)
+    for name in draw(st.sets(st.sampled_from(optional), max_size=4)):
+        if name in _LISTS:
+            fact[name] = draw(st.lists(st.sampled_from(_LISTS[name]), min_size=1, max_size=3))
+        elif name in _MAPS:
+            keys, values = _MAPS[name]
+            fact[name] = draw(st.dictionaries(st.sampled_from(keys), st.sampled_from(values), min_size=1, max_size=2))
+        else:
+            fact[name] = draw(st.sampled_from(_TEXTS[name]))
+    return fact
+
+
+def _typed(text: str):
+    """The value YAML reads a plain scalar as."""
+    return scalar_value(Node("scalar", text, resolve_plain(text), "", 1, 1))
+
+
+def _faithful(text: str) -> bool:
+    """Whether JSON can hold what YAML reads ``text`` as, spelt the same (``yes``, ``007``, ``~`` cannot be)."""
+    got = _typed(text)
+    if got is None:
+        return text == "null"
+    if isinstance(got, bool):
+        return text in ("true", "false")
+    return isinstance(got, str) or json.dumps(got) == text
+
+
+def _texts(fact: dict):
+    for v in fact.values():
+        yield from (v if isinstance(v, list) else v.values() if isinstance(v, dict) else [v])
+
+
+_AS_IS = (Str, Choice, Date, DeadlineDate)  # the validators that take a CSV cell as the text it is
+
+
+def _as_json(value, validator=None):
+    """A field's value in JSON: as YAML reads the text, or (``validator`` given) as a CSV cell is read, text for a text field."""
+    if isinstance(value, list):
+        item = validator.item if isinstance(validator, ListOf) else None
+        return [_as_json(v, item) for v in value]
+    if isinstance(value, dict):
+        inner = validator.value if isinstance(validator, MapOf) else None
+        return {k: _as_json(v, inner) for k, v in value.items()}
+    if validator is not None and type(validator) in _AS_IS:
+        return value
+    got = _typed(value)
+    return got if isinstance(got, (int, float, bool, str)) or got is None else value  # a date YAML reads: JSON writes the text
+
+
+def _csv_like(fact: dict, pm) -> dict:
+    fields = {**COMMON_FACT_FIELDS, **getattr(_types(pm).get(fact["type"]), "fields", {})}
+    return {k: _as_json(v, fields[k].validator if k in fields else Any_()) for k, v in fact.items()}
+
+
+def _yaml(fact: dict) -> str:
+    lines = ["facts:"]
+    first = True
+    for k, v in fact.items():
+        lead = "  - " if first else "    "
+        first = False
+        if isinstance(v, list):
+            lines.append(f"{lead}{k}: [{', '.join(v)}]")
+        elif isinstance(v, dict):
+            lines.append(f"{lead}{k}:")
+            lines.extend(f"      {kk}: {vv}" for kk, vv in v.items())
+        else:
+            lines.append(f"{lead}{k}: {v}")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(fact: dict) -> str:
+    cells: dict[str, str] = {}
+    for k, v in fact.items():
+        if isinstance(v, list):
+            cells[k] = "|".join(v)
+        elif isinstance(v, dict):
+            cells.update({f"{k}.{kk}": vv for kk, vv in v.items()})
+        else:
+            cells[k] = v
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(cells))
+    w.writerow(list(cells.values()))
+    return buf.getvalue()
+
+
+def _load(path: Path, pm, params: bool = True):
+    try:
+        facts = nqengine.load_facts(path, pm=pm)
+    except FactsError as exc:
+        return None, sorted((p.code, _field(p.path), repr(sorted((k, str(v)) for k, v in p.params.items())) if params else "")
+                            for p in exc.problems)
+    if not params:  # what the texts were read as may differ: only that the fact loaded
+        return [f.id for f in facts], None
+    return [(f.id, f.type, f.unit, f.date, f.data) for f in facts], None
+
+
+def _field(path: str) -> str:
+    """The field a problem names, without where the record is in its file (``facts[0].sessions`` -> ``sessions``)."""
+    if path.startswith("facts["):
+        path = path[path.index("]") + 1:].lstrip(".")
+    return path
+
+
+@pytest.fixture(scope="module")
+def pm():
+    return nqengine.get_plugin_manager(load_entrypoints=False)
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fact=_facts())
+def test_one_fact_reads_the_same_in_yaml_json_lines_and_csv(fact, pm, tmp_path):
+    fact = {"id": "s1", **fact}  # an id left out defaults to file:line, which differs between the files
+    # YAML as typed, and JSON Lines holding what YAML reads: the same facts, or the same problems with the same
+    # parameters -- unless a text is one JSON cannot spell as typed (``yes`` is true, ``007`` is 7): then the same
+    # problems, or a fact from both
+    faithful = all(_faithful(t) for t in _texts(fact))
+    from_yaml = _load(_write(tmp_path, "f.yaml", _yaml(fact)), pm, faithful)
+    typed = {k: _as_json(v) for k, v in fact.items()}
+    assert _load(_write(tmp_path, "f.jsonl", json.dumps(typed, ensure_ascii=False) + "\n"), pm, faithful) == from_yaml, fact
+    # CSV, whose text fields hold text (``null`` is the text null), and JSON Lines holding what its cells mean
+    meant = _csv_like(fact, pm)
+    from_csv = _load(_write(tmp_path, "f.csv", _csv(fact)), pm)
+    assert _load(_write(tmp_path, "g.jsonl", json.dumps(meant, ensure_ascii=False) + "\n"), pm) == from_csv, fact
+    if meant == typed and faithful:  # the cells mean what YAML reads: all three agree
+        assert from_csv == _load(_write(tmp_path, "f.yaml", _yaml(fact)), pm), fact
