@@ -1,4 +1,4 @@
-"""One fact, three formats: YAML, JSON Lines and CSV give the same fact, or the same mistake.
+"""One fact, one registry, three formats: YAML, JSON Lines and CSV give the same records, or the same mistakes.
 
 A fact file may be written in any of the three formats (``docs/bulk-inputs.md``);
 the bulk formats are read by their own, faster code (streamed rows, compiled
@@ -12,7 +12,9 @@ formats — YAML as typed, JSON with the values YAML reads them as, CSV one
 cell per field (a list as ``a|b``, a mapping over dotted columns) — and
 loads each file.  Either all three load, to equal facts (id, type, unit,
 date and every field of ``data``), or none does, with the same problems
-(code, field and parameters).
+(code, field and parameters).  The same for a small registry: units (their
+parents among each other or unknown, an id now and then given twice) and
+people with roles (nested in YAML and JSON Lines, role rows in CSV).
 """
 
 from __future__ import annotations
@@ -196,3 +198,117 @@ def test_one_fact_reads_the_same_in_yaml_json_lines_and_csv(fact, pm, tmp_path):
     assert _load(_write(tmp_path, "g.jsonl", json.dumps(meant, ensure_ascii=False) + "\n"), pm) == from_csv, fact
     if meant == typed and faithful:  # the cells mean what YAML reads: all three agree
         assert from_csv == _load(_write(tmp_path, "f.yaml", _yaml(fact)), pm), fact
+
+
+# ---------------------------------------------------------------------------
+# The registry: units, and people with their roles
+# ---------------------------------------------------------------------------
+
+_UNIT_TEXTS = {
+    "name": ["Chi bộ Một", "Đảng bộ xã", "12"],
+    "kind": ["grassroots_cell", "party_committee", "subordinate_cell", "cell", "provincial_committee"],
+    "sector": ["ward", "commune", "agency"],
+    "valid_from": ["01/01/2020", "2020-01-01", "31/02/2020"],
+    "valid_to": ["31/12/2025", "01/01/2019", "x"],
+    "level": ["cell", "grassroots", "province", "nope"],
+}
+_AUDIENCE = (["dang_vien", "cong_chuc"], ["12", "0", "-1", "x", "1.5"])
+_ROLE_TEXTS = {"role": ["secretary", "deputy_secretary"], "valid_from": ["01/01/2020", "32/01/2020"]}
+
+
+@st.composite
+def _registries(draw) -> tuple[list[dict], list[dict]]:
+    """Units ``t`` (the root) and ``u1``.. (their parents among the earlier ones, or unknown), people with roles."""
+    units: list[dict] = [{"id": "t", "name": "Tỉnh ủy", "kind": "provincial_committee"}]
+    for i in range(1, draw(st.integers(1, 3)) + 1):
+        unit: dict = {"id": draw(st.sampled_from([f"u{i}", f"u{i}", "t"]))}  # now and then an id given twice
+        for name in ("name", "kind"):
+            if draw(st.integers(0, 9)):
+                unit[name] = draw(st.sampled_from(_UNIT_TEXTS[name]))
+        unit["parent"] = draw(st.sampled_from(["t", "t", f"u{i - 1}" if i > 1 else "t", "x9", f"u{i}"]))
+        for name in draw(st.sets(st.sampled_from(sorted(set(_UNIT_TEXTS) - {"name", "kind"}) + ["audience"]), max_size=3)):
+            if name == "audience":
+                keys, values = _AUDIENCE
+                unit[name] = draw(st.dictionaries(st.sampled_from(keys), st.sampled_from(values), min_size=1, max_size=2))
+            else:
+                unit[name] = draw(st.sampled_from(_UNIT_TEXTS[name]))
+        units.append(unit)
+    people = []
+    for j in range(draw(st.integers(0, 2))):
+        roles = [{"unit": draw(st.sampled_from(["t", "u1", "x9"])), **{k: draw(st.sampled_from(v)) for k, v in _ROLE_TEXTS.items()}}
+                 for _ in range(draw(st.integers(0, 2)))]
+        people.append({"id": f"p{j}", "name": draw(st.sampled_from(["Nguyễn Văn A", "Trần Thị B"])), "roles": roles})
+    return units, people
+
+
+def _registry_yaml(units: list[dict], people: list[dict]) -> str:
+    lines = ["units:"]
+    for u in units:
+        lines.append("  - " + "\n    ".join(f"{k}: {{{', '.join(f'{kk}: {vv}' for kk, vv in v.items())}}}" if isinstance(v, dict) else f"{k}: {v}"
+                                            for k, v in u.items()))
+    if people:
+        lines.append("people:")
+        for p in people:
+            lines.append(f"  - id: {p['id']}\n    name: {p['name']}")
+            if p["roles"]:
+                lines.append("    roles:")
+                lines.extend("      - {" + ", ".join(f"{k}: {v}" for k, v in r.items()) + "}" for r in p["roles"])
+    return "\n".join(lines) + "\n"
+
+
+def _registry_csv(units: list[dict], people: list[dict]) -> str:
+    rows = [{"record": "unit", **{(f"audience.{kk}" if k == "audience" else k): vv for k, v in u.items()
+                                  for kk, vv in (v.items() if isinstance(v, dict) else [(None, v)])}} for u in units]
+    for p in people:
+        rows.append({"record": "person", "id": p["id"], "name": p["name"]})
+        rows.extend({"record": "role", "person": p["id"], **r} for r in p["roles"])
+    header = list(dict.fromkeys(k for row in rows for k in row))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows([row.get(h, "") for h in header] for row in rows)
+    return buf.getvalue()
+
+
+def _registry_json(units: list[dict], people: list[dict], meant: bool) -> str:
+    """JSON Lines: the values as YAML reads them, or (``meant``) as the CSV cells are read (text fields as text)."""
+    from nqengine.inputs.registry import PERSON, ROLE, UNIT
+
+    def typed(rec: dict, schema) -> dict:
+        return {k: _as_json(v, schema.fields[k].validator if meant and k in schema.fields else None) for k, v in rec.items()}
+
+    lines = [typed(u, UNIT) for u in units]
+    lines += [{"record": "person", "id": p["id"], "name": p["name"], "roles": [typed(r, ROLE) for r in p["roles"]]} for p in people]
+    return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+
+
+def _load_registry(path: Path, params: bool = True):
+    try:
+        reg = nqengine.load_registry(path)
+    except nqengine.RegistryError as exc:
+        return None, sorted((p.code, _registry_field(p.path),
+                             repr(sorted((k, str(v)) for k, v in p.params.items() if k != "first_line")) if params else "")  # lines differ
+                            for p in exc.problems)
+    if not params:
+        return sorted(reg.units), None
+    units = [(u.id, u.name, u.kind, u.sector, u.parent, u.valid_from, u.valid_to, dict(u.audience), u.level, u.succeeded_by)
+             for u in reg.units.values()]
+    people = [(p.id, p.name, tuple((r.unit, r.role, r.valid_from, r.valid_to) for r in p.roles)) for p in reg.people.values()]
+    return (sorted(units, key=repr), sorted(people, key=repr)), None
+
+
+def _registry_field(path: str) -> str:
+    """``units[2].kind`` -> ``kind``; ``people[0].roles[1].unit`` -> ``unit``."""
+    return path.rsplit("].", 1)[-1] if "]." in path else ("" if path.endswith("]") else path)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(registry=_registries())
+def test_one_registry_reads_the_same_in_yaml_json_lines_and_csv(registry, tmp_path):
+    units, people = registry
+    texts = [t for u in units for t in _texts(u)] + [t for p in people for r in p["roles"] for t in _texts(r)]
+    faithful = all(_faithful(t) for t in texts)
+    from_yaml = _load_registry(_write(tmp_path, "r.yaml", _registry_yaml(units, people)), faithful)
+    assert _load_registry(_write(tmp_path, "r.jsonl", _registry_json(units, people, False)), faithful) == from_yaml, registry
+    from_csv = _load_registry(_write(tmp_path, "r.csv", _registry_csv(units, people)))
+    assert _load_registry(_write(tmp_path, "g.jsonl", _registry_json(units, people, True))) == from_csv, registry
