@@ -25,7 +25,6 @@ Environment:
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import importlib.util
 import os
 import re
@@ -382,7 +381,7 @@ class PluginManager(pluggy.PluginManager):
     def __init__(self) -> None:
         super().__init__("nqengine")
         self.add_hookspecs(hookspecs)
-        self.distributions: dict[str, importlib.metadata.Distribution] = {}
+        self.distributions: dict[str, Any] = {}  # an entrypoints.Distribution or an importlib.metadata.Distribution
         self.blocked_names: set[str] = set()  # normalised
         self.autoload = True
         self.trace_writer: Callable[[str], Any] | None = None
@@ -440,7 +439,7 @@ class PluginManager(pluggy.PluginManager):
         names = {name, getattr(plugin, "__name__", None) or ""}
         dist = self.distributions.get(name)
         if dist is not None:
-            names.add(dist.metadata["name"])  # reads and parses the distribution's METADATA file: kept below
+            names.add(dist.name)  # reads the distribution's METADATA file: kept below
         out = frozenset(normalize_name(n) for n in names if n)
         self._names[key] = out
         return set(out)
@@ -489,34 +488,42 @@ def _path_state() -> tuple:
     return tuple(state)
 
 
-def _entry_points() -> list[tuple[importlib.metadata.EntryPoint, importlib.metadata.Distribution]]:
+def _entry_points() -> list[tuple[Any, Any]]:
     """(entry point, distribution) of every installed nqengine plugin, without repeats.
 
-    Reading every distribution's metadata costs milliseconds; a process that
-    builds many plugin managers (the service, the test suite, the fuzzer, a
-    program calling the command line in a loop) reads it again only when the
-    import path or one of its folders has changed since (a package installed,
-    removed, or a folder added to ``sys.path``).
+    Read by :func:`nqengine.plugins.entrypoints.scan` (the ``entry_points.txt``
+    files :mod:`importlib.metadata` would read, without importing it), or by
+    :mod:`importlib.metadata` where the import path holds what only it reads.
+    A process that builds many plugin managers (the service, the test suite,
+    the fuzzer, a program calling the command line in a loop) reads them again
+    only when the import path or one of its folders has changed since (a
+    package installed, removed, or a folder added to ``sys.path``).
     """
     global _FOUND
     state = _path_state()
     if _FOUND is not None and _FOUND[0] == state:
         return _FOUND[1]
+    from nqengine.plugins import entrypoints
+
+    every = entrypoints.scan(ENTRY_POINT_GROUP)
+    if every is None:
+        import importlib.metadata
+
+        every = [(ep, dist) for dist in importlib.metadata.distributions() for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP]
     seen: set[tuple[str, str]] = set()
     found = []
-    for dist in importlib.metadata.distributions():
-        for ep in dist.entry_points:
-            if ep.group != ENTRY_POINT_GROUP or (ep.name, ep.value) in seen:
-                continue
-            seen.add((ep.name, ep.value))
-            found.append((ep, dist))
+    for ep, dist in every:
+        if (ep.name, ep.value) in seen:
+            continue
+        seen.add((ep.name, ep.value))
+        found.append((ep, dist))
     _FOUND = (state, found)
     return found
 
 
 def _load_entrypoints(pm: PluginManager) -> None:
     for ep, dist in _entry_points():
-        if pm.get_plugin(ep.name) is not None or pm.blocks(ep.name, dist.metadata["name"], ep.module):
+        if pm.get_plugin(ep.name) is not None or (pm.blocked_names and pm.blocks(ep.name, dist.name, ep.module)):
             continue
         try:
             plugin = ep.load()
@@ -814,8 +821,8 @@ def require_plugins(pm: pluggy.PluginManager, needed: Iterable[str], spec_id: st
         blocked = pm.blocks(needed_name) if isinstance(pm, PluginManager) else None
         if blocked is None and isinstance(pm, PluginManager):
             for ep, dist in _entry_points():
-                if normalize_name(needed_name) in {normalize_name(n) for n in (ep.name, dist.metadata["name"], ep.module)}:
-                    blocked = pm.blocks(ep.name, dist.metadata["name"], ep.module)
+                if normalize_name(needed_name) in {normalize_name(n) for n in (ep.name, dist.name, ep.module)}:
+                    blocked = pm.blocks(ep.name, dist.name, ep.module)
                     if blocked is None and not pm.autoload:
                         raise MissingPluginError(plugin=needed_name, code="spec_needs_unloaded_plugin", params={"spec": spec_id, "plugin": needed_name, "module": ep.module})
         if blocked is not None:
@@ -876,7 +883,7 @@ def list_plugins(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": name,
-                "distribution": dist.metadata["name"] if dist else None,
+                "distribution": dist.name if dist else None,
                 "version": version,
                 "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or []),
                 **adds,
@@ -886,8 +893,10 @@ def list_plugins(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
     return out
 
 
-def _dist_of_module(module: str) -> importlib.metadata.Distribution | None:
+def _dist_of_module(module: str) -> Any:
     """The installed distribution that provides top-level ``module`` (for plugins loaded with ``-p``)."""
+    import importlib.metadata
+
     top = module.split(".")[0]
     if not top or top == "nqengine":
         return None

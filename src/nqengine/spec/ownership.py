@@ -56,4 +56,4 @@ def undeclared_plugin_keys(node: Any, path: str, kind: str, cat: Any, declared: 
 def _shown_name(cat: Any, plugin: str) -> str:
     """The name to list under ``plugins:``: the distribution's when known (``nqengine-ordering``)."""
     dist = getattr(cat.pm, "distributions", {}).get(plugin)
-    return dist.metadata["name"] if dist is not None else plugin
+    return dist.name if dist is not None else plugin
