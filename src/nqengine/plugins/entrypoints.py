@@ -99,8 +99,8 @@ class Distribution:
     @property
     def metadata(self) -> Any:
         """The distribution's metadata, parsed by :mod:`importlib.metadata` (imported now)."""
-        import importlib.metadata
-        import pathlib
+        import importlib.metadata  # only when asked: importing it is what this module avoids
+        import pathlib  # with it
 
         return importlib.metadata.PathDistribution(pathlib.Path(self.path)).metadata
 
@@ -110,7 +110,7 @@ class Distribution:
 
 def _standard_finders_only() -> bool:
     """Whether the only finder of distributions on ``sys.meta_path`` is the standard path finder."""
-    import importlib.machinery
+    import importlib.machinery  # already imported by the interpreter: no cost, and only here
 
     return all(f is importlib.machinery.PathFinder or not hasattr(f, "find_distributions") for f in sys.meta_path)
 

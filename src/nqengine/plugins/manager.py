@@ -503,11 +503,11 @@ def _entry_points() -> list[tuple[Any, Any]]:
     state = _path_state()
     if _FOUND is not None and _FOUND[0] == state:
         return _FOUND[1]
-    from nqengine.plugins import entrypoints
+    from nqengine.plugins import entrypoints  # only when looking for installed plugins
 
     every = entrypoints.scan(ENTRY_POINT_GROUP)
     if every is None:
-        import importlib.metadata
+        import importlib.metadata  # only where the scan cannot tell: importing it costs ~20 ms (email, socket)
 
         every = [(ep, dist) for dist in importlib.metadata.distributions() for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP]
     seen: set[tuple[str, str]] = set()
@@ -895,7 +895,7 @@ def list_plugins(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
 
 def _dist_of_module(module: str) -> Any:
     """The installed distribution that provides top-level ``module`` (for plugins loaded with ``-p``)."""
-    import importlib.metadata
+    import importlib.metadata  # only to list plugins: importing it costs ~20 ms (email, socket)
 
     top = module.split(".")[0]
     if not top or top == "nqengine":
