@@ -33,7 +33,8 @@ from nqengine.gcpause import gc_paused
 from nqengine.model import STATUSES, LazyFindings, findings_once
 from nqengine.spec.load import UNIT_KINDS
 
-__all__ = ["ROLLUP_FORMAT_VERSION", "Attendance", "ObligationRollup", "UnitRollup", "Rollup", "compute_rollup", "rollup_of", "rollup_json"]
+__all__ = ["ROLLUP_FORMAT_VERSION", "Attendance", "ObligationRollup", "UnitRollup", "Rollup", "compute_rollup", "rollup_of", "rollup_json",
+           "rollup_parts_json"]
 
 #: Version of the ``rollup`` section of the JSON contract.
 ROLLUP_FORMAT_VERSION = 1
@@ -41,6 +42,7 @@ ROLLUP_FORMAT_VERSION = 1
 _DONE = ("met", "met_late")
 _LISTED = ("due_soon", "overdue", "violated")
 _STATUS_INDEX = {s: i for i, s in enumerate(STATUSES)}
+_MET, _MET_LATE, _NOT_APPLICABLE = (_STATUS_INDEX[s] for s in (*_DONE, "not_applicable"))
 
 
 def _rate(attended: int, headcount: int) -> float | None:
@@ -167,8 +169,8 @@ def _audience(v: Any, ev: Any, obs: Mapping[str, Any], party: set[str]) -> tuple
     return 0, members, 0, others
 
 
-def compute_rollup(ev: Any) -> Rollup:
-    """Sum the evaluation's verdicts up the registry tree (see the module's docstring)."""
+def _sums(ev: Any) -> dict[str, dict[str, _Acc]]:
+    """unit id -> obligation id -> the sums of the verdicts in the unit's subtree."""
     registry, spec = ev.registry, ev.spec
     units = registry.units
     obs = {ob.id: ob for ob in spec.obligations}
@@ -193,7 +195,12 @@ def compute_rollup(ev: Any) -> Rollup:
     acc: dict[str, dict[str, _Acc]] = {}  # unit id -> obligation id -> its sums
     with gc_paused():  # reading attendance builds deferred findings: many small acyclic objects
         _accumulate(ev, acc, chain, obs, with_audience, party)
-    return _tree(ev, acc)
+    return acc
+
+
+def compute_rollup(ev: Any) -> Rollup:
+    """Sum the evaluation's verdicts up the registry tree (see the module's docstring)."""
+    return _tree(ev, _sums(ev))
 
 
 def _accumulate(ev: Any, acc: dict, chain: Any, obs: Mapping[str, Any], with_audience: set[str], party: set[str]) -> None:
@@ -223,8 +230,9 @@ def _accumulate(ev: Any, acc: dict, chain: Any, obs: Mapping[str, Any], with_aud
                 t[3] += att[3]
 
 
-def _tree(ev: Any, acc: dict) -> Rollup:
-    units, spec = ev.registry.units, ev.spec
+def _children(ev: Any, acc: dict) -> dict[str | None, list[str]]:
+    """Each unit's children among the units with a verdict in their subtree (None: the roots), in the roll-up's order."""
+    units = ev.registry.units
     touched = acc  # the units with a verdict in their subtree
     children: dict[str | None, list[str]] = {}
 
@@ -240,6 +248,12 @@ def _tree(ev: Any, acc: dict) -> Rollup:
         u = units.get(uid)
         parent = u.parent if u is not None and u.parent in touched else None
         children.setdefault(parent, []).append(uid)
+    return children
+
+
+def _tree(ev: Any, acc: dict) -> Rollup:
+    units, spec = ev.registry.units, ev.spec
+    children = _children(ev, acc)
     position = {ob.id: i for i, ob in enumerate(spec.obligations)}
     out: dict[str, UnitRollup] = {}
     stack = [(r, 0) for r in reversed(children.get(None, []))]
@@ -307,6 +321,68 @@ def rollup_json(ev: Any) -> dict:
     head = rollup_head_json(ev)
     head["units"] = list(rollup_units_json(ev))
     return head
+
+
+def rollup_parts_json(ev: Any) -> tuple[dict, Iterator[dict]]:
+    """(:func:`rollup_head_json`, :func:`rollup_units_json`), the same values; straight from the sums when the
+    evaluation's :class:`Rollup` was not computed yet.
+
+    For a writer that needs the JSON alone: the national roll-up's 300,000 units and their obligations are not
+    built as objects first (nor kept).  ``tests/test_rollup.py`` checks both ways give the same section.
+    """
+    hit = _CACHE.get(id(ev))
+    if hit is not None and hit[0]() is ev and hit[1] == len(ev.verdicts):
+        return rollup_head_json(ev), rollup_units_json(ev)
+    acc = _sums(ev)
+    children = _children(ev, acc)
+    return {"version": ROLLUP_FORMAT_VERSION, "roots": list(children.get(None, ()))}, _units_json_from_sums(ev, acc, children)
+
+
+def _units_json_from_sums(ev: Any, acc: dict, children: dict[str | None, list[str]]) -> Iterator[dict]:
+    """What :func:`rollup_units_json` yields for the roll-up :func:`_tree` would build from ``acc``, without building it."""
+    units = ev.registry.units
+    position = {ob.id: i for i, ob in enumerate(ev.spec.obligations)}
+    stack = [(r, 0) for r in reversed(children.get(None, []))]
+    while stack:  # the walk of _tree and Rollup.walk: parents first, children in order
+        uid, depth = stack.pop()
+        u = units.get(uid)
+        sums = acc[uid]
+        kids = children.get(uid, ())
+        yield {
+            "unit": uid,
+            "unit_name": u.name if u else uid,
+            "kind": u.kind if u else "",
+            "parent": u.parent if u else None,
+            "depth": depth,
+            "children": list(kids),
+            "obligations": [_sums_json(oid, sums[oid]) for oid in sorted((o for o in sums if o in position), key=position.__getitem__)],
+        }
+        stack.extend((k, depth + 1) for k in reversed(kids))
+
+
+def _sums_json(oid: str, a: _Acc) -> dict:
+    """:func:`_obligation_json` of the :class:`ObligationRollup` that ``a`` would make."""
+    c = a.counts  # one count per status, in the order of STATUSES
+    total = sum(c)
+    applicable = total - c[_NOT_APPLICABLE]
+    done = c[_MET] + c[_MET_LATE]
+    t = a.att
+    due_soon, overdue, violated = a.lists
+    return {
+        "obligation": oid,
+        "counts": dict(zip(STATUSES, c)),
+        "total": total,
+        "applicable": applicable,
+        "done": done,
+        "share_done": _rate(done, applicable),
+        "attendance": None if t is None else {
+            "party_members": {"attended": t[0], "headcount": t[1], "rate": _rate(t[0], t[1])},
+            "non_members": {"attended": t[2], "headcount": t[3], "rate": _rate(t[2], t[3])},
+        },
+        "due_soon": list(due_soon),
+        "overdue": list(overdue),
+        "violated": list(violated),
+    }
 
 
 def rollup_head_json(ev: Any) -> dict:

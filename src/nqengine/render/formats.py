@@ -15,12 +15,12 @@ import io
 import json
 import os
 import textwrap
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 import attrs
 
 from nqengine.evaluation.recurrence import summary_by_period
-from nqengine.evaluation.rollup import rollup_head_json, rollup_json, rollup_units_json
+from nqengine.evaluation.rollup import rollup_json, rollup_parts_json
 
 try:
     import orjson  # optional (the "fast" extra): JSON in C; without it the standard library's encoder writes the same bytes
@@ -464,7 +464,7 @@ def _write_tail(evaluation: Any, head: dict, write: Any) -> None:
         key = keys[i]
         write(b",\n  " + json.dumps(key).encode() + b": ")
         if key == "rollup":
-            _write_rollup(evaluation, rollup_head_json(evaluation), write)
+            _write_rollup(*rollup_parts_json(evaluation), write)
         else:
             write(dumps(head[key], option=opt).replace(b"\n", b"\n  "))
     write(b"\n}\n")
@@ -480,10 +480,9 @@ def _write_verdicts(evaluation: Any, write: Any, lang: str, start: int, stop: in
         write(b"    " + dumps(verdict_to_json(evaluation, v, lang), option=opt).replace(b"\n", _NESTED_BYTES) + (b",\n" if j < last else b"\n"))
 
 
-def _write_rollup(evaluation: Any, head: dict, write: Any) -> None:
+def _write_rollup(head: dict, units: Iterator[dict], write: Any) -> None:
     """The ``rollup`` section as orjson indents it one level deep, its ``units`` written one at a time (not held whole)."""
     dumps, opt = orjson.dumps, orjson.OPT_INDENT_2
-    units = rollup_units_json(evaluation)
     first = next(units, None)
     text = dumps({**head, "units": [0] if first is not None else []}, option=opt).replace(b"\n", b"\n  ")
     if first is None:
