@@ -109,6 +109,8 @@ def test_what_only_the_library_reads_is_left_to_it(tmp_path, monkeypatch):
     (eggs / "old-1.0-py3.11.egg" / "EGG-INFO").mkdir(parents=True)
     monkeypatch.setattr(sys, "path", [str(eggs), *sys.path])
     assert entrypoints.scan("nqengine") is None  # an egg
+    monkeypatch.setattr(sys, "path", [str(eggs / "old-1.0-py3.11.egg"), *sys.path[1:]])
+    assert entrypoints.scan("nqengine") is None  # an egg as a folder of the path
     monkeypatch.setattr(sys, "path", sys.path[1:])
 
     class Finder:

@@ -123,6 +123,8 @@ def scan(group: str) -> list[tuple[EntryPoint, Distribution]] | None:
     found: list[tuple[EntryPoint, Distribution]] = []
     for entry in sys.path:
         root = entry or "."
+        if root.lower().endswith(".egg"):
+            return None  # an egg on the path itself: importlib.metadata reads its EGG-INFO
         try:
             children = os.listdir(root)
         except NotADirectoryError:
