@@ -346,6 +346,16 @@ def test_misfiled_attendance_rows_are_located(rows, expected, tmp_path, pm):
     assert all(p.file == str(attendance) for p in exc.value.problems)
 
 
+def test_a_member_counted_twice_does_not_hide_the_rows_filed_under_another_date(tmp_path, pm):
+    # as in a YAML file: the duplicate and what folding the rows finds are reported together
+    sessions = _write(tmp_path, "s.csv", "id,type,unit,date\ns0,session,u1,10/10/2020\n")
+    rows = _write(tmp_path, "a.csv", "type,unit,date,session,member,category\n"
+                  "attendance,u1,12/10/2020,s0,m1,dang_vien\nattendance,u1,12/10/2020,s0,m1,dang_vien\n")
+    with pytest.raises(FactsError) as exc:
+        load_facts_bulk([sessions, rows], pm)
+    assert sorted((p.code, p.line) for p in exc.value.problems) == [("attendance_date_mismatch", 2), ("attendance_duplicate", 3)]
+
+
 @pytest.mark.parametrize("spaced", [False, True])
 def test_a_member_counted_again_in_a_later_run_of_the_session_is_located(spaced, tmp_path, pm):
     # a session's first run keeps its ids as one joined string (when no id holds a space), a later run checks against them

@@ -14,7 +14,12 @@ loads each file.  Either all three load, to equal facts (id, type, unit,
 date and every field of ``data``), or none does, with the same problems
 (code, field and parameters).  The same for a small registry: units (their
 parents among each other or unknown, an id now and then given twice) and
-people with roles (nested in YAML and JSON Lines, role rows in CSV).
+people with roles (nested in YAML and JSON Lines, role rows in CSV).  And
+per-member attendance rows, read five ways (one CSV file, an attendance-only
+CSV file read in bulk, JSON Lines, YAML, YAML sessions with CSV rows): the
+same counts, or the same problems.  That found one more difference: in CSV
+and JSON Lines a member counted twice hid the rows filed under the wrong
+date or unit, reported only once the duplicate was removed.
 """
 
 from __future__ import annotations
@@ -312,3 +317,85 @@ def test_one_registry_reads_the_same_in_yaml_json_lines_and_csv(registry, tmp_pa
     assert _load_registry(_write(tmp_path, "r.jsonl", _registry_json(units, people, False)), faithful) == from_yaml, registry
     from_csv = _load_registry(_write(tmp_path, "r.csv", _registry_csv(units, people)))
     assert _load_registry(_write(tmp_path, "g.jsonl", _registry_json(units, people, True))) == from_csv, registry
+
+
+# ---------------------------------------------------------------------------
+# Attendance rows: four ways to read them, one tally
+# ---------------------------------------------------------------------------
+
+_ATT_HEADER = ["type", "unit", "date", "session", "member", "category"]
+
+
+@st.composite
+def _attendance(draw) -> tuple[list[dict], list[dict]]:
+    """Sessions s0..s2 (s2 a report, s1 with counts of its own now and then), and attendance rows near them:
+    the right unit and date mostly, now and then another unit or day, an unknown session, a member twice."""
+    sessions = [{"id": "s0", "type": "session", "unit": "u1", "date": "10/10/2020"},
+                {"id": "s1", "type": "session", "unit": "u2", "date": "11/10/2020"},
+                {"id": "s2", "type": "report", "unit": "u1", "date": "10/10/2020", "to": "ban-thuong-vu"}]
+    if draw(st.integers(0, 4)) == 0:
+        sessions[1]["attendance"] = {"dang_vien": "3"}
+    rows = []
+    for _ in range(draw(st.integers(1, 12))):
+        s = draw(st.sampled_from(["s0", "s0", "s0", "s1", "s1", "s2", "s9"]))
+        own = next((x for x in sessions if x["id"] == s), sessions[0])
+        rows.append({
+            "type": "attendance",
+            "unit": own["unit"] if draw(st.integers(0, 7)) else draw(st.sampled_from(["u1", "u2", "u3"])),
+            "date": own["date"] if draw(st.integers(0, 7)) else "12/10/2020",
+            "session": s,
+            "member": draw(st.sampled_from(["m1", "m2", "m3", "m4", "m5", "m6", "m7"])),
+            "category": draw(st.sampled_from(["dang_vien", "dang_vien", "cong_chuc"])),
+        })
+    return sessions, rows
+
+
+def _attendance_outcome(paths: list[Path], pm):
+    try:
+        facts = nqengine.load_facts(paths if len(paths) > 1 else paths[0], pm=pm)
+    except FactsError as exc:
+        # where each problem is differs between the files; what it says, and how many, do not
+        return None, sorted((p.code, _field(p.path), repr(sorted((k, str(v)) for k, v in p.params.items()))) for p in exc.problems)
+    return sorted((f.id, f.type, f.unit, f.date, repr(sorted(f.data.items()))) for f in facts), None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=_attendance())
+def test_attendance_rows_read_the_same_whichever_way_they_come(case, pm, tmp_path):
+    sessions, rows = case
+    header = ["id", "type", "unit", "date", "to", "attendance.dang_vien", "session", "member", "category"]
+
+    def csv_text(records: list[dict], columns: list[str]) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in records:
+            flat = {**{k: v for k, v in r.items() if k != "attendance"}, **{f"attendance.{k}": v for k, v in r.get("attendance", {}).items()}}
+            w.writerow([flat.get(c, "") for c in columns])
+        return buf.getvalue()
+
+    def jsonl(records: list[dict]) -> str:
+        return "".join(json.dumps({k: ({kk: int(vv) for kk, vv in v.items()} if k == "attendance" else v) for k, v in r.items()},
+                                  ensure_ascii=False) + "\n" for r in records)
+
+    yaml_text = _yaml_many(sessions + rows)
+    ways = {
+        "one CSV file (the row lane)": [_write(tmp_path, "mixed.csv", csv_text(sessions + rows, header))],
+        "sessions and an attendance CSV (the bulk lane)": [_write(tmp_path, "s.csv", csv_text(sessions, header[:6])),
+                                                            _write(tmp_path, "a.csv", csv_text(rows, _ATT_HEADER))],
+        "JSON Lines": [_write(tmp_path, "all.jsonl", jsonl(sessions + rows))],
+        "YAML": [_write(tmp_path, "all.yaml", yaml_text)],
+        "YAML sessions, CSV rows": [_write(tmp_path, "s.yaml", _yaml_many(sessions)), _write(tmp_path, "rows.csv", csv_text(rows, _ATT_HEADER))],
+    }
+    got = {way: _attendance_outcome(paths, pm) for way, paths in ways.items()}
+    first = got["YAML"]
+    for way, outcome in got.items():
+        assert outcome == first, (way, sessions, rows, got)
+
+
+def _yaml_many(records: list[dict]) -> str:
+    lines = ["facts:"]
+    for r in records:
+        lines.append("  - " + "\n    ".join(
+            f"{k}: {{{', '.join(f'{kk}: {vv}' for kk, vv in v.items())}}}" if isinstance(v, dict) else f"{k}: {v}" for k, v in r.items()))
+    return "\n".join(lines) + "\n"

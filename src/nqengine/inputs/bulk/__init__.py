@@ -324,7 +324,7 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
         d = f.data
         found = tally.add(d["member"], f.unit, d["session"], d["category"], f.date, src.file, src.line)
         if found is not None:
-            problems.add(found)
+            attendance.counted_twice(found)
     for name in paths:
         made.base = os.path.basename(name)
         for row in read_rows(name, problems, made.csv_lane(name, attendance.csv_lane(name))):
@@ -342,7 +342,9 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
                 problems.add(row.problem("until", "until_before_date", {"start": rec["date"], "end": rec["until"]}))
                 continue
             made.add(rec, t, row.file, row.line)
-    problems.raise_if_any()
+    if len(problems.items) + problems.more > attendance.twice:
+        problems.raise_if_any()  # a row the schema refused: stop before folding, whose problems could follow from it
+    # a member counted twice is the tally's, like what folding finds: both are reported together, as for a YAML file
     out, more = tally.fold(out)
     problems.extend(more)
     problems.raise_if_any()
@@ -547,7 +549,13 @@ class _Attendance:
     def __init__(self, check: RecordCheck | None, tally: AttendanceTally, problems: Problems):
         self.allowed = frozenset(check.fields) if check else frozenset()
         self.tally, self.problems = tally, problems
+        self.twice = 0  # problems that are a member counted twice at a session (see counted_twice)
         self.dates: dict[str, dt.date] = {}
+
+    def counted_twice(self, p: Problem) -> None:
+        """The tally's problem with a row (a member counted twice): listed with the rows' problems, and counted."""
+        self.problems.add(p)
+        self.twice += 1
 
     def _day(self, text: Any) -> Any:
         day = self.dates.get(text) if text.__class__ is str else None
@@ -579,7 +587,7 @@ class _Attendance:
             return False  # empty, or to be stripped: the schema's way
         p = self.tally.add(*texts, day, file, line)
         if p is not None:
-            self.problems.add(p)
+            self.counted_twice(p)
         return True
 
     def csv_lane(self, file: str) -> FastLane:
@@ -591,7 +599,7 @@ class _Attendance:
                 return None
             ti, mi, ui, si, ci, di = (idx[k] for k in ("type", *self.KEYS))
             others = [i for h, i in idx.items() if h not in self.allowed]
-            dates, add, problems = self.dates, self.tally.add, self.problems
+            dates, add, twice = self.dates, self.tally.add, self.counted_twice
 
             def fast(cells: list[str], line: int) -> bool:
                 if cells[ti] != "attendance":
@@ -612,7 +620,7 @@ class _Attendance:
                     return self._count([member, unit, session, category, cells[di]], file, line)
                 p = add(member, unit, session, category, day, file, line)
                 if p is not None:
-                    problems.add(p)
+                    twice(p)
                 return True
 
             if not others:  # an attendance file: rows read in bulk, a session's run of rows at a time
@@ -687,4 +695,4 @@ class _Attendance:
         """A row the schema accepted although the quick checks did not (a number as member id)."""
         p = self.tally.add(rec["member"], rec["unit"], rec["session"], rec["category"], rec["date"], row.file, row.line)
         if p is not None:
-            self.problems.add(p)
+            self.counted_twice(p)
