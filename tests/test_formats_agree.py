@@ -219,6 +219,7 @@ _UNIT_TEXTS = {
 }
 _AUDIENCE = (["dang_vien", "cong_chuc"], ["12", "0", "-1", "x", "1.5"])
 _ROLE_TEXTS = {"role": ["secretary", "deputy_secretary"], "valid_from": ["01/01/2020", "32/01/2020"]}
+_QUALIFICATION_TEXTS = {"kind": ["reporter", "bao_cao_vien"], "body": ["t", "x9"], "term": ["XXI", "2020"], "valid_to": ["31/12/2025", "x"]}
 
 
 @st.composite
@@ -242,7 +243,9 @@ def _registries(draw) -> tuple[list[dict], list[dict]]:
     for j in range(draw(st.integers(0, 2))):
         roles = [{"unit": draw(st.sampled_from(["t", "u1", "x9"])), **{k: draw(st.sampled_from(v)) for k, v in _ROLE_TEXTS.items()}}
                  for _ in range(draw(st.integers(0, 2)))]
-        people.append({"id": f"p{j}", "name": draw(st.sampled_from(["Nguyễn Văn A", "Trần Thị B"])), "roles": roles})
+        quals = [{k: draw(st.sampled_from(v)) for k, v in _QUALIFICATION_TEXTS.items() if k == "kind" or draw(st.booleans())}
+                 for _ in range(draw(st.integers(0, 1)))]
+        people.append({"id": f"p{j}", "name": draw(st.sampled_from(["Nguyễn Văn A", "Trần Thị B"])), "roles": roles, "qualifications": quals})
     return units, people
 
 
@@ -255,9 +258,10 @@ def _registry_yaml(units: list[dict], people: list[dict]) -> str:
         lines.append("people:")
         for p in people:
             lines.append(f"  - id: {p['id']}\n    name: {p['name']}")
-            if p["roles"]:
-                lines.append("    roles:")
-                lines.extend("      - {" + ", ".join(f"{k}: {v}" for k, v in r.items()) + "}" for r in p["roles"])
+            for key in ("roles", "qualifications"):
+                if p[key]:
+                    lines.append(f"    {key}:")
+                    lines.extend("      - {" + ", ".join(f"{k}: {v}" for k, v in r.items()) + "}" for r in p[key])
     return "\n".join(lines) + "\n"
 
 
@@ -267,6 +271,7 @@ def _registry_csv(units: list[dict], people: list[dict]) -> str:
     for p in people:
         rows.append({"record": "person", "id": p["id"], "name": p["name"]})
         rows.extend({"record": "role", "person": p["id"], **r} for r in p["roles"])
+        rows.extend({"record": "qualification", "person": p["id"], **q} for q in p["qualifications"])
     header = list(dict.fromkeys(k for row in rows for k in row))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -277,13 +282,14 @@ def _registry_csv(units: list[dict], people: list[dict]) -> str:
 
 def _registry_json(units: list[dict], people: list[dict], meant: bool) -> str:
     """JSON Lines: the values as YAML reads them, or (``meant``) as the CSV cells are read (text fields as text)."""
-    from nqengine.inputs.registry import PERSON, ROLE, UNIT
+    from nqengine.inputs.registry import PERSON, QUALIFICATION, ROLE, UNIT  # noqa: F401
 
     def typed(rec: dict, schema) -> dict:
         return {k: _as_json(v, schema.fields[k].validator if meant and k in schema.fields else None) for k, v in rec.items()}
 
     lines = [typed(u, UNIT) for u in units]
-    lines += [{"record": "person", "id": p["id"], "name": p["name"], "roles": [typed(r, ROLE) for r in p["roles"]]} for p in people]
+    lines += [{"record": "person", "id": p["id"], "name": p["name"], "roles": [typed(r, ROLE) for r in p["roles"]],
+               "qualifications": [typed(q, QUALIFICATION) for q in p["qualifications"]]} for p in people]
     return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
 
 
@@ -298,7 +304,8 @@ def _load_registry(path: Path, params: bool = True):
         return sorted(reg.units), None
     units = [(u.id, u.name, u.kind, u.sector, u.parent, u.valid_from, u.valid_to, dict(u.audience), u.level, u.succeeded_by)
              for u in reg.units.values()]
-    people = [(p.id, p.name, tuple((r.unit, r.role, r.valid_from, r.valid_to) for r in p.roles)) for p in reg.people.values()]
+    people = [(p.id, p.name, tuple((r.unit, r.role, r.valid_from, r.valid_to) for r in p.roles),
+               tuple((q.kind, q.body, q.term, q.valid_from, q.valid_to) for q in p.qualifications)) for p in reg.people.values()]
     return (sorted(units, key=repr), sorted(people, key=repr)), None
 
 
@@ -311,7 +318,7 @@ def _registry_field(path: str) -> str:
 @given(registry=_registries())
 def test_one_registry_reads_the_same_in_yaml_json_lines_and_csv(registry, tmp_path):
     units, people = registry
-    texts = [t for u in units for t in _texts(u)] + [t for p in people for r in p["roles"] for t in _texts(r)]
+    texts = [t for u in units for t in _texts(u)] + [t for p in people for r in p["roles"] + p["qualifications"] for t in _texts(r)]
     faithful = all(_faithful(t) for t in texts)
     from_yaml = _load_registry(_write(tmp_path, "r.yaml", _registry_yaml(units, people)), faithful)
     assert _load_registry(_write(tmp_path, "r.jsonl", _registry_json(units, people, False)), faithful) == from_yaml, registry
