@@ -44,6 +44,47 @@ def test_tam_ky_facts_stored_evaluate_as_the_files(store):
     assert json.loads(got)["unmatched_facts"][0]["source"].startswith("request:1:")
 
 
+SPECS = TAM_KY.parent
+
+
+@pytest.mark.parametrize("name, dates", [
+    ("gia-lai-ctr-01", ["20/10/2026", "15/07/2026", "31/12/2030"]),  # facts naming the quarter they report on
+    ("gia-lai-xiv", ["09/03/2026", "10/03/2026", "20/04/2026"]),  # a session held over two days
+])
+def test_facts_naming_a_period_or_a_last_day_stored_evaluate_as_the_files(store_url, name, dates):
+    import yaml
+
+    folder = SPECS / name
+    with open(folder / "facts.yaml", encoding="utf-8") as fh:
+        raw = json.loads(json.dumps(yaml.safe_load(fh)["facts"], default=str, ensure_ascii=False))
+    assert any("period" in f or "until" in f for f in raw)
+    s = open_store(store_url)
+    try:
+        s.add_spec(folder)
+        s.submit(name, parse_batch(json.dumps({"facts": raw}, ensure_ascii=False)))
+        spec, registry, facts = nqengine.load_folder(folder)
+        for as_of in dates:
+            expected = render_json(nqengine.evaluate(spec, registry, facts, as_of))
+            assert _no_sources(render_json(s.evaluate(name, as_of))) == _no_sources(expected), as_of
+    finally:
+        s.close()
+
+
+def test_a_stored_event_over_several_days_shows_as_it_was_written(store):
+    event = {"id": "e1", "type": "event", "unit": "p-an-my", "name": "Hội nghị", "date": "2020-10-05", "until": "2020-10-06"}
+    [sub] = _batch(event)
+    assert (str(sub.fact.date), str(sub.fact.data["starts_on"])) == ("2020-10-06", "2020-10-05")
+    store.submit("tam-ky-xxi", [sub])
+    [stored] = store.effective_facts("tam-ky-xxi")
+    assert stored == sub.fact
+    from nqengine.store.core import fact_view
+
+    assert fact_view(stored) == {"id": "e1", "type": "event", "unit": "p-an-my", "name": "Hội nghị", "date": "2020-10-05", "until": "2020-10-06"}
+    with pytest.raises(FactsError) as exc:
+        _batch(dict(event, until="2020-10-04"))
+    assert [(p.code, p.path) for p in exc.value.problems] == [("until_before_date", "facts[0].until")]
+
+
 def test_same_id_same_content_changes_nothing_other_content_conflicts(store):
     fact = {"id": "f1", "type": "deliverable", "unit": "p-an-my", "date": "2020-09-20", "deliverable": "own_plan"}
     first = store.submit("tam-ky-xxi", _batch(fact))

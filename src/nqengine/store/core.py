@@ -68,6 +68,9 @@ def fact_view(f: Fact, supersedes: str | None = None) -> dict:
     """A fact as plain JSON, with the fields of ``facts.yaml``."""
     data = json.loads(_dumps(dict(f.data)), object_hook=lambda o: o["$date"] if set(o) == {"$date"} else o)
     out = {"id": f.id, "type": f.type, "unit": f.unit, "date": f.date.isoformat(), **data}
+    if "starts_on" in data:  # an event over several days (see nqengine.inputs.facts.spanned): its first day, and its last
+        out["date"], out["until"] = data["starts_on"], out["date"]
+        del out["starts_on"]
     if supersedes:
         out["supersedes"] = supersedes
     return out
