@@ -20,7 +20,7 @@ from nqengine.schema import INVALID, Any_, Date, Field, ListOf, Record, Str, hin
 from nqengine.spec.recurrence import PeriodPhrase
 from nqengine.yamlsource import Node
 
-__all__ = ["FactType", "COMMON_FACT_FIELDS", "backwards", "fact_schema", "read_facts"]
+__all__ = ["FactType", "COMMON_FACT_FIELDS", "backwards", "fact_of", "fact_schema", "read_facts"]
 
 
 class FactType:
@@ -48,6 +48,22 @@ def spanned(date: Any, until: Any, data: dict) -> Any:
         return date
     data["starts_on"] = date
     return until
+
+
+def fact_of(rec: Mapping[str, Any], fid: str, type_: str, unit: str, data: dict[str, Any], source: Source | None) -> Fact:
+    """The fact of a record its type's checks accepted; ``data`` holds the type's own fields, as the caller keeps them.
+
+    Every reader builds its facts here (YAML, JSON Lines and CSV files, the
+    service's batches), so that they read alike: the period the fact covers is
+    kept in ``data``, and an event over several days is dated on its last day
+    (:func:`spanned`).  ``data`` is the fact's own mapping (it may be changed).
+    The caller refuses a record whose ``until`` is before its ``date``
+    (:func:`backwards`), located as it can.
+    """
+    period = rec.get("period")
+    if period is not None:
+        data["period"] = period
+    return Fact(id=fid, type=type_, unit=unit, date=spanned(rec["date"], rec.get("until"), data), data=data, source=source)
 
 
 def backwards(rec: Mapping[str, Any]) -> bool:
@@ -91,20 +107,11 @@ def read_facts(root: Node, filename: str, pm: Any) -> list[Fact]:
     out = []
     for i, rec in enumerate(top["facts"]):
         n = rec.node
-        data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS or (k == "period" and v is not None)}
         if backwards(rec):
             at = n.get("until") or n
             problems.append(at.problem("until_before_date", f"facts[{i}].until", start=rec["date"], end=rec["until"]))
-        out.append(
-            Fact(
-                id=rec.get("id") or f"{base}:{n.line}",
-                type=rec["type"],
-                unit=rec["unit"],
-                date=spanned(rec["date"], rec.get("until"), data),
-                data=data,
-                source=Source(n.file, n.line, n.column),
-            )
-        )
+        data = {k: v for k, v in rec.items() if k not in COMMON_FACT_FIELDS}
+        out.append(fact_of(rec, rec.get("id") or f"{base}:{n.line}", rec["type"], rec["unit"], data, Source(n.file, n.line, n.column)))
     if problems:
         raise FactsError(problems)
     return out

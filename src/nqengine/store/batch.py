@@ -26,7 +26,7 @@ from nqengine.errors import FactsError, Problem
 from nqengine.i18n import MESSAGES
 from nqengine.inputs.bulk.checks import RecordCheck, validate_row
 from nqengine.inputs.bulk.rows import Problems, read_rows
-from nqengine.inputs.facts import COMMON_FACT_FIELDS, backwards, fact_schema, spanned
+from nqengine.inputs.facts import COMMON_FACT_FIELDS, backwards, fact_of, fact_schema
 from nqengine.model import Fact, Source
 from nqengine.plugins import catalogue_for, get_plugin_manager
 from nqengine.schema import Field, ListOf, Record, Str
@@ -213,10 +213,7 @@ def _finish(records: list[tuple[dict, Source]], source: str) -> list[Submitted]:
         if backwards(rec):
             problems.append(Problem(source, src.line, src.column, f"facts[{i}].until", "until_before_date", {"start": rec["date"], "end": rec["until"]}))
             continue
-        if rec.get("period") is not None:  # the period a fact covers, as the file loaders keep it
-            data["period"] = rec["period"]
-        date = spanned(rec["date"], rec.get("until"), data)  # an event over several days counts on its last
-        out.append(Submitted(Fact(id=fid, type=t, unit=rec["unit"], date=date, data=data, source=src), sup))
+        out.append(Submitted(fact_of(rec, fid, t, rec["unit"], data, src), sup))  # as the file readers build it
     if problems:
         raise FactsError(problems)
     return out

@@ -49,7 +49,7 @@ from nqengine.inputs.attendance import AttendanceTally
 from nqengine.inputs.bulk.checks import _TEXT_AS_IS, LIST_SEPARATOR, RecordCheck, validate_row
 from nqengine.inputs.bulk.rows import MAX_PROBLEMS, FastLane, Problems, Row, read_rows
 from nqengine.inputs.bulk.share import Shared, kept
-from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, backwards, fact_schema, spanned
+from nqengine.inputs.facts import COMMON_FACT_FIELDS, _types, backwards, fact_of, fact_schema, spanned
 from nqengine.inputs.registry import (
     PERSON,
     QUALIFICATION,
@@ -365,17 +365,8 @@ class _Facts:
         """The fact of a row whose fields ``rec`` the type's checks accepted (``t``: its type, as written)."""
         shared = self.shared
         share = shared.value
-        data = shared.record(rec, self.own[t])
-        self.out.append(
-            Fact(
-                id=rec["id"] or f"{self.base}:{line}",
-                type=share(t),
-                unit=share(rec["unit"]),
-                date=share(spanned(rec["date"], rec.get("until"), data)),
-                data=data if rec.get("period") is None else {**data, "period": rec["period"]},
-                source=Source(file, line, 1),
-            )
-        )
+        self.out.append(fact_of(rec, rec["id"] or f"{self.base}:{line}", share(t), share(rec["unit"]), shared.record(rec, self.own[t]),
+                                Source(file, line, 1)))
 
     def csv_lane(self, file: str, attendance: FastLane) -> FastLane:
         """For a CSV file: the attendance rows to ``attendance``'s lane, the other facts checked straight from their cells.
@@ -438,6 +429,7 @@ class _Facts:
                 until = rec["until"]
                 if not required <= rec.keys() or (until is not None and until < rec["date"]):
                     return False  # the reader's way: the schema explains
+                # what fact_of does, inline on this hot path (tests/test_fact_lane.py: the same facts either way)
                 data = {k: rec[k] for k in keys}
                 period = rec["period"]
                 out.append(
