@@ -24,7 +24,7 @@ units below it:
 from __future__ import annotations
 
 import weakref
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -42,7 +42,6 @@ ROLLUP_FORMAT_VERSION = 1
 _DONE = ("met", "met_late")
 _LISTED = ("due_soon", "overdue", "violated")
 _STATUS_INDEX = {s: i for i, s in enumerate(STATUSES)}
-_MET, _MET_LATE, _NOT_APPLICABLE = (_STATUS_INDEX[s] for s in (*_DONE, "not_applicable"))
 
 
 def _rate(attended: int, headcount: int) -> float | None:
@@ -251,28 +250,29 @@ def _children(ev: Any, acc: dict) -> dict[str | None, list[str]]:
     return children
 
 
-def _tree(ev: Any, acc: dict) -> Rollup:
-    units, spec = ev.registry.units, ev.spec
-    children = _children(ev, acc)
-    position = {ob.id: i for i, ob in enumerate(spec.obligations)}
-    out: dict[str, UnitRollup] = {}
+def _walk(ev: Any, acc: dict, children: dict[str | None, list[str]]) -> Iterator[tuple[str, Any, int, tuple[str, ...], list]]:
+    """(unit id, the unit or None, depth, its children, [(obligation id, sums)] in the spec's order) of each unit
+    of the roll-up, parents first and siblings in order: the order of :meth:`Rollup.walk`."""
+    units = ev.registry.units
+    position = {ob.id: i for i, ob in enumerate(ev.spec.obligations)}
     stack = [(r, 0) for r in reversed(children.get(None, []))]
     while stack:
         uid, depth = stack.pop()
-        u = units.get(uid)
-        per = {}
         sums = acc[uid]
-        for oid in sorted((o for o in sums if o in position), key=position.__getitem__):  # in the spec's order
-            a = sums[oid]
-            per[oid] = ObligationRollup(
-                oid,
-                dict(zip(STATUSES, a.counts)),
-                Attendance(*a.att) if a.att is not None else None,
-                *(tuple(lst) for lst in a.lists),
-            )
         kids = tuple(children.get(uid, ()))
-        out[uid] = UnitRollup(uid, u.name if u else uid, u.kind if u else "", u.parent if u else None, depth, kids, per)
+        yield uid, units.get(uid), depth, kids, [(oid, sums[oid]) for oid in sorted((o for o in sums if o in position), key=position.__getitem__)]
         stack.extend((k, depth + 1) for k in reversed(kids))
+
+
+def _tree(ev: Any, acc: dict) -> Rollup:
+    children = _children(ev, acc)
+    out: dict[str, UnitRollup] = {}
+    for uid, u, depth, kids, sums in _walk(ev, acc, children):
+        per = {
+            oid: ObligationRollup(oid, dict(zip(STATUSES, a.counts)), Attendance(*a.att) if a.att is not None else None, *(tuple(x) for x in a.lists))
+            for oid, a in sums
+        }
+        out[uid] = UnitRollup(uid, u.name if u else uid, u.kind if u else "", u.parent if u else None, depth, kids, per)
     return Rollup(out, tuple(children.get(None, ())))
 
 
@@ -340,49 +340,9 @@ def rollup_parts_json(ev: Any) -> tuple[dict, Iterator[dict]]:
 
 def _units_json_from_sums(ev: Any, acc: dict, children: dict[str | None, list[str]]) -> Iterator[dict]:
     """What :func:`rollup_units_json` yields for the roll-up :func:`_tree` would build from ``acc``, without building it."""
-    units = ev.registry.units
-    position = {ob.id: i for i, ob in enumerate(ev.spec.obligations)}
-    stack = [(r, 0) for r in reversed(children.get(None, []))]
-    while stack:  # the walk of _tree and Rollup.walk: parents first, children in order
-        uid, depth = stack.pop()
-        u = units.get(uid)
-        sums = acc[uid]
-        kids = children.get(uid, ())
-        yield {
-            "unit": uid,
-            "unit_name": u.name if u else uid,
-            "kind": u.kind if u else "",
-            "parent": u.parent if u else None,
-            "depth": depth,
-            "children": list(kids),
-            "obligations": [_sums_json(oid, sums[oid]) for oid in sorted((o for o in sums if o in position), key=position.__getitem__)],
-        }
-        stack.extend((k, depth + 1) for k in reversed(kids))
-
-
-def _sums_json(oid: str, a: _Acc) -> dict:
-    """:func:`_obligation_json` of the :class:`ObligationRollup` that ``a`` would make."""
-    c = a.counts  # one count per status, in the order of STATUSES
-    total = sum(c)
-    applicable = total - c[_NOT_APPLICABLE]
-    done = c[_MET] + c[_MET_LATE]
-    t = a.att
-    due_soon, overdue, violated = a.lists
-    return {
-        "obligation": oid,
-        "counts": dict(zip(STATUSES, c)),
-        "total": total,
-        "applicable": applicable,
-        "done": done,
-        "share_done": _rate(done, applicable),
-        "attendance": None if t is None else {
-            "party_members": {"attended": t[0], "headcount": t[1], "rate": _rate(t[0], t[1])},
-            "non_members": {"attended": t[2], "headcount": t[3], "rate": _rate(t[2], t[3])},
-        },
-        "due_soon": list(due_soon),
-        "overdue": list(overdue),
-        "violated": list(violated),
-    }
+    for uid, u, depth, kids, sums in _walk(ev, acc, children):
+        yield _unit_json(uid, u.name if u else uid, u.kind if u else "", u.parent if u else None, depth, kids,
+                         [_obligation_dict(oid, dict(zip(STATUSES, a.counts)), a.att, *a.lists) for oid, a in sums])
 
 
 def rollup_head_json(ev: Any) -> dict:
@@ -397,35 +357,37 @@ def rollup_units_json(ev: Any) -> Iterator[dict]:
     r = rollup_of(ev)
     assert isinstance(r, Rollup)
     for u in r.walk():
-        yield {
-            "unit": u.unit,
-            "unit_name": u.name,
-            "kind": u.kind,
-            "parent": u.parent,
-            "depth": u.depth,
-            "children": list(u.children),
-            "obligations": [_obligation_json(o) for o in u.obligations.values()],
-        }
+        yield _unit_json(u.unit, u.name, u.kind, u.parent, u.depth, u.children, [_obligation_json(o) for o in u.obligations.values()])
+
+
+def _unit_json(uid: str, name: str, kind: str, parent: str | None, depth: int, children: Sequence[str], obligations: list[dict]) -> dict:
+    return {"unit": uid, "unit_name": name, "kind": kind, "parent": parent, "depth": depth, "children": list(children), "obligations": obligations}
 
 
 def _obligation_json(o: ObligationRollup) -> dict:
     a = o.attendance
-    counts = dict(o.counts)
+    att = None if a is None else (a.members_attended, a.members, a.non_members_attended, a.non_members)
+    return _obligation_dict(o.obligation, dict(o.counts), att, o.due_soon, o.overdue, o.violated)
+
+
+def _obligation_dict(oid: str, counts: dict[str, int], att: Sequence[int] | None, due_soon: Sequence[str], overdue: Sequence[str],
+                     violated: Sequence[str]) -> dict:
+    """One obligation of a unit's roll-up as JSON; ``att``: (members attended, members, non-members attended, non-members)."""
     total = sum(counts.values())  # the properties of ObligationRollup, each computed once here (a dict per unit and obligation)
     applicable = total - counts.get("not_applicable", 0)
     done = sum(counts.get(s, 0) for s in _DONE)
     return {
-        "obligation": o.obligation,
+        "obligation": oid,
         "counts": counts,
         "total": total,
         "applicable": applicable,
         "done": done,
         "share_done": _rate(done, applicable),
-        "attendance": None if a is None else {
-            "party_members": {"attended": a.members_attended, "headcount": a.members, "rate": a.members_rate},
-            "non_members": {"attended": a.non_members_attended, "headcount": a.non_members, "rate": a.non_members_rate},
+        "attendance": None if att is None else {
+            "party_members": {"attended": att[0], "headcount": att[1], "rate": _rate(att[0], att[1])},
+            "non_members": {"attended": att[2], "headcount": att[3], "rate": _rate(att[2], att[3])},
         },
-        "due_soon": list(o.due_soon),
-        "overdue": list(o.overdue),
-        "violated": list(o.violated),
+        "due_soon": list(due_soon),
+        "overdue": list(overdue),
+        "violated": list(violated),
     }

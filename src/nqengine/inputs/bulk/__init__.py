@@ -314,7 +314,7 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
     problems = Problems(FactsError)
     tally = AttendanceTally()
     attendance = _Attendance(checks.get("attendance"), tally, problems)
-    made = _Facts(types, checks, problems)
+    made = _Facts(types, checks)
     out = made.out
     for f in prior:
         if f.type != "attendance":
@@ -354,8 +354,8 @@ def _load_facts(paths: list[str], types: Mapping[str, Any], prior: Sequence[Fact
 class _Facts:
     """The facts of checked rows, with equal values kept once; and the CSV lane that checks a row straight from its cells."""
 
-    def __init__(self, types: Mapping[str, Any], checks: Mapping[str, RecordCheck], problems: Problems):
-        self.checks, self.problems = checks, problems
+    def __init__(self, types: Mapping[str, Any], checks: Mapping[str, RecordCheck]):
+        self.checks = checks
         self.own = {name: [k for k in t.fields if k not in COMMON_FACT_FIELDS] for name, t in types.items()}
         self.shared = Shared()  # equal values of many rows kept once (see .share)
         self.out: list[Fact] = []
