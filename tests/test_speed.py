@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import json
 import subprocess
 import sys
 import textwrap
@@ -23,6 +25,7 @@ import pytest
 from helpers import MINI_PLAN, REGISTRY, facts, registry
 
 import nqengine
+from nqengine import dates, periods
 from nqengine.cli import main
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.render import formats
@@ -198,6 +201,28 @@ def test_check_does_not_load_the_holiday_tables():
             "print(status, 'holidays' in sys.modules)")
     got = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert got.stdout.strip().splitlines()[-1] == "0 False"
+
+
+def test_an_evaluation_loads_what_it_needs_and_the_report_the_rest_when_asked(tmp_path):
+    # The draft report's modules (python-docx's template, the Markdown one, the report builder) and the date
+    # and period phrases' expressions cost every command several milliseconds: loaded on first use only.
+    probe = ("import sys, json; from nqengine.cli import main; from nqengine import dates, periods; "
+             "status = main(sys.argv[1:]); "
+             "print(json.dumps([status, sorted(m for m in sys.modules if m.startswith('nqengine.render.') and m.split('.')[-1] "
+             "in ('docx', 'markdown', 'report')), dates._period_res.cache_info().currsize, dates._date_phrase_re.cache_info().currsize, "
+             "periods._phrases.cache_info().currsize]))")
+    evaluate = ["evaluate", "specs/tam-ky-xxi", "--as-of", "20/11/2020", "-o", str(tmp_path / "table.txt")]
+    got = subprocess.run([sys.executable, "-c", probe, *evaluate], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert json.loads(got.stdout.strip().splitlines()[-1]) == [0, [], 0, 0, 0], got.stderr
+    # asked for, the report and a period phrase load and work
+    report = ["report", "specs/tam-ky-xxi", "--as-of", "20/11/2020", "--format", "md", "-o", str(tmp_path / "report.md")]
+    got = subprocess.run([sys.executable, "-c", probe, *report], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    status, modules, *_ = json.loads(got.stdout.strip().splitlines()[-1])
+    assert (status, modules) == (0, ["nqengine.render.markdown", "nqengine.render.report"]), got.stderr
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("**ĐẢNG CỘNG SẢN VIỆT NAM**  \n*Tam Kỳ, ngày 20 tháng 11 năm 2020*")
+    assert dates.parse_deadline_date("quý IV/2020") == (dt.date(2020, 12, 31), "period")
+    assert dates.parse_deadline_date("chậm nhất ngày 15/3/2026") == (dt.date(2026, 3, 15), "date")
+    assert periods.parse_period("6 tháng đầu năm 2026") == "2026-H1"
 
 
 # -- the attendance file read in bulk ------------------------------------------------------------

@@ -12,6 +12,7 @@ property of the deadline, decided by the spec, not by this module.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from typing import Literal
@@ -209,36 +210,44 @@ _MONTH_NAMES.update({name[:3].lower(): i for i, name in enumerate(_MONTHS_EN, 1)
 _MONTH_NAME_ALT = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 
-_PERIOD_RES = tuple(
-    re.compile(pattern)
-    for pattern in (
-        rf"(?:{_PREFIX})?(?:month|thang)\s*(?P<month>[0-9]{{1,2}}){_SEP}{_YEAR}",
-        rf"(?:{_PREFIX})?(?P<mname>{_MONTH_NAME_ALT})\.?(?:\s*,\s*|\s+(?:of\s+)?){_YEAR}",
-        rf"(?:{_PREFIX})?(?:quarter|quy|q)\s*(?P<q>iv|v|i{{1,3}}|[0-9]{{1,2}}){_SEP}{_YEAR}",
-        rf"(?:{_PREFIX})?(?:year|nam)\s+{_YEAR}",
-        # A bare "2021" is not a deadline: without a unit word, require "end of"/"cuối".
-        rf"(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?{_YEAR}",
-        rf"(?:cuoi|het|den\s+het|den\s+cuoi)\s+{_YEAR}",
-        # half-years: "6 tháng đầu năm 2021" (by 30/06), "6 tháng cuối năm 2021" (by 31/12)
-        rf"(?:{_PREFIX})?(?:06|6)\s+thang\s+(?P<half>dau|cuoi)\s+(?:nam\s+)?{_YEAR}",
-        rf"(?:{_PREFIX})?(?P<half_en>first|second)\s+half(?:\s+of)?(?:\s+the\s+year)?\s+{_YEAR}",
-        rf"(?:{_PREFIX})?h(?P<h>[12]){_SEP}{_YEAR}",
-    )
+_PERIOD_PATTERNS = (
+    rf"(?:{_PREFIX})?(?:month|thang)\s*(?P<month>[0-9]{{1,2}}){_SEP}{_YEAR}",
+    rf"(?:{_PREFIX})?(?P<mname>{_MONTH_NAME_ALT})\.?(?:\s*,\s*|\s+(?:of\s+)?){_YEAR}",
+    rf"(?:{_PREFIX})?(?:quarter|quy|q)\s*(?P<q>iv|v|i{{1,3}}|[0-9]{{1,2}}){_SEP}{_YEAR}",
+    rf"(?:{_PREFIX})?(?:year|nam)\s+{_YEAR}",
+    # A bare "2021" is not a deadline: without a unit word, require "end of"/"cuối".
+    rf"(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?{_YEAR}",
+    rf"(?:cuoi|het|den\s+het|den\s+cuoi)\s+{_YEAR}",
+    # half-years: "6 tháng đầu năm 2021" (by 30/06), "6 tháng cuối năm 2021" (by 31/12)
+    rf"(?:{_PREFIX})?(?:06|6)\s+thang\s+(?P<half>dau|cuoi)\s+(?:nam\s+)?{_YEAR}",
+    rf"(?:{_PREFIX})?(?P<half_en>first|second)\s+half(?:\s+of)?(?:\s+the\s+year)?\s+{_YEAR}",
+    rf"(?:{_PREFIX})?h(?P<h>[12]){_SEP}{_YEAR}",
 )
 
 # A date with the words plans put before it: "đến hết ngày 31/3/2026", "chậm nhất ngày 15/3/2026",
 # "trước ngày 31/10/2020", "no later than 31/03/2026".  The words name the date; whether the day itself
 # counts is the deadline's `inclusive`, which the spec states (see docs/spec-format.md for what each implies).
-_DATE_PHRASE_RE = re.compile(
+_DATE_PHRASE = (
     r"(?:hoan\s+thanh\s+|complete(?:d)?\s+)?"
     r"(?:den\s+het\s+ngay|den\s+ngay|cham\s+nhat(?:\s+la)?(?:\s+vao)?(?:\s+ngay)?|truoc\s+ngay|han\s+chot(?:\s+la)?(?:\s+ngay)?"
     r"|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|by|before)\s+(?P<date>[0-9][0-9./-]*[0-9])"
 )
 
 
+@functools.cache
+def _period_res() -> tuple[re.Pattern[str], ...]:
+    """The period phrases, compiled on first use (not at import: every command imports this module, few read a phrase)."""
+    return tuple(map(re.compile, _PERIOD_PATTERNS))
+
+
+@functools.cache
+def _date_phrase_re() -> re.Pattern[str]:
+    return re.compile(_DATE_PHRASE)
+
+
 def _period_end(text: str, kind: str) -> datetime.date:
     folded = _fold(text)
-    for regex in _PERIOD_RES:
+    for regex in _period_res():
         if m := regex.fullmatch(folded):
             groups = m.groupdict()
             break
@@ -299,6 +308,6 @@ def parse_deadline_date(
     except InvalidDate as exc:
         if exc.reason == "impossible" or not isinstance(text, str):
             raise
-    if m := _DATE_PHRASE_RE.fullmatch(_fold(text)):
+    if m := _date_phrase_re().fullmatch(_fold(text)):
         return parse_date(m["date"]), "date"
     return _period_end(text, "date or period"), "period"

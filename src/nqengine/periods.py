@@ -23,6 +23,7 @@ available by name as ``nd-09-2019``; ``{cutoff_day: N}`` gives another day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Iterator
 
@@ -213,16 +214,24 @@ def _vn(d: dt.date) -> str:
 
 
 _ROMAN_NUM = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_PHRASES = (
-    (re.compile(r"(?:quy|quarter|q)\s*(?P<q>iv|i{1,3}|[1-4])\s*(?:[/.,-]\s*|\s+(?:nam\s+|of\s+)?)(?P<year>[0-9]{4})"), "quarter"),
-    (re.compile(r"(?:6|sau)\s+thang\s+(?P<h>dau|cuoi)\s+(?:nam\s+)?(?P<year>[0-9]{4})"), "half"),
-    (re.compile(r"(?P<h>first|second)\s+half\s+(?:of\s+)?(?P<year>[0-9]{4})"), "half"),
-    (re.compile(r"h(?P<h>[12])\s*(?:[/.,-]\s*|\s+)(?P<year>[0-9]{4})"), "half"),
-    (re.compile(r"(?:thang|month)\s*(?P<month>[0-9]{1,2})\s*(?:[/.,-]\s*|\s+(?:nam\s+)?)(?P<year>[0-9]{4})"), "month"),
-    (re.compile(r"(?:nam|year)\s+(?P<year>[0-9]{4})"), "year"),
-    (re.compile(r"(?P<mname>" + "|".join(m.lower() for m in _MONTHS_EN) + r")\s+(?P<year>[0-9]{4})"), "month"),
-    (re.compile(r"(?:ky|period)\s+(?P<d1>[0-9]{1,2})/(?P<m1>[0-9]{1,2})/(?P<y1>[0-9]{4})\s*[-\u2013]\s*(?P<d2>[0-9]{1,2})/(?P<m2>[0-9]{1,2})/(?P<y2>[0-9]{4})"), "span"),
+_PHRASE_PATTERNS = (
+    (r"(?:quy|quarter|q)\s*(?P<q>iv|i{1,3}|[1-4])\s*(?:[/.,-]\s*|\s+(?:nam\s+|of\s+)?)(?P<year>[0-9]{4})", "quarter"),
+    (r"(?:6|sau)\s+thang\s+(?P<h>dau|cuoi)\s+(?:nam\s+)?(?P<year>[0-9]{4})", "half"),
+    (r"(?P<h>first|second)\s+half\s+(?:of\s+)?(?P<year>[0-9]{4})", "half"),
+    (r"h(?P<h>[12])\s*(?:[/.,-]\s*|\s+)(?P<year>[0-9]{4})", "half"),
+    (r"(?:thang|month)\s*(?P<month>[0-9]{1,2})\s*(?:[/.,-]\s*|\s+(?:nam\s+)?)(?P<year>[0-9]{4})", "month"),
+    (r"(?:nam|year)\s+(?P<year>[0-9]{4})", "year"),
+    (r"(?P<mname>" + "|".join(m.lower() for m in _MONTHS_EN) + r")\s+(?P<year>[0-9]{4})", "month"),
+    (r"(?:ky|period)\s+(?P<d1>[0-9]{1,2})/(?P<m1>[0-9]{1,2})/(?P<y1>[0-9]{4})\s*[-\u2013]\s*(?P<d2>[0-9]{1,2})/(?P<m2>[0-9]{1,2})/(?P<y2>[0-9]{4})", "span"),
 )
+
+
+@functools.cache
+def _phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The period phrases, compiled on first use (not at import: few commands read one)."""
+    return tuple((re.compile(pattern), what) for pattern, what in _PHRASE_PATTERNS)
+
+
 def _span_id(text: str, m: re.Match) -> str:
     """``kỳ 01/03/2026–30/06/2026`` → ``2026-03-01/P4M`` (the span must be whole months from its first day)."""
 
@@ -257,7 +266,7 @@ def parse_period(text: str) -> str:
     if _ID_RE.fullmatch(raw):
         return raw
     folded = _fold(raw)
-    for regex, what in _PHRASES:
+    for regex, what in _phrases():
         m = regex.fullmatch(folded)
         if not m:
             continue

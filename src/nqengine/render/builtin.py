@@ -12,10 +12,7 @@ from typing import Any
 
 from nqengine.plugins.hookspecs import hookimpl
 from nqengine.render.csv import CsvFormat, CsvRollupFormat
-from nqengine.render.docx import DocxTemplate
 from nqengine.render.html import HtmlFormat
-from nqengine.render.markdown import MarkdownTemplate
-from nqengine.render.report import render_report
 from nqengine.render.xlsx import XlsxFormat
 
 __all__ = ["ReportFormat"]
@@ -28,6 +25,10 @@ class ReportFormat:
         self.name, self.binary = name, binary
 
     def render(self, evaluation: Any, lang: str = "vi", unit: str | None = None) -> Any:
+        from nqengine.render.report import (
+            render_report,  # the report's modules load when a report is asked for: start-up time
+        )
+
         return render_report(evaluation, self.name, unit, lang)
 
 
@@ -39,7 +40,15 @@ def nqengine_register_output_formats():
 @hookimpl(trylast=True)
 def nqengine_report_template(format):
     if format == "docx":
+        from nqengine.render.docx import (
+            DocxTemplate,  # loaded when a report is asked for: start-up time
+        )
+
         return DocxTemplate()
     if format == "md":
+        from nqengine.render.markdown import (
+            MarkdownTemplate,  # loaded when a report is asked for: start-up time
+        )
+
         return MarkdownTemplate()
     return None
