@@ -26,7 +26,7 @@ are checked, and every problem is located at its row:
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import attrs
 
@@ -172,6 +172,49 @@ class AttendanceTally:
             got[category] = got.get(category, 0) + n
         group.rows += len(members)
         self.rows += len(members)
+        self._last = None
+        return True
+
+    def add_runs(self, runs: Sequence[tuple[str, str, object, int, int, str, dict[str, int]]], file: str) -> bool:
+        """Count whole runs of rows at once; True if done (see :mod:`nqengine.inputs.bulk.columnar`).
+
+        Each run is (session, unit, date, first line, rows, member ids joined by
+        ``" "``, counts per category), its ids distinct and without spaces (the
+        caller checked).  False, with nothing counted, when a session's ids meet
+        ids counted for it before, in another run or an earlier file: the caller
+        then counts the rows one by one, which locates the duplicate.
+        """
+        members, groups = self.members, self.groups
+        runs_of: dict[str, list[int]] = {}
+        for i, run in enumerate(runs):
+            runs_of.setdefault(run[0], []).append(i)
+        for session, indices in runs_of.items():
+            prior = members.get(session)
+            if prior is None and len(indices) == 1:
+                continue
+            seen = set() if prior is None else set(prior.split(" ")) if prior.__class__ is str else set(prior)
+            for i in indices:
+                ids = runs[i][5].split(" ")
+                if not seen.isdisjoint(ids):
+                    return False
+                seen.update(ids)
+        for session, unit, date, line, rows, joined, counts in runs:
+            seen = members.get(session)
+            if seen is None:
+                members[session] = joined
+            else:
+                if seen.__class__ is str:
+                    seen = members[session] = set(seen.split(" "))
+                seen.update(joined.split(" "))
+            key = (session, unit, date)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group(file, line)
+            got = group.counts
+            for category, n in counts.items():
+                got[category] = got.get(category, 0) + n
+            group.rows += rows
+            self.rows += rows
         self._last = None
         return True
 

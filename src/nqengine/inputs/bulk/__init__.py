@@ -46,6 +46,7 @@ from nqengine.dates import InvalidDate, parse_date
 from nqengine.errors import FactsError, Problem, RegistryError
 from nqengine.gcpause import gc_paused
 from nqengine.inputs.attendance import AttendanceTally
+from nqengine.inputs.bulk import columnar
 from nqengine.inputs.bulk.checks import _TEXT_AS_IS, LIST_SEPARATOR, RecordCheck, validate_row
 from nqengine.inputs.bulk.rows import MAX_PROBLEMS, FastLane, Problems, Row, read_rows
 from nqengine.inputs.bulk.share import Shared, kept
@@ -616,7 +617,7 @@ class _Attendance:
                 return True
 
             if not others:  # an attendance file: rows read in bulk, a session's run of rows at a time
-                fast.bulk = self._bulk(fast, file, ti, mi, ui, si, ci, di)  # type: ignore[attr-defined]
+                fast.bulk = self._bulk(fast, file, ti, mi, ui, si, ci, di, header)  # type: ignore[attr-defined]
             return fast
 
         return lane
@@ -625,7 +626,9 @@ class _Attendance:
     #: cells all at once; 1 MB chunks held some 20 MB of cells, a third of the peak memory of a 1% national run.
     CHUNK = 1 << 18
 
-    def _bulk(self, fast: Callable[[list[str], int], bool], file: str, ti: int, mi: int, ui: int, si: int, ci: int, di: int) -> Callable[..., Any]:
+    def _bulk(
+        self, fast: Callable[[list[str], int], bool], file: str, ti: int, mi: int, ui: int, si: int, ci: int, di: int, header: Sequence[str] = (),
+    ) -> Callable[..., Any]:
         """The bulk lane of an attendance CSV file: what ``fast`` does to each row, done to a session's run of rows at once.
 
         The file is read a chunk of lines at a time; while no cell is quoted
@@ -640,6 +643,11 @@ class _Attendance:
         (which locates each problem), and a row ``fast`` does not take is given
         back for the schema.  At a quote, a carriage return, a blank line or a
         row of another type or width, the rest goes back to the CSV reader.
+
+        A large file of only the attendance columns goes to pyarrow first, when it
+        is installed (:mod:`nqengine.inputs.bulk.columnar`): if every row passes
+        the checks above, its runs are counted at once and the file is done;
+        otherwise the file is read here, as if that lane did not exist.
         """
         tally, day_of, chunk = self.tally, self._day, self.CHUNK
 
@@ -647,6 +655,14 @@ class _Attendance:
             return text != "" and text[0] > " " and text[-1] > " " and text.isascii()
 
         def bulk(fh: Any, line: int, width: int) -> Generator[tuple[list[str], int], None, Any]:
+            try:
+                fd = fh.fileno()
+            except (AttributeError, OSError, ValueError):  # not a file on disk: the columnar lane reads files only
+                fd = None
+            if fd is not None and columnar.wanted(fd, list(header)):
+                runs = columnar.attendance_runs(file, fd, list(header), line, day_of)
+                if runs is not None and tally.add_runs(runs, file):
+                    return None
             commas = {width - 1}
             while True:
                 lines = fh.readlines(chunk)
