@@ -37,6 +37,7 @@ SESSIONS = (
 )
 HEADER = "type,unit,date,session,member,category\n"
 _REAL_RUNS = columnar.attendance_runs
+_BLOCK = columnar._BLOCK
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +66,17 @@ def _both(paths: list[Path], pm, monkeypatch) -> tuple[tuple, list]:
     monkeypatch.setattr(columnar, "attendance_runs", spy)
     monkeypatch.setenv("NQENGINE_ARROW", "1")
     on = _outcome(paths, pm)
-    monkeypatch.setenv("NQENGINE_ARROW", "0")
     taken = list(asked)
+    # batches of a few rows: runs that go on from one batch to the next
+    monkeypatch.setattr(columnar, "_BLOCK", 96)
+    small = _outcome(paths, pm)
+    monkeypatch.setattr(columnar, "_BLOCK", _BLOCK)
+    monkeypatch.setenv("NQENGINE_ARROW", "0")
+    asked.clear()
     off = _outcome(paths, pm)
-    assert len(asked) == len(taken), "the lane was asked with NQENGINE_ARROW=0"
+    assert asked == [], "the lane was asked with NQENGINE_ARROW=0"
     assert on == off
+    assert small == off
     return on, taken
 
 

@@ -23,7 +23,7 @@ from nqengine.errors import Problem
 from nqengine.model import Fact, Registry, Source, Spec
 from nqengine.names import Ambiguous
 from nqengine.plugins import get_plugin_manager
-from nqengine.schema import hint_for
+from nqengine.schema import Suggester, hint_for
 from nqengine.spec.vocabularies import spec_vocabulary, vocabularies_for
 from nqengine.yamlsource import compose_file
 from nqengine.yamlsource import locate as _locate
@@ -128,8 +128,16 @@ def cross_check(spec: Spec | None, registry: Registry | None, facts: Sequence[Fa
     if pm is None:
         pm = get_plugin_manager()
     out: list[Problem] = []
+    hints: dict[str, Suggester] = {}
+
+    def hint(word: str, what: str) -> dict:
+        """``hint_for(word, sorted ids)`` of the registry's units or people, their index built once for every hint."""
+        suggester = hints.get(what)
+        if suggester is None:
+            suggester = hints[what] = Suggester(sorted(registry.units if what == "units" else registry.people))  # type: ignore[union-attr]
+        return hint_for(word, (), suggester)
+
     if registry is not None:
-        unit_ids = sorted(registry.units)
         fallback = registry.source or "<registry>"
         roles = spec_vocabulary(spec, pm, "roles") if spec is not None else vocabularies_for(pm)["roles"]
         quals = spec_vocabulary(spec, pm, "qualifications") if spec is not None else vocabularies_for(pm)["qualifications"]
@@ -139,12 +147,12 @@ def cross_check(spec: Spec | None, registry: Registry | None, facts: Sequence[Fa
                 if r.role not in roles:
                     out.append(_at(person.source, fallback, f"people.{person.id}.roles[{j}].role", "unknown_term", field="role", ref=r.role, vocabulary="roles", **hint_for(r.role, sorted(roles))))
                 if registry.units.get(r.unit) is None:
-                    out.append(_at(person.source, fallback, f"people.{person.id}.roles[{j}].unit", "unknown_unit_reference", ref=r.unit, **hint_for(r.unit, unit_ids)))
+                    out.append(_at(person.source, fallback, f"people.{person.id}.roles[{j}].unit", "unknown_unit_reference", ref=r.unit, **hint(r.unit, "units")))
             for j, q in enumerate(person.qualifications):
                 if q.kind not in quals:
                     out.append(_at(person.source, fallback, f"people.{person.id}.qualifications[{j}].kind", "unknown_term", field="kind", ref=q.kind, vocabulary="qualifications", **hint_for(q.kind, sorted(quals))))
                 if q.body and registry.units.get(q.body) is None:
-                    out.append(_at(person.source, fallback, f"people.{person.id}.qualifications[{j}].body", "unknown_unit_reference", ref=q.body, **hint_for(q.body, unit_ids)))
+                    out.append(_at(person.source, fallback, f"people.{person.id}.qualifications[{j}].body", "unknown_unit_reference", ref=q.body, **hint(q.body, "units")))
         sectors = spec_vocabulary(spec, pm, "sectors") if spec is not None else vocabularies_for(pm)["sectors"]
         for unit in registry.units.values():
             if unit.sector is not None and unit.sector not in sectors:
@@ -155,7 +163,7 @@ def cross_check(spec: Spec | None, registry: Registry | None, facts: Sequence[Fa
         if spec is not None:
             for path, uid in _unit_refs(spec):
                 if registry.unit(uid) is None:
-                    out.append(_spec_at(spec, path, "unknown_unit_reference", ref=uid, **hint_for(uid, unit_ids)))
+                    out.append(_spec_at(spec, path, "unknown_unit_reference", ref=uid, **hint(uid, "units")))
     if facts is not None:
         cats = spec_vocabulary(spec, pm, "audience_categories") if spec is not None else None
         for f in facts:
@@ -163,12 +171,12 @@ def cross_check(spec: Spec | None, registry: Registry | None, facts: Sequence[Fa
             if registry is not None and registry.unit(f.unit) is None:
                 found = _as_typed(registry.unit_as_typed, f, fallback, f"{f.id}.unit", f.unit, out)
                 if found is False:
-                    out.append(_at(f.source, fallback, f"{f.id}.unit", "fact_unit_unknown", ref=f.unit, **hint_for(f.unit, sorted(registry.units))))
+                    out.append(_at(f.source, fallback, f"{f.id}.unit", "fact_unit_unknown", ref=f.unit, **hint(f.unit, "units")))
             if registry is not None:
                 for key in ("to", "via"):
                     ref = f.data.get(key)
                     if isinstance(ref, str) and registry.unit(ref) is None:
-                        out.append(_at(f.source, fallback, f"{f.id}.{key}", "unknown_unit_reference", ref=ref, **hint_for(ref, sorted(registry.units))))
+                        out.append(_at(f.source, fallback, f"{f.id}.{key}", "unknown_unit_reference", ref=ref, **hint(ref, "units")))
                 named = [("presenter", f.data.get("presenter"))]
                 many = f.data.get("presenters")
                 if isinstance(many, (list, tuple)):
@@ -177,7 +185,7 @@ def cross_check(spec: Spec | None, registry: Registry | None, facts: Sequence[Fa
                     if isinstance(who, str) and who and registry.person(who) is None:
                         found = _as_typed(registry.person_as_typed, f, fallback, f"{f.id}.{key}", who, out)
                         if found is False:
-                            out.append(_at(f.source, fallback, f"{f.id}.{key}", "unknown_person_reference", ref=who, **hint_for(who, sorted(registry.people))))
+                            out.append(_at(f.source, fallback, f"{f.id}.{key}", "unknown_person_reference", ref=who, **hint(who, "people")))
             attendance = f.data.get("attendance")
             if cats is not None and isinstance(attendance, dict):
                 for cat in attendance:

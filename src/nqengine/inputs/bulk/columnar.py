@@ -39,11 +39,16 @@ __all__ = ["COLUMNS", "MIN_BYTES", "attendance_runs", "wanted"]
 
 #: The columns of an attendance file this lane reads, in any order.
 COLUMNS = frozenset({"type", "unit", "date", "session", "member", "category"})
-#: Files smaller than this are left to the Python lane: importing pyarrow takes about 0.1 s, which the
-#: lane wins back from about 8 MB (about 120,000 rows).
-MIN_BYTES = 8 << 20
+#: Files smaller than this are left to the Python lane.  Importing pyarrow takes about 0.1 s and about 100 MB of
+#: resident memory (its libraries, allocator and thread pool): on the 10% national data set (a 26 MB file,
+#: 399,024 rows) the lane saved about 0.2 s of the child's time but no wall time, and took the command's peak RSS
+#: from 94 to 230 MB.  From about 64 MB (a million rows) what it saves is worth it: 100% (258 MB), see
+#: benchmarks/README.md.
+MIN_BYTES = 64 << 20
 _SCAN = 1 << 24  # bytes read at a time by the scan before parsing
-_BLOCK = 1 << 24  # bytes pyarrow parses at a time
+#: Bytes pyarrow parses at a time.  Its streaming reader reads several blocks ahead: on the 258 MB file of the 100%
+#: data set the lane peaked at 571 MB with 16 MB blocks, 363 with 4 and 218 with 1, in the same time (1.1 s).
+_BLOCK = 1 << 20
 
 #: One run of rows of a session: (session, unit, day, first line, rows, member ids joined by " ", counts per category).
 Run = tuple[str, str, Any, int, int, str, dict[str, int]]
@@ -121,61 +126,82 @@ def _runs(pa: Any, raw: Any, header: list[str], first_line: int, day_of: Callabl
         return None
     space = plain[1]
     pc, pcsv = pa.compute, pa.csv
+    # [session, unit, date cell, first row, rows, ids joined, counts, ids in increasing order], growing as batches come
+    runs: list[list[Any]] = []
+    days: dict[str, Any] = {}
+    done = 0  # rows of the batches before
+    last_id = None  # the last member id of the batch before
     try:
-        table = pcsv.read_csv(
+        # a batch at a time (the whole table at once took 0.35 GB more at 100%)
+        reader = pcsv.open_csv(
             raw,
-            # blocks of 16 MB parsed in parallel: 0.24 s for the 258 MB of the 100% data set, against 0.4-0.7 s for
-            # 4 MB blocks or one block, and 1.25 s for arrow's default 1 MB
             read_options=pcsv.ReadOptions(skip_rows=1, column_names=header, block_size=_BLOCK),
             # no quoting (the file holds no quote) and a blank line an error: each line is one row
             parse_options=pcsv.ParseOptions(quote_char=False, newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False),
         )
+        for batch in reader:
+            n = batch.num_rows
+            if n == 0:
+                continue
+            cols = {c: batch.column(header.index(c)) for c in ("type", "session", "unit", "date", "member", "category")}
+            if not pc.all(pc.equal(cols.pop("type"), "attendance")).as_py():
+                return None
+            for name, col in cols.items():
+                if pc.min(pc.binary_length(col)).as_py() == 0:  # an empty cell
+                    return None
+                if space and pc.any(pc.match_substring(col, " ") if name == "member" else pc.or_(pc.starts_with(col, " "), pc.ends_with(col, " "))).as_py():
+                    return None
+            for text in pc.unique(cols["date"]).to_pylist():
+                if text not in days:
+                    day = day_of(text)
+                    if day is None:
+                        return None
+                    days[text] = day
+            for i, run in enumerate(_batch_runs(pa, cols, n)):
+                run[3] += done
+                if i == 0 and runs and runs[-1][:3] == run[:3]:  # the run of the batch before goes on
+                    before = runs[-1]
+                    before[7] = before[7] and run[7] and last_id < run[5].split(" ", 1)[0]
+                    before[4] += run[4]
+                    before[5] = before[5] + " " + run[5]
+                    for category, k in run[6].items():
+                        before[6][category] = before[6].get(category, 0) + k
+                else:
+                    runs.append(run)
+            last_id = cols["member"][n - 1].as_py()
+            done += n
     except (pa.ArrowInvalid, pa.ArrowException, OSError):  # a row of another width, a blank line...: the Python lane says where
         return None
-    if table.num_rows == 0 or not pc.all(pc.equal(table["type"], "attendance")).as_py():
+    if not done:
         return None
-    # chunked as parsed (joining the chunks of every column cost up to 0.5 s at 100%); the member ids as one array
-    cols = {c: table[c] for c in ("session", "unit", "date", "category")}
-    cols["member"] = table["member"].combine_chunks()
-    del table
-    for name, col in cols.items():
-        if pc.min(pc.binary_length(col)).as_py() == 0:  # an empty cell
-            return None
-        if space and pc.any(pc.match_substring(col, " ") if name == "member" else pc.or_(pc.starts_with(col, " "), pc.ends_with(col, " "))).as_py():
-            return None
-    days = {}
-    for text in pc.unique(cols["date"]).to_pylist():
-        day = day_of(text)
-        if day is None:
-            return None
-        days[text] = day
+    for run in runs:  # a member twice in a run: where a run's ids do not increase, look at them as a set
+        if not run[7]:
+            ids = run[5].split(" ")
+            if len(set(ids)) != len(ids):
+                return None
+    return [(r[0], r[1], days[r[2]], first_line + r[3], r[4], r[5], r[6]) for r in runs]
+
+
+def _batch_runs(pa: Any, cols: dict[str, Any], n: int) -> list[list[Any]]:
+    """The runs of one batch, as :func:`_runs` keeps them (first row counted from the batch's)."""
+    pc = pa.compute
     session, unit, date, member = cols["session"], cols["unit"], cols["date"], cols["member"]
-    n = len(session)
     if n > 1:
         change = pc.or_(pc.or_(pc.not_equal(session[1:], session[:-1]), pc.not_equal(unit[1:], unit[:-1])), pc.not_equal(date[1:], date[:-1]))
-        change = change.combine_chunks()  # a row of booleans: cheap to join
         starts = [0, *(i + 1 for i in pc.indices_nonzero(change).to_pylist())]
-        # a member twice in a run: where a run's ids do not increase, look at that run's ids as a set
+        # the runs whose ids do not increase somewhere: _runs looks at their ids as a set
         unordered = pc.and_(pc.invert(pc.less(member[:-1], member[1:])), pc.invert(change))
+        ordered = [True] * len(starts)
         if pc.any(unordered).as_py():
-            checked: set[int] = set()
             for i in pc.indices_nonzero(unordered).to_pylist():
-                r = bisect.bisect_right(starts, i) - 1
-                if r in checked:
-                    continue
-                checked.add(r)
-                end = starts[r + 1] if r + 1 < len(starts) else n
-                ids = member[starts[r]:end].to_pylist()
-                if len(set(ids)) != len(ids):
-                    return None
+                ordered[bisect.bisect_right(starts, i) - 1] = False
         run_of = pa.concat_arrays([pa.array([0], pa.int32()), pc.cumulative_sum(pc.cast(change, pa.int32()))])
     else:
-        starts = [0]
-        run_of = pa.array([0] * n, pa.int32())
-    offsets = pa.array([*starts, n], pa.int32())
-    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, member), " ").to_pylist()
-    encoded = cols["category"].combine_chunks().dictionary_encode()
+        starts, ordered = [0], [True]
+        run_of = pa.array([0], pa.int32())
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([*starts, n], pa.int32()), member), " ").to_pylist()
+    encoded = cols["category"].dictionary_encode()
     names = encoded.dictionary.to_pylist()
     tally = pa.table({"run": run_of, "category": encoded.indices}).group_by(["run", "category"], use_threads=False).aggregate([([], "count_all")])
     counts: list[dict[str, int]] = [{} for _ in starts]
@@ -184,7 +210,4 @@ def _runs(pa: Any, raw: Any, header: list[str], first_line: int, day_of: Callabl
     firsts = pa.array(starts, pa.int64())
     sessions, units, dates = (pc.take(col, firsts).to_pylist() for col in (session, unit, date))
     ends = [*starts[1:], n]
-    return [
-        (s, u, days[d], first_line + start, end - start, j, c)
-        for s, u, d, start, end, j, c in zip(sessions, units, dates, starts, ends, joined, counts)
-    ]
+    return [[s, u, d, start, end - start, j, c, o] for s, u, d, start, end, j, c, o in zip(sessions, units, dates, starts, ends, joined, counts, ordered)]
