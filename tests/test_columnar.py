@@ -255,3 +255,20 @@ def test_a_name_index_keys_each_name_as_fold_does(names):
         key = fold(n)
         first = index._by_key.get(key)
         assert first is not None and (first == (f"id{i}", n) or (f"id{i}", n) in index._more.get(key, []))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 3),
+                                st.sampled_from([b",", b"\n", b'"', b" ", b"\r", b"\t", b"\xc3\xa9", b"\xff", b"x", b"0", b"\n\n", b"attendance", b"s0", b"m1"])),
+                      min_size=1, max_size=4))
+def test_bytes_changed_anywhere_in_a_clean_file(pm, tmp_path, monkeypatch, edits):
+    data = bytearray(_rows(*CLEAN, *(f"attendance,u1,10/10/2020,s0,m{i:02d},dang_vien" for i in range(4, 30))).encode())
+    for at, how, piece in edits:
+        at %= len(data) + 1
+        if how == 0:
+            data[at:at] = piece  # inserted
+        elif how == 1:
+            del data[at:at + len(piece)]  # as many bytes removed
+        else:
+            data[at:at + len(piece)] = piece  # overwritten
+    _both(_files(tmp_path, bytes(data)), pm, monkeypatch)
