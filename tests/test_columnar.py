@@ -274,3 +274,24 @@ def test_bytes_changed_anywhere_in_a_clean_file(pm, tmp_path, monkeypatch, edits
         else:
             data[at:at + len(piece)] = piece  # overwritten
     _both(_files(tmp_path, bytes(data)), pm, monkeypatch)
+
+
+@pytest.mark.parametrize("error", [ImportError("No module named 'pyarrow'"), OSError("libarrow.so: cannot open shared object file")])
+def test_without_a_working_pyarrow_the_python_lane_reads_the_file(pm, tmp_path, monkeypatch, error):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def failing(name, *args, **kwargs):
+        if name == "pyarrow" or name.startswith("pyarrow."):
+            raise error
+        return real_import(name, *args, **kwargs)
+
+    paths = _files(tmp_path, _rows(*CLEAN))
+    monkeypatch.setenv("NQENGINE_ARROW", "0")
+    expected = _outcome(paths, pm)
+    monkeypatch.setenv("NQENGINE_ARROW", "1")
+    monkeypatch.setattr(builtins, "__import__", failing)
+    monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
+    assert columnar._pyarrow() is None
+    assert _outcome(paths, pm) == expected and expected[1] is None

@@ -71,7 +71,7 @@ def _pyarrow() -> Any:
         import pyarrow  # optional (the `fast` extra): imported only for a large attendance file
         import pyarrow.compute  # noqa: F401 - as above
         import pyarrow.csv  # noqa: F401 - as above
-    except ImportError:
+    except Exception:  # not installed, or installed but broken (a missing shared library...): the Python lane reads the file
         return None
     return pyarrow
 
