@@ -31,6 +31,10 @@ data (the interpreter, imports, plugins, the plan and its calendar, an
 almost empty document): the report gives the full plan's cost per verdict
 both as measured and net of it, for the linearity target (per-verdict cost
 from 1% to 100%).
+
+And ``check``: ``nqengine check`` of the plan, the registry and both fact files
+together, as a user checks data before evaluating it (since the eighth session:
+it took 45 s at 100% while the evaluation took 14, and no figure showed it).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ AS_OF = "08/04/2026"
 TIME = "/usr/bin/time"  # GNU time: the child's CPU time and peak RSS
 NAMES = ("reference", "study table", "study json", "full table", "full json")
 FIXED = "fixed"  # full json on one unit and no facts: the command's cost whatever the data
+CHECK = "check"  # nqengine check of the plan, registry and fact files together: what a user runs before evaluating
 
 
 def study_plan(folder: str) -> str:
@@ -96,6 +101,7 @@ def commands(data: str, out: str, nqengine: str | None = None) -> dict[str, tupl
     registry, facts = fixed_inputs(data, out)
     target = os.path.join(out, "fixed.json")
     cmds[FIXED] = ([*nq, "evaluate", PLAN, "--registry", registry, "--facts", facts, "--as-of", AS_OF, "--format", "json", "-o", target], target)
+    cmds[CHECK] = ([*nq, "check", PLAN, os.path.join(data, "registry.jsonl"), os.path.join(data, "facts.csv"), os.path.join(data, "attendance.csv")], "")
     return cmds
 
 
@@ -177,7 +183,7 @@ def run(data: str, out: str, rounds: int, log=print, nqengine: str | None = None
     per_round: list[dict[str, dict[str, float]]] = []
     agreement: dict[str, int] = {}
     for i in range(rounds):
-        every = (*NAMES, FIXED)
+        every = (*NAMES, FIXED, CHECK)
         order = every[i % len(every):] + every[: i % len(every)]
         got = {name: measure(cmds[name][0]) for name in order}
         per_round.append(got)
@@ -238,6 +244,10 @@ def report_lines(result: dict) -> list[str]:
                      f"{_spread([r['rss'] for r in fixed], '.0f'):>22}   (full json on one unit and no facts: the cost whatever the data)")
         lines.append(f"  full json per verdict: {s['us_per_verdict_full']:.1f} µs as measured, {s['us_per_verdict_full_net']:.1f} µs net of the "
                      f"fixed cost ({a['full_verdicts']:,} verdicts)")
+    if CHECK in rounds[0]:
+        checks = [r[CHECK] for r in rounds]
+        lines.append(f"  {'check':<13}{_spread([r['wall'] for r in checks]):>20}{_spread([r['cpu'] for r in checks]):>20}"
+                     f"{_spread([r['rss'] for r in checks], '.0f'):>22}   (nqengine check of the plan, registry and fact files together)")
     lines.append("  commands: " + "; ".join(f"{n}: {c}" for n, c in result["commands"].items()))
     lines.append(f"  headline: study scope {s['ratio_study']:.2f}× the reference's wall time (the slower of table and json), "
                  f"full plan {s['ratio_full']:.2f}×; peak RSS {s['rss_ratio']:.2f}× (study), {s['rss_ratio_full']:.2f}× (full)")
