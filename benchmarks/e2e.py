@@ -238,16 +238,18 @@ def report_lines(result: dict) -> list[str]:
     a = result["agreement"]
     lines.append(f"  statuses of the {a['verdicts']:,} study verdicts against the reference's: mismatches study json {a['study json']}, "
                  f"full json {a['full json']}")
+    def side(name: str, what: str) -> str:
+        """The line of a command measured beside the five, without ratios."""
+        got = [r[name] for r in rounds]
+        return (f"  {name:<13}{_spread([r['wall'] for r in got]):>20}{_spread([r['cpu'] for r in got]):>20}"
+                f"{_spread([r['rss'] for r in got], '.0f'):>22}   ({what})")
+
     if FIXED in rounds[0]:
-        fixed = [r[FIXED] for r in rounds]
-        lines.append(f"  {'fixed':<13}{_spread([r['wall'] for r in fixed]):>20}{_spread([r['cpu'] for r in fixed]):>20}"
-                     f"{_spread([r['rss'] for r in fixed], '.0f'):>22}   (full json on one unit and no facts: the cost whatever the data)")
+        lines.append(side(FIXED, "full json on one unit and no facts: the cost whatever the data"))
         lines.append(f"  full json per verdict: {s['us_per_verdict_full']:.1f} µs as measured, {s['us_per_verdict_full_net']:.1f} µs net of the "
                      f"fixed cost ({a['full_verdicts']:,} verdicts)")
     if CHECK in rounds[0]:
-        checks = [r[CHECK] for r in rounds]
-        lines.append(f"  {'check':<13}{_spread([r['wall'] for r in checks]):>20}{_spread([r['cpu'] for r in checks]):>20}"
-                     f"{_spread([r['rss'] for r in checks], '.0f'):>22}   (nqengine check of the plan, registry and fact files together)")
+        lines.append(side(CHECK, "nqengine check of the plan, registry and fact files together"))
     lines.append("  commands: " + "; ".join(f"{n}: {c}" for n, c in result["commands"].items()))
     lines.append(f"  headline: study scope {s['ratio_study']:.2f}× the reference's wall time (the slower of table and json), "
                  f"full plan {s['ratio_full']:.2f}×; peak RSS {s['rss_ratio']:.2f}× (study), {s['rss_ratio_full']:.2f}× (full)")

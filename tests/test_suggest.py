@@ -60,3 +60,32 @@ def test_many_ids_of_one_length_sharing_long_prefixes():
     for w in ["bt2-t03-x017-002", "bt2-t03-x017-00", "bt2-t9-x017-002", "khach-t03-x017-002", "BT2-T01-X001-001", "x", ""]:
         assert suggester(w) == _reference(w, ids), w
     assert suggester("bt2-t03-x017-00") == "bt2-t03-x017-004"  # equally close: difflib gives the greatest
+
+
+def test_a_registrys_unknown_parents_get_the_former_hints_from_one_index(tmp_path, monkeypatch):
+    import json
+
+    import nqengine
+    from nqengine.errors import RegistryError
+    from nqengine.schema import Suggester
+
+    ids = [f"bt2-t{p:02d}-x{c:03d}" for p in range(8) for c in range(60)]  # 480 units: above the pool
+    rows = [{"id": "root", "name": "Trung ương", "kind": "city_committee"}]
+    rows += [{"id": u, "name": f"Chi bộ {u}", "kind": "subordinate_cell", "parent": "root"} for u in ids]
+    wrong = ["bt2-t03-x01", "bt2-t3-x017", "khach-t03-x017", "BT2-T07-X059"]
+    rows += [{"id": f"lost-{i}", "name": f"Chi bộ lạc {i}", "kind": "subordinate_cell", "parent": w} for i, w in enumerate(wrong)]
+    path = tmp_path / "registry.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    built = []
+    real = Suggester._prepare
+    monkeypatch.setattr(Suggester, "_prepare", lambda self: built.append(1) or real(self))
+    try:
+        nqengine.load_registry(path)
+    except RegistryError as exc:
+        problems = exc.problems
+    else:  # pragma: no cover - the registry is wrong on purpose
+        raise AssertionError("no problem reported")
+    known = ["root", *ids, *(f"lost-{i}" for i in range(len(wrong)))]
+    assert [(p.params["ref"], str(p.params["hint"])) for p in problems] == [(w, _reference(w, known) or "") for w in wrong]
+    assert [p.line for p in problems] == [482, 483, 484, 485]
+    assert built == [1]  # one index for the four hints

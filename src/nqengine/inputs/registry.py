@@ -33,6 +33,7 @@ from nqengine.schema import (
     Parsed,
     Record,
     Str,
+    Suggester,
     hint_for,
 )
 from nqengine.spec import UNIT_KINDS
@@ -144,17 +145,17 @@ def registry_from_records(
         by_id[u.id] = u
         if u.valid_from and u.valid_to and u.valid_to < u.valid_from:
             problems.append(_problem(u.source, f"units[{i}].valid_to", "bad_period", start=u.valid_from, end=u.valid_to))
-    ids = list(by_id)
+    unit_hints = Suggester(list(by_id))  # the units' ids, indexed for "did you mean" once, if a hint is asked for
     for i, u in enumerate(units):
         if u.parent is None:
             continue
         if u.parent == u.id:
             problems.append(_problem(u.source, f"units[{i}].parent", "self_parent"))
         elif u.parent not in by_id:
-            problems.append(_problem(u.source, f"units[{i}].parent", "unknown_reference", field="parent", ref=u.parent, **hint_for(u.parent, ids)))
+            problems.append(_problem(u.source, f"units[{i}].parent", "unknown_reference", field="parent", ref=u.parent, **hint_for(u.parent, (), unit_hints)))
     for i, u in enumerate(units):
         if u.succeeded_by is not None and u.succeeded_by not in by_id:
-            problems.append(_problem(u.source, f"units[{i}].succeeded_by", "unknown_reference", field="succeeded_by", ref=u.succeeded_by, **hint_for(u.succeeded_by, ids)))
+            problems.append(_problem(u.source, f"units[{i}].succeeded_by", "unknown_reference", field="succeeded_by", ref=u.succeeded_by, **hint_for(u.succeeded_by, (), unit_hints)))
     problems.extend(_cycles(by_id))
     people_by_id: dict[str, Person] = {}
     for i, p in enumerate(people):
@@ -165,7 +166,7 @@ def registry_from_records(
         people_by_id[p.id] = p
         for j, r in enumerate(p.roles):
             if r.unit not in by_id:
-                problems.append(_problem(p.source, f"people[{i}].roles[{j}].unit", "unknown_reference", field="unit", ref=r.unit, **hint_for(r.unit, ids)))
+                problems.append(_problem(p.source, f"people[{i}].roles[{j}].unit", "unknown_reference", field="unit", ref=r.unit, **hint_for(r.unit, (), unit_hints)))
     if problems:
         raise RegistryError(problems)
     by_id = place_units(by_id, in_place=fresh)  # each unit's superiors and level, for level selectors
